@@ -1,0 +1,33 @@
+"""The exception hierarchy of zkpot.
+
+Every error zkpot raises on purpose derives from :class:`ZkpotError`. Where the
+cause is a bad value supplied by the caller, the exception also derives from
+the matching built-in (``ValueError``, ``ZeroDivisionError``, ``TypeError``), so
+code that already catches those keeps working.
+"""
+
+from __future__ import annotations
+
+
+class ZkpotError(Exception):
+    """Root of every exception zkpot raises deliberately."""
+
+
+class FieldMismatchError(ZkpotError, TypeError):
+    """Two elements of different fields were combined, e.g. ``Fr(1) + Fq(1)``."""
+
+
+class NotInvertibleError(ZkpotError, ZeroDivisionError):
+    """Zero (or a list containing zero) was inverted or divided by."""
+
+
+class NotASquareError(ZkpotError, ValueError):
+    """A square root was asked of an element that is not a square."""
+
+
+class NonCanonicalError(ZkpotError, ValueError):
+    """A byte encoding was malformed: wrong length, or a value not below the modulus."""
+
+
+class RootOfUnityError(ZkpotError, ValueError):
+    """A root of unity of an order the field does not have was requested."""
