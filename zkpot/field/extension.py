@@ -161,6 +161,19 @@ class ExtensionField:
         return cls._new(cls._unflatten([random_below(p, rng) for _ in range(cls.DEGREE)]))
 
     @classmethod
+    def from_flat(cls, ints: list[int]) -> Self:
+        """The element with these DEGREE coefficients over Fq, in :meth:`flat` order.
+
+        >>> from zkpot.field.bn254 import Fq2
+        >>> Fq2.from_flat([3, -1]) == Fq2(3, -1)
+        True
+        """
+        if len(ints) != cls.DEGREE:
+            raise ValueError(f"{cls.__name__}.from_flat needs {cls.DEGREE} ints, got {len(ints)}")
+        p = cls.MODULUS
+        return cls._new(cls._unflatten([_coerce_into(cls.PRIME_FIELD, c) % p for c in ints]))
+
+    @classmethod
     def _from_int(cls, n: int) -> Raw:
         return _coerce_into(cls, n)
 

@@ -207,6 +207,10 @@ class PrimeField:
 
     __rmul__ = __mul__
 
+    def square(self) -> Self:
+        """x², the same as x * x (the extension fields have a cheaper dedicated formula)."""
+        return self._new(self._value * self._value % self.MODULUS)
+
     def __truediv__(self, other: object) -> Self:
         b = self._coerce(other)
         if b is None:
@@ -250,6 +254,10 @@ class PrimeField:
     def __hash__(self) -> int:
         # equal to hash(int(x)), so that Fr(3) == 3 and hash(Fr(3)) == hash(3) agree
         return hash(self._value)
+
+    def frobenius(self, k: int = 1) -> Self:
+        """x^(pᵏ), which is x itself in a prime field (Fermat's little theorem)."""
+        return self
 
     # -- square roots ------------------------------------------------------
 
