@@ -272,7 +272,7 @@ def fq12_inv(a: Fq12T, xi: Fq2T, p: int) -> Fq12T:
 
 
 def frobenius_coefficients(xi: Fq2T, p: int) -> list[list[Fq2T]]:
-    """γ[k][e] = ξ^(e(pᵏ − 1)/6) for k = 0…11 and e = 0…5, computed from ξ and p.
+    """The table `γ[k][e]` = ξ^(e(pᵏ − 1)/6) for k = 0…11 and e = 0…5, computed from ξ and p.
 
     γ₁,ₑ is one exponentiation; then γₖ,ₑ = ξ^(e(pᵏ⁻¹−1)/6 · p) · ξ^(e(p−1)/6)
     = conj(γₖ₋₁,ₑ) · γ₁,ₑ, since raising to the p-th power is conjugation in Fq2.

@@ -1,0 +1,74 @@
+# zkpot — the two commands a fresh machine needs are `make demo` and `make test`.
+# Each target creates .venv on first use and re-installs only when pyproject.toml
+# (or package-lock.json) changed: the stamp files below remember what is installed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
+KATEX  := docs/assets/vendor/katex
+
+.PHONY: demo test test-fast docs serve-docs bench lint format clean help
+
+help:
+	@echo "make demo    run the end-to-end demo (creates .venv, installs zkpot)"
+	@echo "make test    run the whole test suite (installs the test extras)"
+	@echo "make docs    build the documentation site into site/ (mkdocs --strict)"
+	@echo "make bench   run the benchmarks against py_ecc and galois"
+	@echo "make lint    ruff check and format check"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "zkpot needs Python >= 3.11; set PYTHON=python3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-base: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(PY)
+	$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.stamp-base
+
+$(VENV)/.stamp-docs: pyproject.toml | $(PY)
+	$(PIP) install -e '.[docs]'
+	@touch $@ $(VENV)/.stamp-base
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: $(VENV)/.stamp-base
+	$(BIN)/zkpot demo
+
+test: $(VENV)/.stamp-test
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.stamp-test
+	$(PY) -m pytest -m "not slow"
+
+$(KATEX)/.stamp: node_modules/.stamp
+	rm -rf $(KATEX) && mkdir -p $(KATEX)
+	cp -r node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css \
+	      node_modules/katex/dist/fonts node_modules/katex/dist/contrib $(KATEX)/
+	@touch $@
+
+docs: $(VENV)/.stamp-docs $(KATEX)/.stamp
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+serve-docs: $(VENV)/.stamp-docs $(KATEX)/.stamp
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+bench: $(VENV)/.stamp-test
+	$(PY) benchmarks/bench_field.py --save
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.stamp-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules site $(KATEX) .pytest_cache .ruff_cache .hypothesis

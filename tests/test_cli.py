@@ -1,0 +1,57 @@
+"""The ``zkpot`` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import zkpot
+from zkpot.cli import main
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"zkpot {zkpot.__version__}"
+
+
+def test_help_explains_and_lists_commands(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "Zero-Knowledge Proof of Training" in out
+    assert "demo" in out
+
+
+def test_no_command_prints_help(capsys) -> None:
+    assert main([]) == 0
+    assert "usage: zkpot" in capsys.readouterr().out
+
+
+def test_demo_tours_the_field_layer(capsys) -> None:
+    assert main(["demo", "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    # each step prints its value and the check that it holds
+    assert "u = 4965661367192848881" in out
+    assert str(zkpot.field.bn254.R) in out and str(zkpot.field.bn254.P) in out
+    assert "ω^(2^27) = −1: True" in out
+    assert "(√2)² = Fq(2)" in out
+    assert "a · a⁻¹ == 1: True" in out
+    assert "False" not in out.replace("Is 3 a square mod p? False", "")
+
+
+def test_unknown_command_fails(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["frobnicate"])
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_python_dash_m() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "zkpot", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"zkpot {zkpot.__version__}"

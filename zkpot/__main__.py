@@ -1,0 +1,7 @@
+"""``python -m zkpot`` is the ``zkpot`` command."""
+
+import sys
+
+from zkpot.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""The ``zkpot`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import zkpot
+
+DESCRIPTION = """\
+zkpot — Zero-Knowledge Proof of Training consensus, from the finite field up.
+
+A participant in federated learning proves with a zk-SNARK that it trained its
+model correctly and that the model reaches a stated accuracy, without showing
+its data or its weights; the chain's validators check the short proof, and the
+best proven contribution proposes the next block.
+
+This release implements the bottom layer: prime fields and the Fq2/Fq6/Fq12
+tower of BN254 and BLS12-381 (zkpot.field). Try `zkpot demo`.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zkpot",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"zkpot {zkpot.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="a guided tour of what zkpot does today",
+        description="A guided tour: each value printed with what it means and a check.",
+    )
+    demo.add_argument("--seed", type=int, default=2024, help="seed for the random values shown")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from zkpot.demo import field_tour
+
+        field_tour(seed=args.seed)
+        return 0
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
