@@ -50,6 +50,34 @@ def test_two_adicity_and_generator(curve, adicity, generator) -> None:
         assert pow(generator, (r - 1) // q, r) != 1, q
 
 
+# p − 1 for BLS12-381 takes sympy minutes to factor; the factors are checked here instead
+BLS12_381_P_MINUS_1 = {
+    2: 1, 3: 2, 11: 1, 23: 1, 47: 1, 10177: 1, 859267: 1, 52437899: 1,
+    2584487767265781317813: 1,
+    15778400344354997994418419698270088123916926905054652752758194827714659: 1,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("p", "generator", "factors"),
+    [
+        (bn254.P, 3, None),
+        (bls12_381.P, 2, BLS12_381_P_MINUS_1),
+    ],
+    ids=["bn254", "bls12_381"],
+)
+def test_base_field_generators_used_by_the_oracles(p, generator, factors) -> None:
+    if factors is None:
+        factors = sympy.factorint(p - 1)
+    product = 1
+    for q, e in factors.items():
+        assert sympy.isprime(q)
+        product *= q**e
+    assert product == p - 1
+    for q in factors:
+        assert pow(generator, (p - 1) // q, p) != 1, q
+
+
 @pytest.mark.parametrize("curve", [bn254, bls12_381], ids=["bn254", "bls12_381"])
 def test_tower_parameters(curve) -> None:
     p = curve.P

@@ -23,9 +23,11 @@ X = symbols("x")
 
 # ------------------------------------------------------------- prime fields: galois
 
-GALOIS = {  # field -> its multiplicative generator (checked in test_derivation.py)
+GALOIS = {  # field -> a multiplicative generator (checked in test_derivation.py)
     bn254.Fr: 5,
     bls12_381.Fr: 7,
+    bn254.Fq: 3,
+    bls12_381.Fq: 2,
 }
 
 
@@ -56,8 +58,9 @@ def test_prime_field_arithmetic_matches_galois(prime_pair) -> None:
     check()
 
 
-def test_roots_of_unity_match_galois(prime_pair) -> None:
-    F, G = prime_pair
+@pytest.mark.parametrize("F", [bn254.Fr, bls12_381.Fr], ids=field_id)
+def test_roots_of_unity_match_galois(F) -> None:
+    G = galois.GF(F.MODULUS, primitive_element=F.MULTIPLICATIVE_GENERATOR, verify=False)
     for k in (0, 1, 5, F.TWO_ADICITY):
         n = 1 << k
         assert int(F.root_of_unity(n)) == int(G.primitive_element ** ((F.MODULUS - 1) // n))
