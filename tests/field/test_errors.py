@@ -86,6 +86,15 @@ def test_elements_of_different_fields_are_unequal() -> None:
     assert bn254.Fq2(1) != bls12_381.Fq2(1)
 
 
+@pytest.mark.parametrize("F", ALL_FIELDS, ids=field_id)
+def test_comparison_with_foreign_objects_is_false(F) -> None:
+    one = F.one()
+    for other in (None, "1", 1.0, [1], object()):
+        assert (one == other) is False
+        assert (one != other) is True
+    assert one in [None, "x", F.one()]
+
+
 def test_non_field_operands_are_type_errors() -> None:
     with pytest.raises(TypeError):
         bn254.Fr(1.5)  # type: ignore[arg-type]

@@ -170,8 +170,7 @@ class ExtensionField:
         """
         if len(ints) != cls.DEGREE:
             raise ValueError(f"{cls.__name__}.from_flat needs {cls.DEGREE} ints, got {len(ints)}")
-        p = cls.MODULUS
-        return cls._new(cls._unflatten([_coerce_into(cls.PRIME_FIELD, c) % p for c in ints]))
+        return cls._new(cls._unflatten([_coerce_into(cls.PRIME_FIELD, c) for c in ints]))
 
     @classmethod
     def _from_int(cls, n: int) -> Raw:
@@ -184,6 +183,8 @@ class ExtensionField:
             return other._c  # type: ignore[attr-defined]
         if isinstance(other, ExtensionField) and cls in type(other)._SUBFIELDS:
             return None  # other is the bigger field: let its reflected operator embed us
+        if not isinstance(other, int | PrimeField | ExtensionField):
+            return None  # not a number we know: Python then raises TypeError (or == is False)
         return _coerce_into(cls, other)
 
     # -- views -------------------------------------------------------------
@@ -191,7 +192,7 @@ class ExtensionField:
     @property
     def coeffs(self) -> tuple[Any, ...]:
         """The coefficients over ``BASE``, as elements of ``BASE``."""
-        return tuple(_wrap(self.BASE, c) for c in self._c)
+        return tuple(self.BASE._new(c) for c in self._c)
 
     def flat(self) -> list[int]:
         """All DEGREE coefficients over Fq as ints, in tower order (lowest first)."""
@@ -395,10 +396,6 @@ class ExtensionField:
 
 def _raw_zero(field: Any) -> Raw:
     return 0 if issubclass(field, PrimeField) else field._from_int(0)
-
-
-def _wrap(field: Any, raw: Raw) -> Any:
-    return field._new(raw)
 
 
 def _coerce_into(field: Any, value: object) -> Raw:
