@@ -7,6 +7,7 @@ The layers, each a subpackage, import only from the layers below them:
 
 from zkpot.errors import (
     FieldMismatchError,
+    InvalidInput,
     NonCanonicalError,
     NotASquareError,
     NotInvertibleError,
@@ -18,6 +19,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FieldMismatchError",
+    "InvalidInput",
     "NonCanonicalError",
     "NotASquareError",
     "NotInvertibleError",

@@ -31,3 +31,8 @@ class NonCanonicalError(ZkpotError, ValueError):
 
 class RootOfUnityError(ZkpotError, ValueError):
     """A root of unity of an order the field does not have was requested."""
+
+
+class InvalidInput(ZkpotError, ValueError):
+    """Bytes or coordinates that do not describe a valid point: wrong length, a
+    non-canonical coordinate, a point off the curve or outside the prime-order group."""

@@ -1,7 +1,16 @@
-"""Elliptic-curve groups and pairings (to come).
+"""Elliptic-curve groups and pairings: BN254 and BLS12-381.
 
-This package will hold the short-Weierstrass groups G1 and G2 of BN254 and
-BLS12-381, scalar multiplication, Pippenger's multi-scalar multiplication, the
-optimal ate pairing, point encodings and the EVM precompile semantics
-(EIP-196, EIP-197). It builds on :mod:`zkpot.field` only.
+- :mod:`zkpot.curve.bn254`, :mod:`zkpot.curve.bls12_381` — each curve's ``G1``,
+  ``G2``, ``pairing`` and ``pairing_check`` (and its fields ``Fq``, ``Fr``,
+  ``Fq2``, ``Fq12``).
+- :func:`msm` — multi-scalar multiplication Σ kᵢ·Pᵢ (Pippenger).
+- :mod:`zkpot.curve.evm` — the BN254 precompiles of the EVM.
+- :mod:`zkpot.curve.encoding` — point encodings (EIP-196/197, compressed, Zcash).
+
+Invalid points and encodings raise :class:`InvalidInput` (a ``ValueError``).
 """
+
+from zkpot.curve import bls12_381, bn254
+from zkpot.errors import InvalidInput
+
+__all__ = ["InvalidInput", "bls12_381", "bn254"]

@@ -1,0 +1,47 @@
+"""The textbook chord-and-tangent law on y² = x³ + b, in affine coordinates.
+
+This is the readable reference: coordinates are field elements (``Fq`` for G1,
+``Fq2`` for G2), a point is ``(x, y)`` or ``None`` for the point at infinity,
+and every line is the formula from the textbook. The fast code
+(:mod:`zkpot.curve.jacobian`) is tested against it; nothing fast calls it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+AffinePoint = tuple[Any, Any] | None
+
+
+def affine_add(P: AffinePoint, Q: AffinePoint) -> AffinePoint:
+    """P + Q: draw the line through P and Q, take its third intersection, reflect it."""
+    if P is None:
+        return Q
+    if Q is None:
+        return P
+    (x1, y1), (x2, y2) = P, Q
+    if x1 == x2:
+        if y1 == -y2:  # vertical line (also P = Q with y = 0): the sum is at infinity
+            return None
+        slope = 3 * x1 * x1 / (2 * y1)  # the tangent, for P = Q
+    else:
+        slope = (y2 - y1) / (x2 - x1)  # the chord
+    x3 = slope * slope - x1 - x2
+    return (x3, slope * (x1 - x3) - y1)
+
+
+def affine_neg(P: AffinePoint) -> AffinePoint:
+    """−(x, y) = (x, −y): the reflection in the x-axis."""
+    return None if P is None else (P[0], -P[1])
+
+
+def affine_mul(P: AffinePoint, k: int) -> AffinePoint:
+    """k·P by double-and-add, from the most significant bit (k may be negative)."""
+    if k < 0:
+        return affine_mul(affine_neg(P), -k)
+    result: AffinePoint = None
+    for bit in bin(k)[2:]:
+        result = affine_add(result, result)
+        if bit == "1":
+            result = affine_add(result, P)
+    return result

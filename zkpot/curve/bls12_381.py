@@ -1,0 +1,89 @@
+"""BLS12-381: G1, G2 and the optimal ate pairing.
+
+The curve of EIP-4844, Ethereum's consensus layer and Zcash::
+
+    E  / Fq  : y² = x³ + 4                          G1 ⊂ E(Fq),    cofactor (x − 1)²/3
+    E' / Fq2 : y² = x³ + 4ξ,  ξ = 1 + u             G2 ⊂ E'(Fq2),  the M-type sextic twist
+
+The pairing is the optimal ate pairing with loop count |x| = 0xd201000000010000
+and, since x < 0, a conjugation at the end of the Miller loop.
+"""
+
+from __future__ import annotations
+
+from zkpot.curve.groups import define_pairing
+from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
+from zkpot.curve.pairing import OptimalAte
+from zkpot.curve.point import CurvePoint
+from zkpot.field.bls12_381 import SEED, Fq, Fq2, Fq6, Fq12, Fr, P, R
+
+B = 4
+"""b of E: y² = x³ + b."""
+
+TWIST_B = Fq2(B) * Fq2(*Fq6.XI)
+"""b' = b·ξ of the M-type twist E': y² = x³ + b' over Fq2."""
+
+G1_COFACTOR = (SEED - 1) ** 2 // 3
+"""#E(Fq) / r = (x − 1)²/3."""
+
+
+class G1(CurvePoint):
+    """The order-r subgroup of E(Fq): points (x, y) with x, y in Fq."""
+
+    __slots__ = ()
+    FIELD = Fq
+    SCALAR_FIELD = Fr
+    ORDER = R
+    KERNEL = FqJacobian(P, B)
+    GENERATOR_AFFINE = (
+        0x17F1D3A73197D7942695638C4FA9AC0FC3688C4F9774B905A14E3A3F171BAC586C55E83FF97A1AEFFB3AF00ADB22C6BB,
+        0x08B3F481E3AAA0F1A09E30ED741D8AE4FCF5E095D5D00AF600DB18CB2C04B3EDD03CC744A2888AE40CAA232946C5E7E1,
+    )
+
+
+class G2(CurvePoint):
+    """The order-r subgroup of the twist E'(Fq2): points (x, y) with x, y in Fq2."""
+
+    __slots__ = ()
+    FIELD = Fq2
+    SCALAR_FIELD = Fr
+    ORDER = R
+    KERNEL = Fq2Jacobian(P, TWIST_B._c)
+    GENERATOR_AFFINE = (
+        (
+            0x024AA2B2F08F0A91260805272DC51051C6E47AD4FA403B02B4510B647AE3D1770BAC0326A805BBEFD48056C8C121BDB8,
+            0x13E02B6052719F607DACD3A088274F65596BD0D09920B61AB5DA61BBDC7F5049334CF11213945D57E5AC7D055D042B7E,
+        ),
+        (
+            0x0CE5D527727D6E118CC9CDC6DA2E351AADFD9BAA8CBDD3A76D429A695160D12C923AC9CC3BACA289E193548608B82801,
+            0x0606C4A02EA734CC32ACD2B02BC28B99CB3E287E85A763AF267492AB572E99AB3F370D275CEC1DA1AAA9075FF05F79BE,
+        ),
+    )
+
+
+ENGINE = OptimalAte(
+    p=P,
+    r=R,
+    xi=Fq6.XI,
+    twist_b=TWIST_B._c,
+    twist="M",
+    loop=-SEED,
+    negative_seed=SEED < 0,
+    frobenius_steps=False,
+    frobenius_table=Fq6.FROBENIUS,
+)
+
+pairing, pairing_check, miller_loop, final_exponentiation = define_pairing(G1, G2, Fq12, ENGINE)
+
+__all__ = [
+    "G1",
+    "G2",
+    "Fq",
+    "Fq2",
+    "Fq12",
+    "Fr",
+    "final_exponentiation",
+    "miller_loop",
+    "pairing",
+    "pairing_check",
+]
