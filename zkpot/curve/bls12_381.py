@@ -11,6 +11,7 @@ and, since x < 0, a conjugation at the end of the Miller loop.
 
 from __future__ import annotations
 
+from zkpot.curve.encoding import ZCASH
 from zkpot.curve.groups import define_pairing
 from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
 from zkpot.curve.pairing import OptimalAte
@@ -35,6 +36,7 @@ class G1(CurvePoint):
     SCALAR_FIELD = Fr
     ORDER = R
     KERNEL = FqJacobian(P, B)
+    ENCODING = ZCASH
     GENERATOR_AFFINE = (
         0x17F1D3A73197D7942695638C4FA9AC0FC3688C4F9774B905A14E3A3F171BAC586C55E83FF97A1AEFFB3AF00ADB22C6BB,
         0x08B3F481E3AAA0F1A09E30ED741D8AE4FCF5E095D5D00AF600DB18CB2C04B3EDD03CC744A2888AE40CAA232946C5E7E1,
@@ -49,6 +51,7 @@ class G2(CurvePoint):
     SCALAR_FIELD = Fr
     ORDER = R
     KERNEL = Fq2Jacobian(P, TWIST_B._c)
+    ENCODING = ZCASH
     GENERATOR_AFFINE = (
         (
             0x024AA2B2F08F0A91260805272DC51051C6E47AD4FA403B02B4510B647AE3D1770BAC0326A805BBEFD48056C8C121BDB8,

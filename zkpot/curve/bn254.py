@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+from zkpot.curve.encoding import BN254
 from zkpot.curve.groups import define_pairing
 from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
 from zkpot.curve.pairing import OptimalAte
@@ -41,6 +42,8 @@ class G1(CurvePoint):
     SCALAR_FIELD = Fr
     ORDER = R
     KERNEL = FqJacobian(P, B)
+    COFACTOR_ONE = True
+    ENCODING = BN254
     GENERATOR_AFFINE = (1, 2)
 
 
@@ -52,6 +55,7 @@ class G2(CurvePoint):
     SCALAR_FIELD = Fr
     ORDER = R
     KERNEL = Fq2Jacobian(P, TWIST_B._c)
+    ENCODING = BN254
     GENERATOR_AFFINE = (  # EIP-197's generator: (x₀ + x₁·u, y₀ + y₁·u)
         (
             0x1800DEEF121F1E76426A00665E5C4479674322D4F75EDADD46DEBD5CD992F6ED,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from zkpot.curve.pairing import OptimalAte
+from zkpot.curve.pairing import ONE12, OptimalAte
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import FieldMismatchError
 
@@ -36,7 +36,7 @@ def define_pairing(
         The empty product is 1, so ``pairing_check([])`` is True.
         """
         product = engine.pairing_product(affine_pairs(pairs))
-        return bool(product == ((1, 0), (0, 0), (0, 0)), ((0, 0), (0, 0), (0, 0)))
+        return product == ONE12
 
     def miller_loop(P: CurvePoint, Q: CurvePoint) -> Any:
         """f_{ℓ,Q}(P) before the final exponentiation (1 if either point is at infinity)."""

@@ -37,6 +37,8 @@ class CurvePoint:
     ORDER: ClassVar[int]
     KERNEL: ClassVar[Any]
     GENERATOR_AFFINE: ClassVar[tuple[Any, Any]]
+    COFACTOR_ONE: ClassVar[bool] = False  # every curve point is in the group (BN254's G1)
+    ENCODING: ClassVar[Any]  # a format of zkpot.curve.encoding
 
     _jac: Jac
 
@@ -104,7 +106,13 @@ class CurvePoint:
         return affine is None or self.KERNEL.on_curve(*affine)
 
     def is_in_subgroup(self) -> bool:
-        """True if r·P = O: the point lies in the prime-order group (computed, not assumed)."""
+        """True if r·P = O: the point lies in the prime-order group.
+
+        Computed as a scalar multiplication, except where the curve's whole group has
+        prime order (``COFACTOR_ONE``), where being on the curve is enough.
+        """
+        if self.COFACTOR_ONE:
+            return self.is_on_curve()
         return self.KERNEL.is_identity(scalar_mul(self.KERNEL, self._jac, self.ORDER))
 
     # -- views -------------------------------------------------------------
@@ -119,6 +127,25 @@ class CurvePoint:
     def affine_raw(self) -> tuple[Any, Any] | None:
         """The affine coordinates as raw ints (G1) or pairs of ints (G2); None at infinity."""
         return self.KERNEL.to_affine(self._jac)  # type: ignore[no-any-return]
+
+    def to_bytes(self, compressed: bool | None = None) -> bytes:
+        """The curve's standard encoding (see :mod:`zkpot.curve.encoding`).
+
+        BN254 defaults to EIP-196/197 uncompressed, BLS12-381 to Zcash compressed.
+        """
+        if compressed is None:
+            compressed = self.ENCODING.default_compressed
+        return self.ENCODING.encode(self, compressed)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Self:
+        """Decode either form of the curve's encoding, checking canonical coordinates,
+        the curve equation and subgroup membership.
+
+        Raises:
+            InvalidInput: for any encoding that is not a valid group element.
+        """
+        return cls.ENCODING.decode(cls, data)  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         affine = self.to_affine()
