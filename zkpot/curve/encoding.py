@@ -163,9 +163,8 @@ def decode_zcash(group: type[CurvePoint], data: bytes) -> CurvePoint:
         )
     compressed = bool(data[0] & _COMPRESSION)
     if compressed != (len(data) == n):
-        raise InvalidInput(
-            f"{group.__name__}: compression flag {int(compressed)} does not match length {len(data)}"
-        )
+        flag = int(compressed)
+        raise InvalidInput(f"{group.__name__}: compression flag {flag} but length {len(data)}")
     infinity, sign = bool(data[0] & _INFINITY), bool(data[0] & _SIGN)
     body = bytes([data[0] & 0x1F]) + bytes(data[1:])
     if infinity:
