@@ -11,6 +11,7 @@ Invalid points and encodings raise :class:`InvalidInput` (a ``ValueError``).
 """
 
 from zkpot.curve import bls12_381, bn254
+from zkpot.curve.pippenger import msm
 from zkpot.errors import InvalidInput
 
-__all__ = ["InvalidInput", "bls12_381", "bn254"]
+__all__ = ["InvalidInput", "bls12_381", "bn254", "msm"]

@@ -12,6 +12,7 @@ and, since x < 0, a conjugation at the end of the Miller loop.
 from __future__ import annotations
 
 from zkpot.curve.encoding import ZCASH
+from zkpot.curve.glv import GLV
 from zkpot.curve.groups import define_pairing
 from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
 from zkpot.curve.pairing import OptimalAte
@@ -41,6 +42,10 @@ class G1(CurvePoint):
         0x17F1D3A73197D7942695638C4FA9AC0FC3688C4F9774B905A14E3A3F171BAC586C55E83FF97A1AEFFB3AF00ADB22C6BB,
         0x08B3F481E3AAA0F1A09E30ED741D8AE4FCF5E095D5D00AF600DB18CB2C04B3EDD03CC744A2888AE40CAA232946C5E7E1,
     )
+
+
+G1.ENDOMORPHISM = GLV(G1.KERNEL, R, G1.GENERATOR_AFFINE)
+"""GLV scalar multiplication for G1, its constants derived from p and r."""
 
 
 class G2(CurvePoint):

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 from zkpot.curve.encoding import BN254
+from zkpot.curve.glv import GLV
 from zkpot.curve.groups import define_pairing
 from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
 from zkpot.curve.pairing import OptimalAte
@@ -45,6 +46,10 @@ class G1(CurvePoint):
     COFACTOR_ONE = True
     ENCODING = BN254
     GENERATOR_AFFINE = (1, 2)
+
+
+G1.ENDOMORPHISM = GLV(G1.KERNEL, R, G1.GENERATOR_AFFINE)
+"""GLV scalar multiplication for G1, its constants derived from p and r."""
 
 
 class G2(CurvePoint):

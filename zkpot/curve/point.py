@@ -39,6 +39,7 @@ class CurvePoint:
     GENERATOR_AFFINE: ClassVar[tuple[Any, Any]]
     COFACTOR_ONE: ClassVar[bool] = False  # every curve point is in the group (BN254's G1)
     ENCODING: ClassVar[Any]  # a format of zkpot.curve.encoding
+    ENDOMORPHISM: ClassVar[Any] = None  # a zkpot.curve.glv.GLV, for G1
 
     _jac: Jac
 
@@ -182,19 +183,28 @@ class CurvePoint:
         """2P, by the doubling formula."""
         return self._from_jacobian(self.KERNEL.double(self._jac))
 
+    @classmethod
+    def scalar(cls, k: object) -> int | None:
+        """k as an int in [0, r): from an int (reduced mod r) or this group's Fr.
+
+        Returns None for anything else; raises for an element of another field.
+        """
+        if isinstance(k, PrimeField):
+            if type(k) is not cls.SCALAR_FIELD:
+                theirs, ours = type(k).__name__, cls.SCALAR_FIELD.__name__
+                raise FieldMismatchError(f"{cls.__name__} scalars are {ours}, not {theirs}")
+            return k.value
+        if isinstance(k, int) and not isinstance(k, bool):
+            return k % cls.ORDER
+        return None
+
     def __mul__(self, scalar: object) -> Self:
         """k·P for an int or an Fr element k, taken modulo the group order r."""
-        if isinstance(scalar, bool) or not isinstance(scalar, int | PrimeField):
+        k = self.scalar(scalar)
+        if k is None:
             return NotImplemented
-        if isinstance(scalar, PrimeField):
-            if type(scalar) is not self.SCALAR_FIELD:
-                raise FieldMismatchError(
-                    f"{type(self).__name__} scalars are {self.SCALAR_FIELD.__name__} elements, "
-                    f"not {type(scalar).__name__}"
-                )
-            k = scalar.value
-        else:
-            k = scalar % self.ORDER
+        if self.ENDOMORPHISM is not None:  # GLV: valid because the point is in the group
+            return self._from_jacobian(self.ENDOMORPHISM.multiply(self._jac, k))
         return self._from_jacobian(scalar_mul(self.KERNEL, self._jac, k))
 
     __rmul__ = __mul__
