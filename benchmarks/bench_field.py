@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import random
-import time
-from collections.abc import Callable
-from pathlib import Path
 
 import galois
 import numpy as np
+from harness import format_table, race, save_table
 from py_ecc import optimized_bn128
 from py_ecc.fields.field_elements import FQ as PyEccFQ
 
@@ -28,7 +26,6 @@ from zkpot.field import batch_inverse, bn254
 
 R = bn254.R
 BATCH = 4096
-TABLE = Path(__file__).resolve().parent / "tables" / "field.md"
 NOTE = (
     "Times are per element (galois: a 4096-element array operation divided by 4096); "
     "ratio = their time / zkpot's time."
@@ -41,34 +38,16 @@ class PyEccFr(PyEccFQ):
     field_modulus = R
 
 
-def per_call(fn: Callable[[], object], calls: int) -> float:
-    """Seconds per call of fn, over ``calls`` calls."""
-    start = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    return (time.perf_counter() - start) / calls
-
-
-def race(contenders: dict[str, tuple[Callable[[], object], int]], rounds: int) -> dict[str, float]:
-    """Best seconds-per-item of each contender, over interleaved rounds.
-
-    Each contender is (fn, items): fn processes ``items`` items per call (1 for a
-    scalar operation, 4096 for a batch), so the results are comparable per item.
-    """
-    # calls per measurement: enough for about 20 ms, calibrated on one call
-    calls = {name: max(1, int(0.02 / per_call(fn, 1))) for name, (fn, _) in contenders.items()}
-    best = {name: float("inf") for name in contenders}
-    for _ in range(rounds):
-        for name, (fn, items) in contenders.items():
-            best[name] = min(best[name], per_call(fn, calls[name]) / items)
-    return best
+def poly(a: bn254.Fq12) -> list[int]:
+    """py_ecc's FQ12 is flat, Fq[w]/(w¹² − 18w⁶ + 82): the same element in that basis."""
+    return a.polynomial_coefficients()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    parser.add_argument("--save", action="store_true", help=f"write the Markdown table to {TABLE}")
+    parser.add_argument("--save", action="store_true", help="write benchmarks/tables/field.md")
     args = parser.parse_args()
     rounds = 2 if args.quick else 15
 
@@ -85,14 +64,14 @@ def main() -> None:
     # Fq12 operands (the same field element in both bases: py_ecc's FQ12 is flat,
     # Fq[w]/(w¹² − 18w⁶ + 82); ours is the tower, so convert through that polynomial)
     x, y = bn254.Fq12.random(rng), bn254.Fq12.random(rng)
-    px, py = optimized_bn128.FQ12(flat_poly(x)), optimized_bn128.FQ12(flat_poly(y))
+    px, py = optimized_bn128.FQ12(poly(x)), optimized_bn128.FQ12(poly(y))
 
     # 1. the answers agree
     assert int(a * b) == (pa * pb).n == int(GF(a_int) * GF(b_int))
     assert int(a.inverse()) == (1 / pa).n == int(np.reciprocal(GF(a_int)))
     assert batch_inverse(values, R) == [int(v) for v in np.reciprocal(ga)]
-    assert flat_poly(x * y) == [int(c) % bn254.P for c in (px * py).coeffs]
-    assert flat_poly(x.inverse()) == [int(c) % bn254.P for c in px.inv().coeffs]
+    assert poly(x * y) == [int(c) % bn254.P for c in (px * py).coeffs]
+    assert poly(x.inverse()) == [int(c) % bn254.P for c in px.inv().coeffs]
 
     # 2. the race
     rows = [
@@ -111,56 +90,12 @@ def main() -> None:
         ("Fq12 inverse", {"zkpot": (lambda: x.inverse(), 1), "py_ecc": (lambda: px.inv(), 1)}),
     ]  # fmt: skip
     results = [(name, race(contenders, rounds)) for name, contenders in rows]
-    print(format_table(results, markdown=args.markdown))
+    others = ["py_ecc", "galois"]
+    print(format_table(results, others, markdown=args.markdown))
     print(NOTE)
     if args.save:
-        TABLE.parent.mkdir(parents=True, exist_ok=True)
-        TABLE.write_text(format_table(results, markdown=True) + "\n\n" + NOTE + "\n")
-        print(f"wrote {TABLE}")
-
-
-def flat_poly(a: bn254.Fq12) -> list[int]:
-    """Our tower element as coefficients of w⁰…w¹¹, with u = w⁶ − 9 (ξ = 9 + u = w⁶)."""
-    flat = a.flat()
-    out = [0] * 12
-    for j in range(2):  # a = a0 + a1·w, ai ∈ Fq6
-        for i in range(3):  # vⁱ = w²ⁱ
-            c0, c1 = flat[6 * j + 2 * i : 6 * j + 2 * i + 2]
-            e = 2 * i + j
-            out[e] += c0 - 9 * c1
-            out[e + 6] += c1
-    return [c % bn254.P for c in out]
-
-
-def format_table(results: list[tuple[str, dict[str, float]]], markdown: bool) -> str:
-    others = ["py_ecc", "galois"]
-    header = ["operation", "zkpot", "py_ecc", "galois", "vs py_ecc", "vs galois"]
-
-    def fmt_time(s: float | None) -> str:
-        if s is None:
-            return "—"
-        return f"{s * 1e6:.2f} µs" if s >= 1e-6 else f"{s * 1e9:.0f} ns"
-
-    rows = []
-    for name, best in results:
-        ours = best["zkpot"]
-        cells = [name, fmt_time(ours)]
-        cells += [fmt_time(best.get(o)) for o in others]
-        cells += [f"{best[o] / ours:.1f}×" if o in best else "—" for o in others]
-        rows.append(cells)
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |"]
-        lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
-        lines += ["| " + " | ".join(cells) + " |" for cells in rows]
-        return "\n".join(lines)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in [header, *rows]
-    )
+        table = format_table(results, others, markdown=True)
+        print("wrote", save_table("field", table + "\n\n" + NOTE))
 
 
 if __name__ == "__main__":

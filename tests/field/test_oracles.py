@@ -70,39 +70,17 @@ def test_roots_of_unity_match_galois(F) -> None:
 
 
 def flat_polynomial(a) -> list[int]:
-    """Coefficients (lowest first) of a tower element as a polynomial in its top generator.
-
-    With ξ = ξ₀ + u (both curves have ξ₁ = 1) the generator x of each level satisfies
-    u = x^(d/2) − ξ₀ for d = 6 (Fq6, x = v) or d = 12 (Fq12, x = w), and x = u for Fq2.
-    Coefficient e of that polynomial collects the Fq2 coefficient c_e = c_e0 + c_e1·u.
-    """
-    F = type(a)
-    flat = a.flat()
-    if F.DEGREE == 2:
-        return flat
-    xi0, xi1 = F.XI
-    assert xi1 == 1
-    half = F.DEGREE // 2
-    # Fq6: c_i at v^i is flat[2i : 2i + 2]. Fq12: a0 (v^i = w^2i), a1 (v^i·w = w^(2i+1)).
-    if F.DEGREE == 6:
-        pairs = {i: flat[2 * i : 2 * i + 2] for i in range(3)}
-    else:
-        pairs = {
-            2 * i + j: flat[6 * j + 2 * i : 6 * j + 2 * i + 2] for j in range(2) for i in range(3)
-        }
-    out = [0] * F.DEGREE
-    for e, (c0, c1) in pairs.items():
-        out[e] += c0 - xi0 * c1  # c0 + c1·(x^half − ξ₀)
-        out[e + half] += c1
-    return [c % F.MODULUS for c in out]
+    """The element's coefficients in the flat basis of Fq[x]/(f(x)) (see the method)."""
+    return a.polynomial_coefficients()
 
 
 def defining_polynomial(F) -> Poly:
-    """u² + 1 for Fq2; (x^(d/2) − ξ₀)² + 1 for Fq6 (d = 6) and Fq12 (d = 12)."""
+    """u² + 1 for Fq2; (x^(d/2) − ξ₀)² + ξ₁² for Fq6 (d = 6) and Fq12 (d = 12)."""
     domain = GF(F.MODULUS, symmetric=False)
     if F.DEGREE == 2:
         return Poly(X**2 + 1, X, domain=domain)
-    return Poly((X ** (F.DEGREE // 2) - F.XI[0]) ** 2 + 1, X, domain=domain)
+    xi0, xi1 = F.XI
+    return Poly((X ** (F.DEGREE // 2) - xi0) ** 2 + xi1**2, X, domain=domain)
 
 
 def as_poly(a) -> Poly:

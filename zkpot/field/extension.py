@@ -198,6 +198,36 @@ class ExtensionField:
         """All DEGREE coefficients over Fq as ints, in tower order (lowest first)."""
         return self._flatten(self._c)
 
+    def polynomial_coefficients(self) -> list[int]:
+        """This element in the flat basis 1, x, …, x^(d−1) of Fq[x]/(f(x)), lowest first.
+
+        The tower is one field of degree d = DEGREE over Fq. With ξ = ξ₀ + ξ₁·u, its top
+        generator x (u for Fq2, v for Fq6, w for Fq12) satisfies u = (x^(d/2) − ξ₀)/ξ₁
+        (x = u for Fq2), so f(x) = (x^(d/2) − ξ₀)² + ξ₁². This is the representation of
+        py_ecc's FQ2 and FQ12 (f = w¹² − 18w⁶ + 82 for BN254), and of sympy's
+        polynomials modulo f, which the tests use as oracles.
+        """
+        flat, p = self.flat(), self.MODULUS
+        if self.DEGREE == 2:
+            return flat
+        xi0, xi1 = self.XI  # type: ignore[attr-defined]
+        inv_xi1 = pow(xi1, -1, p)
+        half = self.DEGREE // 2
+        # the Fq2 coefficient of x^e: Fq6 keeps v^i at flat[2i:2i+2]; Fq12 keeps a0's v^i
+        # (= w^2i) at flat[2i:2i+2] and a1's v^i·w (= w^(2i+1)) at flat[6+2i:8+2i]
+        if self.DEGREE == 6:
+            pairs = {i: flat[2 * i : 2 * i + 2] for i in range(3)}
+        else:
+            pairs = {
+                2 * i + j: flat[6 * j + 2 * i : 6 * j + 2 * i + 2] for j in (0, 1) for i in range(3)
+            }
+        out = [0] * self.DEGREE
+        for e, (c0, c1) in pairs.items():
+            scaled = c1 * inv_xi1  # c0 + c1·u = c0 + c1/ξ₁ · (x^half − ξ₀)
+            out[e] += c0 - scaled * xi0
+            out[e + half] += scaled
+        return [c % p for c in out]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(repr(c) for c in self.coeffs)})"
 
