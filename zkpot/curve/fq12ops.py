@@ -19,30 +19,46 @@ from zkpot.field.towerops import (
     fq2_mul_scalar,
     fq2_reduce,
     fq2_sub,
-    fq6_add,
     fq6_mul,
-    fq6_mul_by_v,
-    fq6_sub,
-)
+    fq12_karatsuba_combine,
+)  # the Fq6 products below write the Fq2 arithmetic out on ints, as towerops.fq6_mul does
 
 
 def fq6_mul_by_fq2(a: Fq6T, c: Fq2T) -> Fq6T:
-    """(a0 + a1·v + a2·v²)·c for c ∈ Fq2: three Fq2 products (unreduced)."""
-    return (fq2_mul(a[0], c), fq2_mul(a[1], c), fq2_mul(a[2], c))
+    """(a0 + a1·v + a2·v²)·c for c ∈ Fq2: three Fq2 products, written out on ints."""
+    (a0r, a0i), (a1r, a1i), (a2r, a2i) = a
+    cr, ci = c
+    t, s = a0r * cr, a0i * ci
+    u0 = (t - s, (a0r + a0i) * (cr + ci) - t - s)
+    t, s = a1r * cr, a1i * ci
+    u1 = (t - s, (a1r + a1i) * (cr + ci) - t - s)
+    t, s = a2r * cr, a2i * ci
+    return (u0, u1, (t - s, (a2r + a2i) * (cr + ci) - t - s))
 
 
 def _mul_by_01(a: Fq6T, b0: Fq2T, b1: Fq2T, xi: Fq2T) -> Fq6T:
-    """(a0 + a1·v + a2·v²)(b0 + b1·v) in five Fq2 products (unreduced).
+    """(a0 + a1·v + a2·v²)(b0 + b1·v) in five Fq2 products (unreduced), on ints.
 
     c0 = a0b0 + ξ·a2b1,  c1 = (a0 + a1)(b0 + b1) − a0b0 − a1b1,  c2 = a1b1 + a2b0
     """
-    a0, a1, a2 = a
-    t0 = fq2_mul(a0, b0)
-    t1 = fq2_mul(a1, b1)
+    (a0r, a0i), (a1r, a1i), (a2r, a2i) = a
+    (b0r, b0i), (b1r, b1i) = b0, b1
+    x0, x1 = xi
+    t, s = a0r * b0r, a0i * b0i  # a0b0
+    p0r, p0i = t - s, (a0r + a0i) * (b0r + b0i) - t - s
+    t, s = a1r * b1r, a1i * b1i  # a1b1
+    p1r, p1i = t - s, (a1r + a1i) * (b1r + b1i) - t - s
+    t, s = a2r * b1r, a2i * b1i  # a2b1
+    q0r, q0i = t - s, (a2r + a2i) * (b1r + b1i) - t - s
+    t, s = a2r * b0r, a2i * b0i  # a2b0
+    q1r, q1i = t - s, (a2r + a2i) * (b0r + b0i) - t - s
+    cr, ci, dr, di = a0r + a1r, a0i + a1i, b0r + b1r, b0i + b1i  # (a0 + a1)(b0 + b1)
+    t, s = cr * dr, ci * di
+    mr, mi = t - s, (cr + ci) * (dr + di) - t - s
     return (
-        fq2_add(t0, fq2_mul_by_xi(fq2_mul(a2, b1), xi)),
-        fq2_sub(fq2_mul(fq2_add(a0, a1), fq2_add(b0, b1)), fq2_add(t0, t1)),
-        fq2_add(t1, fq2_mul(a2, b0)),
+        (p0r + q0r * x0 - q0i * x1, p0i + q0r * x1 + q0i * x0),
+        (mr - p0r - p1r, mi - p0i - p1i),
+        (p1r + q1r, p1i + q1i),
     )
 
 
@@ -55,22 +71,19 @@ def fq12_mul_by_line(f: Fq12T, a: Fq2T, b0: Fq2T, b1: Fq2T, shift: int, xi: Fq2T
       t0 = f0·a,  t1 = f1·L1,  c0 = t0 + v·t1,  c1 = (f0 + f1)(L0 + L1) − t0 − t1:
     13 Fq2 products for s = 0 and 14 for s = 1, against 18 for a full product.
     """
-    f0, f1 = f
+    (g0r, g0i), (g1r, g1i), (g2r, g2i) = f0 = f[0]
+    (h0r, h0i), (h1r, h1i), (h2r, h2i) = f1 = f[1]
     t0 = fq6_mul_by_fq2(f0, a)
     t1 = _mul_by_01(f1, b0, b1, xi)
-    s = fq6_add(f0, f1)
+    s = ((g0r + h0r, g0i + h0i), (g1r + h1r, g1i + h1i), (g2r + h2r, g2i + h2i))  # f0 + f1
     if shift:
-        t1 = fq6_mul_by_v(t1, xi)
+        (u0r, u0i), (u1r, u1i), (u2r, u2i) = t1  # t1 ← v·t1
+        x0, x1 = xi
+        t1 = ((u2r * x0 - u2i * x1, u2r * x1 + u2i * x0), (u0r, u0i), (u1r, u1i))
         t2 = fq6_mul(s, (a, b0, b1), xi)  # L0 + L1 = a + b0·v + b1·v²: no zero left
     else:
-        t2 = _mul_by_01(s, fq2_add(a, b0), b1, xi)  # L0 + L1 = (a + b0) + b1·v
-    c0 = fq6_add(t0, fq6_mul_by_v(t1, xi))
-    c1 = fq6_sub(t2, fq6_add(t0, t1))
-    return (_reduce6(c0, p), _reduce6(c1, p))
-
-
-def _reduce6(a: Fq6T, p: int) -> Fq6T:
-    return (fq2_reduce(a[0], p), fq2_reduce(a[1], p), fq2_reduce(a[2], p))
+        t2 = _mul_by_01(s, (a[0] + b0[0], a[1] + b0[1]), b1, xi)  # L0 + L1 = (a + b0) + b1·v
+    return fq12_karatsuba_combine(t0, t1, t2, xi, p)
 
 
 def _fq4_sqr(a: Fq2T, b: Fq2T, xi: Fq2T) -> tuple[Fq2T, Fq2T]:

@@ -103,22 +103,36 @@ class OptimalAte:
         With T = (X : Y : Z), λ' = 3X²/(2YZ); times 2YZ the line is
         2YZ·yP − 3X²·xP·w + (Y² − 3b'Z²)·w³ (the curve equation removes the X³).
           X₃ = XY/2 · (Y² − 9b'Z²),  Y₃ = ((Y² + 9b'Z²)/2)² − 27b'²Z⁴,  Z₃ = 2Y³Z
+
+        Every pair runs this once per bit, so the Fq2 arithmetic is written out on
+        ints (r = real part, i = u-part; products by Karatsuba, squares as (a+b)(a−b)).
         """
-        p, mul, sqr = self.p, _mul, _sqr
-        X, Y, Z = Tp
-        A = T.fq2_mul_scalar(mul(X, Y, p), self.half)  # XY/2
-        B = sqr(Y, p)  # Y²
-        C = sqr(Z, p)  # Z²
-        E = mul(self.b3, C, p)  # 3b'Z²
-        F = T.fq2_mul_scalar(E, 3)  # 9b'Z²
-        X3 = mul(A, T.fq2_sub(B, F), p)
-        G = T.fq2_mul_scalar(T.fq2_add(B, F), self.half)  # (Y² + 9b'Z²)/2
-        Y3 = T.fq2_reduce(T.fq2_sub(sqr(G, p), T.fq2_mul_scalar(sqr(E, p), 3)), p)
-        H = T.fq2_sub(sqr(T.fq2_add(Y, Z), p), T.fq2_add(B, C))  # 2YZ
-        Z3 = mul(B, H, p)
-        x_coeff = T.fq2_reduce(T.fq2_mul_scalar(sqr(X, p), -3 * P[0]), p)  # −3X²·xP
-        line = self._line(H, x_coeff, T.fq2_reduce(T.fq2_sub(B, E), p), P[1])
-        return (X3, Y3, Z3), line
+        p, half = self.p, self.half
+        (Xr, Xi), (Yr, Yi), (Zr, Zi) = Tp
+        br, bi = self.b3
+        t, s = Xr * Yr, Xi * Yi  # A = XY/2
+        Ar, Ai = (t - s) * half % p, ((Xr + Xi) * (Yr + Yi) - t - s) * half % p
+        Br, Bi = (Yr + Yi) * (Yr - Yi) % p, 2 * Yr * Yi % p  # B = Y²
+        Cr, Ci = (Zr + Zi) * (Zr - Zi) % p, 2 * Zr * Zi % p  # C = Z²
+        t, s = br * Cr, bi * Ci  # E = 3b'·C
+        Er, Ei = (t - s) % p, ((br + bi) * (Cr + Ci) - t - s) % p
+        Fr, Fi = 3 * Er, 3 * Ei  # F = 9b'Z²
+        Dr, Di = Br - Fr, Bi - Fi  # X₃ = A·(B − F)
+        t, s = Ar * Dr, Ai * Di
+        X3 = ((t - s) % p, ((Ar + Ai) * (Dr + Di) - t - s) % p)
+        Gr, Gi = (Br + Fr) * half % p, (Bi + Fi) * half % p  # G = (B + F)/2
+        Y3 = (  # Y₃ = G² − 3E²
+            ((Gr + Gi) * (Gr - Gi) - 3 * (Er + Ei) * (Er - Ei)) % p,
+            (2 * Gr * Gi - 6 * Er * Ei) % p,
+        )
+        t, s = Yr * Zr, Yi * Zi  # H = 2YZ
+        Hr, Hi = 2 * (t - s) % p, 2 * ((Yr + Yi) * (Zr + Zi) - t - s) % p
+        t, s = Br * Hr, Bi * Hi  # Z₃ = B·H
+        Z3 = ((t - s) % p, ((Br + Bi) * (Hr + Hi) - t - s) % p)
+        k = -3 * P[0]  # the line's coefficients: −3X²·xP, Y² − 3b'Z², and H (times yP)
+        x_coeff = ((Xr + Xi) * (Xr - Xi) * k % p, 2 * Xr * Xi * k % p)
+        w3_coeff = ((Br - Er) % p, (Bi - Ei) % p)
+        return (X3, Y3, Z3), self._line((Hr, Hi), x_coeff, w3_coeff, P[1])
 
     def _add_step(self, Tp: tuple[Fq2T, Fq2T, Fq2T], Q: G2Affine, P: G1Affine):
         """T ← T + Q (Q affine) and the line through T and Q, evaluated at P.
@@ -126,24 +140,36 @@ class OptimalAte:
         θ = Y − yQ·Z, λ = X − xQ·Z (so the slope is θ/λ); times λ the line is
         λ·yP − θ·xP·w + (θ·xQ − λ·yQ)·w³.
           X₃ = λH,  Y₃ = θ(G − H) − Yλ³,  Z₃ = Zλ³,  with H = λ³ + Zθ² − 2Xλ², G = Xλ²
+
+        Written out on ints like :meth:`_double_step`; ``mul`` is one Karatsuba Fq2 product.
         """
-        p, mul, sqr = self.p, _mul, _sqr
-        X, Y, Z = Tp
-        xQ, yQ = Q
-        theta = T.fq2_reduce(T.fq2_sub(Y, T.fq2_mul(yQ, Z)), p)
-        lam = T.fq2_reduce(T.fq2_sub(X, T.fq2_mul(xQ, Z)), p)
-        C = sqr(theta, p)
-        D = sqr(lam, p)
-        E = mul(lam, D, p)
-        F = mul(Z, C, p)
-        G = mul(X, D, p)
-        H = T.fq2_reduce(T.fq2_sub(T.fq2_add(E, F), T.fq2_mul_scalar(G, 2)), p)
-        X3 = mul(lam, H, p)
-        Y3 = T.fq2_reduce(T.fq2_sub(T.fq2_mul(theta, T.fq2_sub(G, H)), T.fq2_mul(Y, E)), p)
-        Z3 = mul(Z, E, p)
-        x_coeff = T.fq2_reduce(T.fq2_mul_scalar(theta, -P[0]), p)
-        w3 = T.fq2_reduce(T.fq2_sub(T.fq2_mul(theta, xQ), T.fq2_mul(lam, yQ)), p)
-        return (X3, Y3, Z3), self._line(lam, x_coeff, w3, P[1])
+        p = self.p
+        (Xr, Xi), (Yr, Yi), (Zr, Zi) = Tp
+        (xr, xi), (yr, yi) = Q
+
+        def mul(ar: int, ai: int, br: int, bi: int) -> tuple[int, int]:
+            t, s = ar * br, ai * bi
+            return (t - s) % p, ((ar + ai) * (br + bi) - t - s) % p
+
+        yz, xz = mul(yr, yi, Zr, Zi), mul(xr, xi, Zr, Zi)
+        th_r, th_i = (Yr - yz[0]) % p, (Yi - yz[1]) % p  # θ = Y − yQ·Z
+        la_r, la_i = (Xr - xz[0]) % p, (Xi - xz[1]) % p  # λ = X − xQ·Z
+        Cr, Ci = (th_r + th_i) * (th_r - th_i) % p, 2 * th_r * th_i % p  # C = θ²
+        Dr, Di = (la_r + la_i) * (la_r - la_i) % p, 2 * la_r * la_i % p  # D = λ²
+        Er, Ei = mul(la_r, la_i, Dr, Di)  # E = λ³
+        Fr, Fi = mul(Zr, Zi, Cr, Ci)  # F = Z·θ²
+        Gr, Gi = mul(Xr, Xi, Dr, Di)  # G = X·λ²
+        Hr, Hi = (Er + Fr - 2 * Gr) % p, (Ei + Fi - 2 * Gi) % p  # H = E + F − 2G
+        X3 = mul(la_r, la_i, Hr, Hi)
+        a, b = mul(th_r, th_i, Gr - Hr, Gi - Hi)
+        c, d = mul(Yr, Yi, Er, Ei)
+        Y3 = ((a - c) % p, (b - d) % p)
+        Z3 = mul(Zr, Zi, Er, Ei)
+        k = -P[0]  # the line's coefficients: −θ·xP, θ·xQ − λ·yQ, and λ (times yP)
+        x_coeff = (th_r * k % p, th_i * k % p)
+        a, b = mul(th_r, th_i, xr, xi)
+        c, d = mul(la_r, la_i, yr, yi)
+        return (X3, Y3, Z3), self._line((la_r, la_i), x_coeff, ((a - c) % p, (b - d) % p), P[1])
 
     # -- Miller loop ---------------------------------------------------------
 
@@ -228,7 +254,3 @@ class OptimalAte:
 
 def _mul(a: Fq2T, b: Fq2T, p: int) -> Fq2T:
     return T.fq2_reduce(T.fq2_mul(a, b), p)
-
-
-def _sqr(a: Fq2T, p: int) -> Fq2T:
-    return T.fq2_reduce(T.fq2_sqr(a), p)

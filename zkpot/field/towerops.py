@@ -211,17 +211,23 @@ def fq12_conj(a: Fq12T) -> Fq12T:
 def fq12_mul(a: Fq12T, b: Fq12T, xi: Fq2T, p: int) -> Fq12T:
     """Karatsuba over Fq6: three Fq6 products (18 in Fq2, 54 in Fq). Returns it reduced.
 
-      t0 = a0b0,  t1 = a1b1,  t2 = (a0 + a1)(b0 + b1)
-      c0 = t0 + v·t1 = (t0₀ + ξ·t1₂) + (t0₁ + t1₀)·v + (t0₂ + t1₁)·v²
-      c1 = t2 − t0 − t1
-
-    The last two lines are written out on ints and fused with the reduction mod p.
+    t0 = a0b0,  t1 = a1b1,  t2 = (a0 + a1)(b0 + b1)
+    c0 = t0 + v·t1,  c1 = t2 − t0 − t1   (fq12_karatsuba_combine)
     """
     a0, a1 = a
     b0, b1 = b
     t0 = fq6_mul(a0, b0, xi)
     t1 = fq6_mul(a1, b1, xi)
     t2 = fq6_mul(fq6_add(a0, a1), fq6_add(b0, b1), xi)
+    return fq12_karatsuba_combine(t0, t1, t2, xi, p)
+
+
+def fq12_karatsuba_combine(t0: Fq6T, t1: Fq6T, t2: Fq6T, xi: Fq2T, p: int) -> Fq12T:
+    """The last step of a Karatsuba product over Fq6, reduced: c0 = t0 + v·t1, c1 = t2 − t0 − t1.
+
+    Here t0 = a0b0, t1 = a1b1, t2 = (a0 + a1)(b0 + b1), unreduced; v·t1 = (ξ·t1₂, t1₀, t1₁).
+    Written out on ints and fused with the reduction mod p.
+    """
     (p0r, p0i), (p1r, p1i), (p2r, p2i) = t0
     (q0r, q0i), (q1r, q1i), (q2r, q2i) = t1
     (s0r, s0i), (s1r, s1i), (s2r, s2i) = t2

@@ -1,0 +1,165 @@
+"""Curves and pairings: zkpot against py_ecc (optimized_bn128, optimized_bls12_381), in one run.
+
+    python benchmarks/bench_curve.py            # the tables
+    python benchmarks/bench_curve.py --quick    # fewer rounds, MSM only up to 2^10
+    python benchmarks/bench_curve.py --save     # also write benchmarks/tables/curve*.md
+
+First every operation is checked to agree with py_ecc, then timed, interleaved
+(see harness.py). "MSM of 2^10" compares zkpot's Pippenger MSM with what a
+py_ecc user would write — one multiplication per point, summed — per point,
+the py_ecc side timed on a sample of the points.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from harness import format_table, format_time, race, save_table
+from py_ecc import optimized_bls12_381, optimized_bn128
+
+from zkpot.curve import bls12_381, bn254, msm
+
+PY_ECC = {"BN254": (bn254, optimized_bn128), "BLS12-381": (bls12_381, optimized_bls12_381)}
+
+
+def to_py_ecc(ref, P):
+    """A zkpot point as a py_ecc point (Jacobian-like tuple with Z = 1)."""
+    x, y = P.affine_raw()
+    if isinstance(x, int):
+        return (ref.FQ(x), ref.FQ(y), ref.FQ.one())
+    return (ref.FQ2(list(x)), ref.FQ2(list(y)), ref.FQ2.one())
+
+
+def check_agreement(curve, ref, rng: random.Random) -> None:
+    """zkpot and py_ecc compute the same values (BLS12-381: py_ecc's pairing is the inverse)."""
+    a, b = rng.randrange(1, curve.R), rng.randrange(1, curve.R)
+    P, Q = curve.G1.generator() * a, curve.G2.generator() * b
+    assert to_py_ecc(ref, P)[:2] == ref.normalize(ref.multiply(ref.G1, a))
+    theirs = [
+        int(c) % curve.P for c in ref.pairing(ref.multiply(ref.G2, b), to_py_ecc(ref, P)).coeffs
+    ]
+    ours = curve.pairing(P, Q)
+    if curve is bls12_381:
+        ours = ours.inverse()  # py_ecc omits the conjugation for x < 0
+    assert ours.polynomial_coefficients() == theirs
+    points = [curve.G1.random(rng) for _ in range(8)]
+    scalars = [rng.randrange(curve.R) for _ in range(8)]
+    naive = curve.G1.identity()
+    for X, k in zip(points, scalars, strict=True):
+        naive = naive + X * k
+    assert msm(points, scalars) == naive
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few rounds, small MSMs: a smoke run")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--save", action="store_true", help="write benchmarks/tables/curve*.md")
+    args = parser.parse_args()
+    rounds = 2 if args.quick else 5
+    rng = random.Random(1)
+
+    rows, ratios = [], []
+    for name, (curve, ref) in PY_ECC.items():
+        curve_rows, ratio = race_curve(name, curve, ref, rng, rounds, args.quick)
+        rows += curve_rows
+        ratios.append(ratio)
+
+    # MSM of 2^10 on BN254's G1: per point, zkpot's MSM against py_ecc's multiply-and-add
+    n = 1 << 10
+    points, scalars = random_points(bn254.G1, n, rng), [rng.randrange(bn254.R) for _ in range(n)]
+    sample = [
+        (to_py_ecc(optimized_bn128, X), k) for X, k in zip(points[:16], scalars, strict=False)
+    ]
+
+    def py_ecc_sum():
+        total = None
+        for X, k in sample:
+            total = optimized_bn128.add(total, optimized_bn128.multiply(X, k)) if total else \
+                optimized_bn128.multiply(X, k)  # fmt: skip
+        return total
+
+    rows.append(("BN254 G1 MSM of 2^10 (per point)", race(
+        {"zkpot": (lambda: msm(points, scalars), n),
+         "py_ecc": (py_ecc_sum, len(sample))}, max(1, rounds // 2), 0.5)))  # fmt: skip
+
+    main_table = format_table(rows, ["py_ecc"], markdown=args.markdown)
+    check_lines = [
+        f"| {name} pairing_check of 2 pairs | {format_time(t)} | {ratio:.2f}× one pairing |"
+        for name, t, ratio in ratios
+    ]
+    msm_rows = msm_scaling(rng, 10 if args.quick else 16)
+    print(main_table)
+    print()
+    print("\n".join(["| operation | zkpot | relative |", "|---|---:|---:|", *check_lines]))
+    print()
+    print(msm_table(msm_rows))
+    if args.save:
+        print("wrote", save_table("curve", format_table(rows, ["py_ecc"], markdown=True)))
+        check_table = "\n".join(
+            ["| operation | zkpot | relative |", "|---|---:|---:|", *check_lines]
+        )
+        print("wrote", save_table("curve_check", check_table))
+        print("wrote", save_table("curve_msm", msm_table(msm_rows)))
+
+
+def race_curve(name: str, curve, ref, rng: random.Random, rounds: int, quick: bool):
+    """The rows for one curve, and (name, pairing_check time, its ratio to one pairing)."""
+    check_agreement(curve, ref, rng)
+    P, Q = curve.G1.random(rng), curve.G2.random(rng)
+    P2, Q2 = curve.G1.random(rng), curve.G2.random(rng)
+    rP, rQ = to_py_ecc(ref, P), to_py_ecc(ref, Q)
+    k = rng.randrange(curve.R)
+    pair_budget = 0.05 if quick else 0.3
+    rows = [
+        (f"{name} pairing", race(
+            {"zkpot": (lambda: curve.pairing(P, Q), 1),
+             "py_ecc": (lambda: ref.pairing(rQ, rP), 1)}, rounds, pair_budget)),
+        (f"{name} G1 scalar mul", race(
+            {"zkpot": (lambda: P * k, 1),
+             "py_ecc": (lambda: ref.multiply(rP, k), 1)}, rounds)),
+        (f"{name} G2 scalar mul", race(
+            {"zkpot": (lambda: Q * k, 1),
+             "py_ecc": (lambda: ref.multiply(rQ, k), 1)}, rounds)),
+    ]  # fmt: skip
+    check = race(
+        {"zkpot": (lambda: curve.pairing_check([(P, Q), (P2, Q2)]), 1),
+         "one": (lambda: curve.pairing(P, Q), 1)}, rounds, pair_budget)  # fmt: skip
+    return rows, (name, check["zkpot"], check["zkpot"] / check["one"])
+
+
+def random_points(G, n: int, rng: random.Random) -> list:
+    """n distinct pseudo-random points, cheaply: a random start plus multiples of a random step."""
+    start, step = G.random(rng), G.random(rng)
+    points, current = [], start
+    for _ in range(n):
+        points.append(current)
+        current = current + step
+    return points
+
+
+def msm_scaling(rng: random.Random, top: int) -> list[tuple[int, float]]:
+    rows = []
+    for log_n in range(8, top + 1, 2):
+        n = 1 << log_n
+        points = random_points(bn254.G1, n, rng)
+        scalars = [rng.randrange(bn254.R) for _ in range(n)]
+        start = time.perf_counter()
+        msm(points, scalars)
+        rows.append((n, time.perf_counter() - start))
+        print(f"  MSM of 2^{log_n}: {format_time(rows[-1][1])}", flush=True)
+    return rows
+
+
+def msm_table(rows: list[tuple[int, float]]) -> str:
+    lines = ["| BN254 G1 MSM | zkpot | per point |", "|---|---:|---:|"]
+    for n, seconds in rows:
+        per_point = format_time(seconds / n)
+        lines.append(f"| 2^{n.bit_length() - 1} points | {format_time(seconds)} | {per_point} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
