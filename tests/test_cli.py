@@ -40,6 +40,11 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     assert "ω^(2^27) = −1: True" in out
     assert "(√2)² = Fq(2)" in out
     assert "a · a⁻¹ == 1: True" in out
+    # the curve tour: MSM, bilinearity, a BLS signature, the EVM precompile
+    assert "msm([G, 2G], [a, b]) == (a + 2b)·G: True" in out
+    assert "e(aP, bQ) == e(P, Q)^(ab): True" in out
+    assert "e(σ, G2) · e(−H(m), pk) == 1: True" in out
+    assert "output: " + "00" * 31 + "01" in out
     assert "False" not in out.replace("Is 3 a square mod p? False", "")
 
 

@@ -1,7 +1,7 @@
 """The guided tour behind ``zkpot demo``.
 
-For now it tours the field layer; it grows, layer by layer, into the full ZKPoT
-flow (train, prove, verify, reach consensus).
+For now it tours the field and curve layers; it grows, layer by layer, into the
+full ZKPoT flow (train, prove, verify, reach consensus).
 """
 
 from __future__ import annotations
@@ -52,4 +52,39 @@ def field_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
     say("   a⁻¹ = (a0 − a1·w)/(a0² − v·a1²): one inversion in Fq6, which needs one in Fq2,")
     say("   which needs one in Fq: an Fq12 inverse costs some products and a single Fq inverse.")
     say(f"   a · a⁻¹ == 1: {(a * a_inv).is_one()}")
-    say("   Pairings take their values in Fq12; the next layer (curves) will build on this.")
+    say("   Pairings take their values in Fq12: the curve layer builds on this.")
+
+
+def curve_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
+    """Print the curve-layer tour: groups, a pairing's bilinearity, the EVM precompile."""
+    from zkpot.curve import bls12_381, bn254, msm
+    from zkpot.curve.evm import bn254_pairing
+
+    rng = random.Random(seed)
+    P, Q = bn254.G1.generator(), bn254.G2.generator()
+    say("\nzkpot demo — a tour of the curve layer\n")
+    say("5. Groups on BN254: y² = x³ + 3 over Fq (G1) and its twist over Fq2 (G2)")
+    say(f"   G1 generator: {P.to_affine()};  r·G = O: {(P * bn254.R).is_identity()}")
+    a, b = rng.randrange(1, bn254.R), rng.randrange(1, bn254.R)
+    say(f"   a = {_short(a)},  b = {_short(b)}")
+    say(f"   msm([G, 2G], [a, b]) == (a + 2b)·G: {msm([P, 2 * P], [a, b]) == (a + 2 * b) * P}\n")
+
+    say("6. The pairing e: G1 × G2 → Fq12, bilinear: e(aP, bQ) = e(P, Q)^(ab)")
+    e = bn254.pairing(P, Q)
+    say(f"   e(aP, bQ) == e(P, Q)^(ab): {bn254.pairing(a * P, b * Q) == e ** (a * b)}")
+    order_r = (e**bn254.R).is_one()
+    say(f"   e(P, Q) ≠ 1 (non-degenerate): {not e.is_one()};  e(P, Q)^r = 1: {order_r}")
+    say("   This is what lets a verifier check a committed polynomial's opening (KZG).\n")
+
+    say("7. A BLS signature on BLS12-381, checked with one pairing product")
+    sk = rng.randrange(1, bls12_381.R)
+    pk = bls12_381.G2.generator() * sk
+    message_point = bls12_381.G1.random(rng)  # stands in for hash-to-curve of a message
+    signature = message_point * sk
+    ok = bls12_381.pairing_check([(signature, bls12_381.G2.generator()), (-message_point, pk)])
+    say(f"   e(σ, G2) · e(−H(m), pk) == 1: {ok}")
+    say(f"   σ in the Zcash encoding (48 bytes): {signature.to_bytes().hex()[:32]}…\n")
+
+    say("8. Ethereum's BN254 pairing precompile (0x08), byte for byte")
+    data = (a * P).to_bytes() + (b * Q).to_bytes() + (-(a * b) * P).to_bytes() + Q.to_bytes()
+    say(f"   input: {len(data)} bytes (two 192-byte pairs);  output: {bn254_pairing(data).hex()}")

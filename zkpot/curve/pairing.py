@@ -50,7 +50,7 @@ class OptimalAte:
         loop: the ate loop count ℓ > 0 (6u + 2, or |x|).
         negative_seed: conjugate f after the loop (BLS12-381's x < 0).
         frobenius_steps: add π(Q) and −π²(Q) after the loop (BN curves).
-        frobenius_table: γ[k][e] = ξ^(e(pᵏ − 1)/6), from the field layer.
+        frobenius_table: the table `γ[k][e]` = ξ^(e(pᵏ − 1)/6), from the field layer.
     """
 
     def __init__(
