@@ -1,0 +1,264 @@
+"""KZG polynomial commitments: commit, open, verify, and their batched forms.
+
+Kate, Zaverucha, Goldberg, "Constant-Size Commitments to Polynomials and Their
+Applications" (ASIACRYPT 2010). A structured reference string (SRS) holds
+[τⁱ]₁ = τⁱ·G₁ for i < n and [1]₂, [τ]₂, for a τ nobody knows. Then
+
+- **commit** to a(X) = Σ aᵢXⁱ: C = Σ aᵢ·[τⁱ]₁ = [a(τ)]₁ (one MSM);
+- **open** at z: y = a(z) and π = [q(τ)]₁ with q(X) = (a(X) − y)/(X − z), a polynomial
+  exactly because z is a root of a(X) − y;
+- **verify**: a(X) − y = q(X)·(X − z) holds at τ, and the pairing checks it "in the
+  exponent" without knowing τ:
+
+      e(C − [y]₁, [1]₂) = e(π, [τ − z]₂)
+
+Batching: several polynomials opened at one point z use one proof of
+Σ γʲ·(aⱼ(X) − yⱼ)/(X − z), with γ a Fiat–Shamir challenge; openings at several
+points are verified with one pairing check, combined with a random r:
+
+    e(Σ rⁱ·(Cᵢ − [yᵢ]₁ + zᵢ·πᵢ), [1]₂) = e(Σ rⁱ·πᵢ, [τ]₂)
+
+(each term rearranges e(Cᵢ − [yᵢ]₁, [1]₂) = e(πᵢ, [τ]₂ − zᵢ[1]₂)). The transcript
+is the caller's: the prover and verifier pass transcripts that have absorbed the
+same statement, and these functions add their own messages to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from zkpot.curve import bn254, msm
+from zkpot.curve.fixed_base import multiply_many
+from zkpot.curve.point import CurvePoint
+from zkpot.errors import ZkpotError
+from zkpot.hash.transcript import Transcript
+from zkpot.poly.domain import EvaluationDomain, Evaluations
+from zkpot.poly.polynomial import Polynomial, coefficient_ints
+
+
+class DegreeError(ZkpotError, ValueError):
+    """A polynomial's degree exceeds what the SRS can commit to."""
+
+
+@dataclass(frozen=True, eq=False)
+class SRS:
+    """A KZG structured reference string.
+
+    Attributes:
+        curve: the curve module (``zkpot.curve.bn254`` or ``bls12_381``).
+        g1: [τ⁰]₁, [τ¹]₁, …, [τⁿ⁻¹]₁ — commits to polynomials of degree < n.
+        g2: [1]₂, [τ]₂ (and further powers if the setup provides them).
+        g1_lagrange: [L₀(τ)]₁ … [Lₙ₋₁(τ)]₁ over the domain of size n, in natural
+            order, if the setup provides them: commits to evaluation-form vectors.
+    """
+
+    curve: ModuleType
+    g1: tuple[CurvePoint, ...]
+    g2: tuple[CurvePoint, ...]
+    g1_lagrange: tuple[CurvePoint, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.g1) < 1 or len(self.g2) < 2:
+            raise ValueError("an SRS needs [1]₁ and [1]₂, [τ]₂ at least")
+        if self.g1_lagrange is not None and len(self.g1_lagrange) & (len(self.g1_lagrange) - 1):
+            raise ValueError("Lagrange points come on a domain whose size is a power of two")
+
+    @property
+    def max_degree(self) -> int:
+        """The largest degree this SRS commits to: len(g1) − 1."""
+        return len(self.g1) - 1
+
+    @classmethod
+    def from_tau(
+        cls, tau: int, size: int, curve: ModuleType = bn254, lagrange: bool = False
+    ) -> SRS:
+        """The SRS for a known τ. INSECURE: whoever knows τ can forge openings.
+
+        For tests and teaching; real SRSs come from a ceremony (see
+        :mod:`zkpot.poly.ceremony`) or a published file.
+        """
+        r = curve.R
+        powers = [1] * size
+        for i in range(1, size):
+            powers[i] = powers[i - 1] * tau % r
+        g1 = tuple(multiply_many(curve.G1.generator(), powers))
+        g2 = (curve.G2.generator(), curve.G2.generator() * tau)
+        lagrange_points = None
+        if lagrange:
+            basis = EvaluationDomain(size, curve.Fr).lagrange_basis(tau)
+            lagrange_points = tuple(multiply_many(curve.G1.generator(), [int(L) for L in basis]))
+        return cls(curve, g1, g2, lagrange_points)
+
+    @classmethod
+    def from_ptau(cls, path: str | Path) -> SRS:
+        """Read a snarkjs / Hermez ``.ptau`` file (BN254), see :mod:`zkpot.poly.ptau`."""
+        from zkpot.poly.ptau import read_ptau_srs
+
+        return read_ptau_srs(path)
+
+    @classmethod
+    def from_eip4844(cls, path: str | Path) -> SRS:
+        """Read an EIP-4844 ``trusted_setup.txt`` (BLS12-381), Lagrange points in natural order."""
+        from zkpot.poly.eip4844 import load_trusted_setup
+
+        setup = load_trusted_setup(path)
+        domain = EvaluationDomain(len(setup.g1_lagrange), bls12_381_fr())
+        return cls(setup.curve, setup.g1_monomial, setup.g2_monomial,
+                   tuple(domain.bit_reverse(list(setup.g1_lagrange))))  # fmt: skip
+
+
+def bls12_381_fr() -> Any:
+    from zkpot.curve import bls12_381
+
+    return bls12_381.Fr
+
+
+# ------------------------------------------------------------------ single
+
+
+def commit(srs: SRS, poly: Polynomial) -> CurvePoint:
+    """C = [a(τ)]₁ = Σ aᵢ·[τⁱ]₁.
+
+    Raises:
+        DegreeError: deg a > ``srs.max_degree``.
+    """
+    _check_field(srs, poly)
+    if poly.degree > srs.max_degree:
+        raise DegreeError(f"degree {poly.degree} exceeds the SRS's maximum {srs.max_degree}")
+    if poly.is_zero():
+        return srs.curve.G1.identity()
+    return msm(list(srs.g1[: len(poly.coeffs)]), poly.coeffs)
+
+
+def commit_evaluations(srs: SRS, evaluations: Evaluations) -> CurvePoint:
+    """C = Σ fᵢ·[Lᵢ(τ)]₁ for a polynomial given by its values on the SRS's domain."""
+    if srs.g1_lagrange is None:
+        raise ValueError("this SRS has no Lagrange-basis points")
+    if (
+        evaluations.domain.size != len(srs.g1_lagrange)
+        or evaluations.domain.field is not srs.curve.Fr
+    ):
+        raise ValueError(f"the SRS's Lagrange points are for a domain of {len(srs.g1_lagrange)}")
+    return msm(list(srs.g1_lagrange), evaluations.values)
+
+
+def open(srs: SRS, poly: Polynomial, z: int) -> tuple[int, CurvePoint]:
+    """(y, π): y = a(z) and π = [q(τ)]₁ with q = (a − y)/(X − z)."""
+    quotient, y = poly.divide_by_linear(z)
+    return y.value, commit(srs, quotient)
+
+
+def verify(srs: SRS, commitment: CurvePoint, z: int, y: int, proof: CurvePoint) -> bool:
+    """e(C − [y]₁, [1]₂) = e(π, [τ − z]₂), as one pairing-product check."""
+    G1, one2, tau2 = srs.curve.G1.generator(), srs.g2[0], srs.g2[1]
+    z2 = tau2 - one2 * z  # [τ − z]₂
+    return srs.curve.pairing_check([(commitment - G1 * y, one2), (-proof, z2)])
+
+
+# ------------------------------------------------------------------ batched
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Several polynomials opened at one point z, with one proof."""
+
+    z: int
+    commitments: tuple[CurvePoint, ...]
+    values: tuple[int, ...]
+    proof: CurvePoint
+
+
+def _absorb(
+    transcript: Transcript, z: int, commitments: Sequence[CurvePoint], values: Sequence[int]
+) -> int:
+    transcript.append_int(b"z", z)
+    for C, y in zip(commitments, values, strict=True):
+        transcript.append(b"commitment", C.to_bytes())
+        transcript.append_int(b"value", y)
+    return transcript.challenge(b"gamma")
+
+
+def batch_open(
+    srs: SRS,
+    polys: Sequence[Polynomial],
+    z: int,
+    transcript: Transcript,
+    commitments: Sequence[CurvePoint] | None = None,
+) -> Opening:
+    """Open every polynomial at z with one proof of Σ γʲ·(aⱼ − yⱼ)/(X − z), γ from the transcript.
+
+    The transcript absorbs z, the commitments (computed here unless given) and the values.
+    """
+    if commitments is None:
+        commitments = [commit(srs, a) for a in polys]
+    values = [a(z).value for a in polys]
+    gamma = _absorb(transcript, z, commitments, values)
+    combined, power = Polynomial.zero(srs.curve.Fr), 1
+    for a in polys:
+        combined = combined + a * power
+        power = power * gamma % srs.curve.R
+    quotient, _ = combined.divide_by_linear(z)
+    return Opening(z % srs.curve.R, tuple(commitments), tuple(values), commit(srs, quotient))
+
+
+def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) -> bool:
+    """Check openings at several points with one pairing check (see the module docstring).
+
+    The transcript must be in the state the prover's was in before the first
+    :func:`batch_open`, and the openings in the same order.
+    """
+    if not openings:
+        return True
+    r = srs.curve.R
+    G1 = srs.curve.G1.generator()
+    points, scalars = [], []  # Σ rⁱ·(Cᵢ − [yᵢ]₁ + zᵢ·πᵢ), built as one MSM
+    proofs, proof_scalars = [], []
+    combined_y = 0
+    rho_seed = []
+    for o in openings:
+        gamma = _absorb(transcript, o.z, o.commitments, o.values)
+        rho_seed.append(gamma)
+    rho = transcript.challenge(b"rho")
+    weight = 1
+    for o, gamma in zip(openings, rho_seed, strict=True):
+        power = 1
+        for C, y in zip(o.commitments, o.values, strict=True):
+            points.append(C)
+            scalars.append(weight * power % r)
+            combined_y += weight * power * y
+            power = power * gamma % r
+        points.append(o.proof)
+        scalars.append(weight * o.z % r)
+        proofs.append(o.proof)
+        proof_scalars.append(weight)
+        weight = weight * rho % r
+    points.append(G1)
+    scalars.append(-combined_y % r)
+    left = msm(points, scalars)
+    right = msm(proofs, proof_scalars)
+    return srs.curve.pairing_check([(left, srs.g2[0]), (-right, srs.g2[1])])
+
+
+def _check_field(srs: SRS, poly: Polynomial) -> None:
+    if poly.field is not srs.curve.Fr:
+        raise ValueError(
+            f"a {poly.field.__name__} polynomial for an SRS over {srs.curve.Fr.__name__}"
+        )
+
+
+__all__ = [
+    "SRS",
+    "DegreeError",
+    "Opening",
+    "batch_open",
+    "batch_verify",
+    "coefficient_ints",
+    "commit",
+    "commit_evaluations",
+    "open",
+    "verify",
+]  # fmt: skip

@@ -1,0 +1,63 @@
+"""The number-theoretic transform: evaluation at all n-th roots of unity in O(n log n).
+
+Plain-int kernel: vectors are lists of canonical ints modulo p.
+
+For a polynomial a(X) = Σ aⱼXʲ of size n = 2ᵏ and ω of order n, the NTT computes
+âᵢ = a(ωⁱ) for i = 0 … n − 1. Cooley–Tukey splits a(X) = a_even(X²) + X·a_odd(X²):
+ω² has order n/2, so both halves are NTTs of size n/2, and
+
+    a(ωⁱ) = a_even(ω²ⁱ) + ωⁱ·a_odd(ω²ⁱ),   a(ωⁱ⁺ⁿᐟ²) = a_even(ω²ⁱ) − ωⁱ·a_odd(ω²ⁱ)
+
+(ω^(n/2) = −1). The iterative form below permutes the input into bit-reversed
+order once, then runs log₂ n rounds of these "butterflies" in place.
+"""
+
+from __future__ import annotations
+
+
+def bit_reverse_permutation(values: list) -> list:
+    """The list reordered so that index i moves to index rev(i) (its log₂ n bits reversed).
+
+    >>> bit_reverse_permutation([0, 1, 2, 3, 4, 5, 6, 7])
+    [0, 4, 2, 6, 1, 5, 3, 7]
+    """
+    n = len(values)
+    if n & (n - 1):
+        raise ValueError(f"bit reversal needs a power-of-two length, got {n}")
+    bits = n.bit_length() - 1
+    return [values[int(f"{i:0{bits}b}"[::-1], 2) if bits else 0] for i in range(n)]
+
+
+def ntt_in_place(a: list[int], omega: int, p: int) -> None:
+    """Overwrite a (coefficients, lowest first) with its evaluations a(ω⁰), …, a(ωⁿ⁻¹)."""
+    n = len(a)
+    a[:] = bit_reverse_permutation(a)
+    half = 1
+    while half < n:
+        # twiddles of this round: the (2·half)-th roots of unity w⁰ … w^(half−1)
+        w_step = pow(omega, n // (2 * half), p)
+        twiddles = [1] * half
+        for j in range(1, half):
+            twiddles[j] = twiddles[j - 1] * w_step % p
+        for start in range(0, n, 2 * half):
+            for j in range(half):
+                u = a[start + j]
+                v = a[start + j + half] * twiddles[j] % p
+                a[start + j] = (u + v) % p
+                a[start + j + half] = (u - v) % p
+        half *= 2
+
+
+def ntt(coefficients: list[int], omega: int, p: int) -> list[int]:
+    """Evaluations at the powers of ω (a new list)."""
+    out = list(coefficients)
+    ntt_in_place(out, omega, p)
+    return out
+
+
+def intt(evaluations: list[int], omega: int, p: int) -> list[int]:
+    """Coefficients from evaluations at the powers of ω: the NTT with ω⁻¹, divided by n."""
+    out = list(evaluations)
+    ntt_in_place(out, pow(omega, -1, p), p)
+    n_inv = pow(len(out), -1, p)
+    return [x * n_inv % p for x in out]
