@@ -17,6 +17,7 @@ from zkpot.curve.groups import define_pairing
 from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
 from zkpot.curve.pairing import OptimalAte
 from zkpot.curve.point import CurvePoint
+from zkpot.curve.scalar import scalar_mul
 from zkpot.field.bls12_381 import SEED, Fq, Fq2, Fq6, Fq12, Fr, P, R
 
 B = 4
@@ -46,6 +47,32 @@ class G1(CurvePoint):
 
 G1.ENDOMORPHISM = GLV(G1.KERNEL, R, G1.GENERATOR_AFFINE)
 """GLV scalar multiplication for G1, its constants derived from p and r."""
+
+
+def _g1_membership(jac: tuple[int, int, int]) -> bool:
+    """P ∈ G1 ⟺ φ(P) = [−x²]P, for a point P on E (Scott, "A note on group membership
+    tests for G1, G2 and GT on BLS pairing-friendly curves", ePrint 2021/1130).
+
+    −x² is a cube root of unity mod r (r = x⁴ − x² + 1), so on G1 the endomorphism
+    φ(x, y) = (βx, y) acts as it for the matching β; off G1 the two sides differ. One
+    128-bit multiplication instead of a 255-bit one.
+    """
+    kernel = G1.KERNEL
+    p, beta = kernel.p, _MEMBERSHIP_BETA
+    X, Y, Z = jac
+    if Z == 0:
+        return True
+    phi = (beta * X % p, Y, Z)  # (βx, y) in Jacobian coordinates: X/Z² scales with β
+    return kernel.equal(phi, kernel.neg(scalar_mul(kernel, jac, SEED * SEED)))
+
+
+_MEMBERSHIP_LAMBDA = -(SEED * SEED) % R
+_MEMBERSHIP_BETA = (
+    G1.ENDOMORPHISM.beta
+    if G1.ENDOMORPHISM.lam == _MEMBERSHIP_LAMBDA
+    else G1.ENDOMORPHISM.beta**2 % P
+)
+G1.SUBGROUP_TEST = staticmethod(_g1_membership)
 
 
 class G2(CurvePoint):

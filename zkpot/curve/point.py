@@ -40,6 +40,7 @@ class CurvePoint:
     COFACTOR_ONE: ClassVar[bool] = False  # every curve point is in the group (BN254's G1)
     ENCODING: ClassVar[Any]  # a format of zkpot.curve.encoding
     ENDOMORPHISM: ClassVar[Any] = None  # a zkpot.curve.glv.GLV, for G1
+    SUBGROUP_TEST: ClassVar[Any] = None  # a faster membership test P ↦ bool, where one is known
 
     _jac: Jac
 
@@ -110,10 +111,13 @@ class CurvePoint:
         """True if r·P = O: the point lies in the prime-order group.
 
         Computed as a scalar multiplication, except where the curve's whole group has
-        prime order (``COFACTOR_ONE``), where being on the curve is enough.
+        prime order (``COFACTOR_ONE``), where being on the curve is enough, and where the
+        curve module supplies a faster equivalent test (``SUBGROUP_TEST``).
         """
         if self.COFACTOR_ONE:
             return self.is_on_curve()
+        if self.SUBGROUP_TEST is not None:
+            return bool(self.SUBGROUP_TEST(self._jac))
         return self.KERNEL.is_identity(scalar_mul(self.KERNEL, self._jac, self.ORDER))
 
     # -- views -------------------------------------------------------------

@@ -286,12 +286,14 @@ class PrimeField:
         a, p = self._value, self.MODULUS
         if a == 0:
             return self
-        if self.legendre() != 1:
-            raise NotASquareError(f"{self!r} is not a square in {type(self).__name__}")
         if p % 4 == 3:
-            # (x^((p+1)/4))² = x^((p+1)/2) = x · x^((p−1)/2) = x, by Euler's criterion
+            # (x^((p+1)/4))² = x^((p+1)/2) = x · x^((p−1)/2) = x exactly when x is a square
             y = pow(a, (p + 1) // 4, p)
+            if y * y % p != a:
+                raise NotASquareError(f"{self!r} is not a square in {type(self).__name__}")
         else:
+            if self.legendre() != 1:
+                raise NotASquareError(f"{self!r} is not a square in {type(self).__name__}")
             y = _tonelli_shanks_int(a, p, self.TWO_ADICITY, self._ODD_PART, self._NONRESIDUE)
         return self._new(min(y, p - y))
 
