@@ -41,10 +41,10 @@ node_modules/.stamp: package.json package-lock.json
 demo: $(VENV)/.stamp-base
 	$(BIN)/zkpot demo
 
-test: $(VENV)/.stamp-test
+test: $(VENV)/.stamp-test node_modules/.stamp
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.stamp-test
+test-fast: $(VENV)/.stamp-test node_modules/.stamp
 	$(PY) -m pytest -m "not slow"
 
 $(KATEX)/.stamp: node_modules/.stamp

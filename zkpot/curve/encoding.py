@@ -59,12 +59,17 @@ def _read_coordinate(group: type[CurvePoint], data: bytes, what: str) -> Any:
         raise InvalidInput(f"{group.__name__} {what}: {error}") from None
 
 
-def _checked(group: type[CurvePoint], x: Any, y: Any) -> CurvePoint:
-    """The point (x, y), verified to be on the curve and in the subgroup."""
-    return group(x, y)  # raises InvalidInput with the reason
+def _checked(group: type[CurvePoint], x: Any, y: Any, subgroup: bool = True) -> CurvePoint:
+    """The point (x, y), verified to be on the curve and (unless told not to) in the subgroup."""
+    if subgroup:
+        return group(x, y)  # raises InvalidInput with the reason
+    P = group(x, y, check=False)
+    if not P.is_on_curve():
+        raise InvalidInput(f"({x}, {y}) is not on the curve of {group.__name__}")
+    return P
 
 
-def _decompress(group: type[CurvePoint], x: Any, larger: bool) -> CurvePoint:
+def _decompress(group: type[CurvePoint], x: Any, larger: bool, subgroup: bool = True) -> CurvePoint:
     """The point with this x whose y is the larger (or smaller) root of x³ + b."""
     b = group.FIELD._new(group.KERNEL.b)
     try:
@@ -73,7 +78,7 @@ def _decompress(group: type[CurvePoint], x: Any, larger: bool) -> CurvePoint:
         raise InvalidInput(f"{group.__name__}: no point on the curve has x = {x!r}") from None
     if _is_larger(y) != larger:
         y = -y
-    return _checked(group, x, y)
+    return _checked(group, x, y, subgroup)
 
 
 # ------------------------------------------------------------ EIP-196 / 197
@@ -152,8 +157,13 @@ def encode_zcash(P: CurvePoint, compressed: bool = True) -> bytes:
     return bytes(data)
 
 
-def decode_zcash(group: type[CurvePoint], data: bytes) -> CurvePoint:
-    """Inverse of :func:`encode_zcash` (the length says which form), with all checks."""
+def decode_zcash(group: type[CurvePoint], data: bytes, *, subgroup: bool = True) -> CurvePoint:
+    """Inverse of :func:`encode_zcash` (the length says which form), with all checks.
+
+    Args:
+        subgroup: also check membership in the order-r group (``False`` only for
+            points from a trusted source, such as a verified ceremony file).
+    """
     n = _coordinate_bytes(group)
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"{group.__name__} decoding takes bytes, not {type(data).__name__}")
@@ -172,12 +182,12 @@ def decode_zcash(group: type[CurvePoint], data: bytes) -> CurvePoint:
             raise InvalidInput(f"{group.__name__}: infinity flag with other bits set")
         return group.identity()
     if compressed:
-        return _decompress(group, _read_coordinate(group, body, "x"), larger=sign)
+        return _decompress(group, _read_coordinate(group, body, "x"), sign, subgroup)
     if sign:
         raise InvalidInput(f"{group.__name__}: sign flag set in an uncompressed encoding")
     x = _read_coordinate(group, body[:n], "x")
     y = _read_coordinate(group, body[n:], "y")
-    return _checked(group, x, y)
+    return _checked(group, x, y, subgroup)
 
 
 def _expect_length(group: type[CurvePoint], data: bytes, n: int) -> None:

@@ -98,10 +98,7 @@ def load_trusted_setup(path: str | Path, *, check: bool = True) -> TrustedSetup:
         for i in range(start, start + count):
             try:
                 data = bytes.fromhex(lines[i].removeprefix("0x"))
-                if check:
-                    out.append(decode_zcash(group, data))
-                else:
-                    out.append(_decode_unchecked(group, data))
+                out.append(decode_zcash(group, data, subgroup=check))
             except ValueError as error:
                 raise ValueError(f"{path}, line {i + 1}: {error}") from None
         return tuple(out)
@@ -112,14 +109,32 @@ def load_trusted_setup(path: str | Path, *, check: bool = True) -> TrustedSetup:
     return TrustedSetup(g1_lagrange, g2_monomial, g1_monomial)
 
 
-def _decode_unchecked(group: type[CurvePoint], data: bytes) -> CurvePoint:
-    """Decode, checking the curve equation but not subgroup membership (trusted files)."""
-    saved = group.SUBGROUP_TEST
-    group.SUBGROUP_TEST = staticmethod(lambda jac: True)  # type: ignore[assignment]
-    try:
-        return decode_zcash(group, data)
-    finally:
-        group.SUBGROUP_TEST = saved
+def insecure_trusted_setup(
+    tau: int, n: int = FIELD_ELEMENTS_PER_BLOB, g2_count: int = 65
+) -> TrustedSetup:
+    """A setup for a known τ, in the ceremony's shape. INSECURE: for tests and teaching.
+
+    [Lᵢ(τ)]₁ are over the n-th roots of unity from 7, in natural order, as the file has them.
+    """
+    from zkpot.curve.fixed_base import multiply_many
+    from zkpot.poly.domain import EvaluationDomain
+
+    r = BLS_MODULUS
+    powers = [1] * max(n, g2_count)
+    for i in range(1, len(powers)):
+        powers[i] = powers[i - 1] * tau % r
+    lagrange = [int(L) for L in EvaluationDomain(n, bls12_381.Fr).lagrange_basis(tau)]
+    g1 = multiply_many(bls12_381.G1.generator(), lagrange + powers[:n])
+    g2 = multiply_many(bls12_381.G2.generator(), powers[:g2_count])
+    return TrustedSetup(tuple(g1[:n]), tuple(g2), tuple(g1[n:]))
+
+
+def write_trusted_setup(ts: TrustedSetup, path: str | Path) -> None:
+    """Write ``ts`` in the ``trusted_setup.txt`` format that :func:`load_trusted_setup` reads."""
+    lines = [str(len(ts.g1_lagrange)), str(len(ts.g2_monomial))]
+    for P in (*ts.g1_lagrange, *ts.g2_monomial, *ts.g1_monomial):
+        lines.append(P.to_bytes().hex())
+    Path(path).write_text("\n".join(lines) + "\n")
 
 
 # ------------------------------------------------------------ input validation
@@ -227,9 +242,12 @@ def verify_kzg_proof_batch(
     commitments: Sequence[CurvePoint], zs: Sequence[int], ys: Sequence[int],
     proofs: Sequence[CurvePoint], ts: TrustedSetup,
 ) -> bool:  # fmt: skip
-    """All openings at once, combined with powers of a hashed challenge r:
+    """All openings at once, combined with powers of a hashed challenge r.
 
-    e(Σ rⁱπᵢ, −[1]₂) · e(Σ rⁱ(Cᵢ − [yᵢ]₁) + Σ rⁱzᵢπᵢ, [τ]₂) = 1.
+    Each opening's check e(C − [y]₁, [1]₂) = e(π, [τ − z]₂) rearranges to
+    e(π, [τ]₂) = e(C − [y]₁ + z·π, [1]₂); the weighted sum of all of them is
+
+        e(Σ rⁱπᵢ, −[τ]₂) · e(Σ rⁱ(Cᵢ − [yᵢ]₁ + zᵢπᵢ), [1]₂) = 1.
     """
     q = BLS_MODULUS
     data = RANDOM_CHALLENGE_KZG_BATCH_DOMAIN + FIELD_ELEMENTS_PER_BLOB.to_bytes(8, "big")
@@ -246,7 +264,7 @@ def verify_kzg_proof_batch(
     rhs_scalars = [*powers, *(z * w % q for z, w in zip(zs, powers, strict=True)),
                    -sum(y * w for y, w in zip(ys, powers, strict=True)) % q]  # fmt: skip
     return bls12_381.pairing_check(
-        [(proof_lincomb, -G2), (msm(rhs_points, rhs_scalars), ts.g2_monomial[1])]
+        [(proof_lincomb, -ts.g2_monomial[1]), (msm(rhs_points, rhs_scalars), G2)]
     )
 
 
