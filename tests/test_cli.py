@@ -45,6 +45,10 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     assert "e(aP, bQ) == e(P, Q)^(ab): True" in out
     assert "e(σ, G2) · e(−H(m), pk) == 1: True" in out
     assert "output: " + "00" * 31 + "01" in out
+    # the commitment tour: NTT round trip, a three-party ceremony, KZG with its SRS
+    assert "back: [5, 1, 0, 1]" in out
+    assert out.count("contributed; checks passed") == 3
+    assert "y = 35;  verify: True;  with y = 36: False" in out
     assert "False" not in out.replace("Is 3 a square mod p? False", "")
 
 

@@ -16,9 +16,10 @@ model correctly and that the model reaches a stated accuracy, without showing
 its data or its weights; the chain's validators check the short proof, and the
 best proven contribution proposes the next block.
 
-This release implements the bottom two layers: prime fields and the
-Fq2/Fq6/Fq12 tower (zkpot.field), and the groups, pairings, MSM and EVM
-precompiles of BN254 and BLS12-381 (zkpot.curve). Try `zkpot demo`.
+This release implements the bottom layers: prime fields and the Fq2/Fq6/Fq12
+tower (zkpot.field); the groups, pairings, MSM and EVM precompiles of BN254 and
+BLS12-381 (zkpot.curve); polynomials, the NTT, KZG commitments, EIP-4844 and a
+powers-of-tau ceremony (zkpot.poly). Try `zkpot demo`.
 """
 
 
@@ -44,10 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from zkpot.demo import curve_tour, field_tour
+        from zkpot.demo import commitment_tour, curve_tour, field_tour
 
         field_tour(seed=args.seed)
         curve_tour(seed=args.seed)
+        commitment_tour(seed=args.seed)
         return 0
     parser.print_help()
     return 0

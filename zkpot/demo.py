@@ -1,6 +1,6 @@
 """The guided tour behind ``zkpot demo``.
 
-For now it tours the field and curve layers; it grows, layer by layer, into the
+For now it tours the field, curve and commitment layers; it grows, layer by layer, into the
 full ZKPoT flow (train, prove, verify, reach consensus).
 """
 
@@ -88,3 +88,36 @@ def curve_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
     say("8. Ethereum's BN254 pairing precompile (0x08), byte for byte")
     data = (a * P).to_bytes() + (b * Q).to_bytes() + (-(a * b) * P).to_bytes() + Q.to_bytes()
     say(f"   input: {len(data)} bytes (two 192-byte pairs);  output: {bn254_pairing(data).hex()}")
+
+
+def commitment_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
+    """Print the commitment-layer tour: a ceremony makes an SRS, KZG commits and opens with it."""
+    from zkpot.curve import bn254
+    from zkpot.poly import ceremony, kzg
+    from zkpot.poly.domain import EvaluationDomain
+    from zkpot.poly.polynomial import Polynomial
+
+    rng = random.Random(seed)
+    say("\nzkpot demo — a tour of the commitment layer\n")
+    say("9. The NTT: a polynomial's values on the 8th roots of unity, and back")
+    a = Polynomial([5, 1, 0, 1])  # X³ + X + 5
+    H = EvaluationDomain(8)
+    values = H.ntt(a.coeffs)
+    say(f"   a(X) = X³ + X + 5;  a(ω⁰) = {values[0]} = a(1);  back: {H.intt(values)[:4]}\n")
+
+    say("10. A powers-of-tau ceremony: three parties, safe if any one forgets its secret")
+    state = ceremony.start(16)
+    for name in ("alice", "bob", "carol"):
+        contribution = ceremony.contribute(state, name, rng=rng)
+        state = ceremony.verify_contribution(state, contribution)  # raises if anything is off
+        say(f"   {name} contributed; checks passed (proof of knowledge, τ kept, powers consistent)")
+    srs = state.to_srs()
+    say("   the SRS: [τ⁰]₁ … [τ¹⁵]₁ and [1]₂, [τ]₂ — τ = s_alice·s_bob·s_carol, known to nobody\n")
+
+    say("11. KZG with that SRS: commit to a(X), prove a(3) = 35, verify with one pairing check")
+    C = kzg.commit(srs, a)
+    y, proof = kzg.open(srs, a, 3)
+    say(f"   C = {C.to_bytes().hex()[:24]}… (64 bytes, whatever the degree)")
+    say(f"   y = {y};  verify: {kzg.verify(srs, C, 3, y, proof)};  "
+        f"with y = 36: {kzg.verify(srs, C, 3, 36, proof)}")  # fmt: skip
+    say(f"   ({bn254.__name__.rsplit('.', 1)[-1]}; PLONK, next, commits to its circuit this way)")

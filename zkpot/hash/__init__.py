@@ -1,6 +1,7 @@
-"""Hash functions (to come).
+"""Hash functions and Fiat–Shamir transcripts.
 
-This package will hold Keccak-256 (for the PLONK transcript, as snarkjs uses
-it) and the Poseidon permutation over BN254's scalar field, compatible with
-circomlib. It builds on :mod:`zkpot.field` only.
+- :mod:`zkpot.hash.transcript` — a SHA-256 Fiat–Shamir transcript.
+
+Keccak-256 (for PLONK's snarkjs-compatible transcript) and Poseidon (circomlib's
+hash) are to come. It builds on :mod:`zkpot.field` only.
 """

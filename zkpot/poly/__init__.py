@@ -1,7 +1,12 @@
-"""Polynomials and commitments (to come).
+"""Polynomials and commitments.
 
-This package will hold dense polynomials over Fr, evaluation domains and the
-number-theoretic transform, KZG commitments, KZG exactly as EIP-4844 specifies
-it, and a multi-party powers-of-tau ceremony. It builds on :mod:`zkpot.field`,
-:mod:`zkpot.curve` and :mod:`zkpot.hash`.
+- :mod:`zkpot.poly.polynomial` — dense polynomials over a scalar field.
+- :mod:`zkpot.poly.ntt`, :mod:`zkpot.poly.domain` — the NTT, evaluation domains and
+  polynomials in evaluation form.
+- :mod:`zkpot.poly.kzg` — KZG commitments (SRS, commit, open, verify, batched).
+- :mod:`zkpot.poly.eip4844` — KZG exactly as EIP-4844 specifies it.
+- :mod:`zkpot.poly.ptau`, :mod:`zkpot.poly.ceremony` — snarkjs's powers-of-tau files and
+  zkpot's own multi-party ceremony.
+
+It builds on :mod:`zkpot.field`, :mod:`zkpot.curve` and :mod:`zkpot.hash`.
 """

@@ -33,7 +33,7 @@ class EvaluationDomain:
     """
 
     def __init__(self, n: int, field: type[PrimeField] = bn254.Fr) -> None:
-        if not isinstance(n, int) or n < 1 or n & (n - 1):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1 or n & (n - 1):
             raise RootOfUnityError(f"a domain's size must be a power of two, got {n!r}")
         self.field, self.size, self.modulus = field, n, field.MODULUS
         self.omega = field.root_of_unity(n)  # raises beyond the 2-adicity
@@ -107,14 +107,18 @@ class EvaluationDomain:
 
     def evaluate_vanishing(self, z: int | PrimeField) -> PrimeField:
         """Z_H(z) = zⁿ − 1."""
-        return self.field(z) ** self.size - 1
+        return self.field(self._scalar(z)) ** self.size - 1
+
+    def _scalar(self, z: object) -> int:
+        """z as a canonical int: an int or an element of this domain's field."""
+        return coefficient_ints([z], self.field)[0]
 
     def lagrange_basis(self, z: int | PrimeField) -> list[PrimeField]:
         """[L₀(z), …, Lₙ₋₁(z)], with Lᵢ = 1 at ωⁱ and 0 elsewhere on H.
 
         Lᵢ(z) = ωⁱ·(zⁿ − 1) / (n·(z − ωⁱ)) for z ∉ H (one batch inversion for all i).
         """
-        p, zi = self.modulus, int(self.field(z))
+        p, zi = self.modulus, self._scalar(z)
         if zi in self._index:
             return [self.field(int(i == self._index[zi])) for i in range(self.size)]
         numerator = (pow(zi, self.size, p) - 1) * pow(self.size, -1, p) % p
@@ -125,8 +129,10 @@ class EvaluationDomain:
         ]
 
     def lagrange(self, i: int, z: int | PrimeField) -> PrimeField:
-        """Lᵢ(z) alone."""
-        p, zi, w = self.modulus, int(self.field(z)), self._roots[i % self.size]
+        """Lᵢ(z) alone, for 0 ≤ i < n."""
+        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < self.size:
+            raise IndexError(f"Lagrange index {i!r} is not in [0, {self.size})")
+        p, zi, w = self.modulus, self._scalar(z), self._roots[i]
         if zi == w:
             return self.field(1)
         if zi in self._index:
@@ -190,6 +196,9 @@ class Evaluations:
 
     def _other(self, other: object) -> list[int] | None:
         if isinstance(other, Evaluations):
+            if other.domain.field is not self.domain.field:
+                ours, theirs = self.domain.field.__name__, other.domain.field.__name__
+                raise FieldMismatchError(f"cannot combine evaluations over {ours} and {theirs}")
             if other.domain != self.domain:
                 raise ValueError(
                     f"cannot combine evaluations on {self.domain!r} and {other.domain!r}"

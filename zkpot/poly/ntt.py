@@ -22,7 +22,7 @@ def bit_reverse_permutation(values: list) -> list:
     [0, 4, 2, 6, 1, 5, 3, 7]
     """
     n = len(values)
-    if n & (n - 1):
+    if n < 1 or n & (n - 1):
         raise ValueError(f"bit reversal needs a power-of-two length, got {n}")
     bits = n.bit_length() - 1
     return [values[int(f"{i:0{bits}b}"[::-1], 2) if bits else 0] for i in range(n)]

@@ -48,7 +48,7 @@ def coefficient_ints(values: Sequence[Any], field: type[PrimeField]) -> list[int
 class Polynomial:
     """a(X) = Σ aᵢ·Xⁱ over ``field``; immutable."""
 
-    __slots__ = ("coeffs", "field")
+    __slots__ = ("_coeffs", "field")
 
     def __init__(
         self, coeffs: Sequence[int | PrimeField], field: type[PrimeField] = bn254.Fr
@@ -56,7 +56,7 @@ class Polynomial:
         ints = coefficient_ints(coeffs, field)
         while ints and ints[-1] == 0:
             ints.pop()
-        self.coeffs: list[int] = ints
+        self._coeffs: tuple[int, ...] = tuple(ints)
         self.field = field
 
     @classmethod
@@ -102,21 +102,28 @@ class Polynomial:
     # -- views -------------------------------------------------------------
 
     @property
+    def coeffs(self) -> list[int]:
+        """The coefficients, lowest first, as canonical ints; a fresh list each time."""
+        return list(self._coeffs)
+
+    @property
     def degree(self) -> int:
         """The degree; −1 for the zero polynomial."""
-        return len(self.coeffs) - 1
+        return len(self._coeffs) - 1
 
     def is_zero(self) -> bool:
-        return not self.coeffs
+        return not self._coeffs
 
     def __repr__(self) -> str:
-        return f"Polynomial({self.coeffs}, {self.field.__name__})"
+        return f"Polynomial({list(self._coeffs)}, {self.field.__name__})"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Polynomial):
-            return self.field is other.field and self.coeffs == other.coeffs
+            return self.field is other.field and self._coeffs == other._coeffs
         if isinstance(other, int | PrimeField) and not isinstance(other, bool):
-            return self.coeffs == Polynomial([other], self.field).coeffs
+            if isinstance(other, PrimeField) and type(other) is not self.field:
+                return False  # an element of another field, as Fr(1) == Fq(1) is False
+            return self._coeffs == Polynomial([other], self.field)._coeffs
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -124,7 +131,7 @@ class Polynomial:
     def evaluate_int(self, x: int) -> int:
         """a(x) as an int, by Horner's rule: (((aₙ·x + aₙ₋₁)·x + …)·x + a₀."""
         p, acc = self.field.MODULUS, 0
-        for c in reversed(self.coeffs):
+        for c in reversed(self._coeffs):
             acc = (acc * x + c) % p
         return acc
 
@@ -150,7 +157,7 @@ class Polynomial:
         b = self._other(other)
         if b is None:
             return NotImplemented
-        a, c = self.coeffs, b.coeffs
+        a, c = list(self._coeffs), list(b._coeffs)
         if len(a) < len(c):
             a, c = c, a
         return Polynomial(
@@ -160,7 +167,7 @@ class Polynomial:
     __radd__ = __add__
 
     def __neg__(self) -> Polynomial:
-        return Polynomial([-c for c in self.coeffs], self.field)
+        return Polynomial([-c for c in self._coeffs], self.field)
 
     def __sub__(self, other: object) -> Polynomial:
         b = self._other(other)
@@ -178,7 +185,7 @@ class Polynomial:
         b = self._other(other)
         if b is None:
             return NotImplemented
-        a, c, p = self.coeffs, b.coeffs, self.field.MODULUS
+        a, c, p = list(self._coeffs), list(b._coeffs), self.field.MODULUS
         if not a or not c:
             return Polynomial([], self.field)
         if len(c) == 1:
@@ -200,14 +207,14 @@ class Polynomial:
         The quotient's coefficients are Horner's partial sums: qᵢ₋₁ = aᵢ + z·qᵢ.
         """
         zi, p = coefficient_ints([z], self.field)[0], self.field.MODULUS
-        if not self.coeffs:
+        if not self._coeffs:
             return Polynomial([], self.field), self.field(0)
-        quotient = [0] * (len(self.coeffs) - 1)
+        quotient = [0] * (len(self._coeffs) - 1)
         acc = 0
-        for i in range(len(self.coeffs) - 1, 0, -1):
-            acc = (acc * zi + self.coeffs[i]) % p
+        for i in range(len(self._coeffs) - 1, 0, -1):
+            acc = (acc * zi + self._coeffs[i]) % p
             quotient[i - 1] = acc
-        remainder = (acc * zi + self.coeffs[0]) % p
+        remainder = (acc * zi + self._coeffs[0]) % p
         return Polynomial(quotient, self.field), self.field(remainder)
 
     def __divmod__(self, other: object) -> tuple[Polynomial, Polynomial]:
@@ -218,7 +225,7 @@ class Polynomial:
         if b.is_zero():
             raise NotInvertibleError("polynomial division by zero")
         p = self.field.MODULUS
-        rem, d = list(self.coeffs), b.coeffs
+        rem, d = list(self._coeffs), b._coeffs
         lead_inv = pow(d[-1], -1, p)
         quotient = [0] * max(0, len(rem) - len(d) + 1)
         for i in range(len(rem) - len(d), -1, -1):
