@@ -301,8 +301,13 @@ def verify_transcript(
 
     Args:
         contributions: the transcript, first contribution first.
-        size, g2_size, curve, label: the ceremony's parameters, as given to :func:`start`.
-        rng, progress: as for :func:`verify_contribution`.
+        size: the number of G1 powers, as given to :func:`start`.
+        g2_size: the number of G2 powers, as given to :func:`start`.
+        curve: the curve module, as given to :func:`start`.
+        label: the ceremony's label, as given to :func:`start`.
+        rng: the source of the verifier's random coefficients, as for
+            :func:`verify_contribution`.
+        progress: an optional callback for one line per step.
 
     Raises:
         CeremonyError: an empty transcript (τ = 1 is no secret), or the first
