@@ -154,3 +154,19 @@ def test_transcript_is_deterministic_and_separated() -> None:
     e.append(b"x", b"1")
     assert e.challenge(b"c") != Transcript(b"p", r).challenge(b"c")
     assert all(0 <= a.challenge(bytes([i])) < r for i in range(20))
+
+
+def test_srs_from_an_eip4844_file(tmp_path) -> None:
+    """``SRS.from_eip4844`` reads the ceremony format and puts Lagrange points in natural order."""
+    from zkpot.curve import bls12_381
+    from zkpot.poly import eip4844
+
+    path = tmp_path / "trusted_setup.txt"
+    eip4844.write_trusted_setup(eip4844.insecure_trusted_setup(TAU, n=8, g2_count=3), path)
+    srs = kzg.SRS.from_eip4844(path)
+    expected = kzg.SRS.from_tau(TAU, 8, bls12_381, lagrange=True)
+    assert srs.g1 == expected.g1 and srs.g1_lagrange == expected.g1_lagrange
+    assert srs.g2[:2] == expected.g2
+    a = random_poly(bls12_381, 7, random.Random(7))
+    y, proof = kzg.open(srs, a, 2)
+    assert kzg.verify(srs, kzg.commit(srs, a), 2, y, proof)
