@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from zkpot.curve import bn254, msm
 from zkpot.curve.fixed_base import multiply_many
@@ -102,19 +101,15 @@ class SRS:
 
     @classmethod
     def from_eip4844(cls, path: str | Path) -> SRS:
-        """Read an EIP-4844 ``trusted_setup.txt`` (BLS12-381), Lagrange points in natural order."""
+        """Read an EIP-4844 ``trusted_setup.txt`` (BLS12-381).
+
+        The file's Lagrange points are in natural domain order already (EIP-4844 itself
+        bit-reverses them to match blobs), so they are taken as they are.
+        """
         from zkpot.poly.eip4844 import load_trusted_setup
 
         setup = load_trusted_setup(path)
-        domain = EvaluationDomain(len(setup.g1_lagrange), bls12_381_fr())
-        return cls(setup.curve, setup.g1_monomial, setup.g2_monomial,
-                   tuple(domain.bit_reverse(list(setup.g1_lagrange))))  # fmt: skip
-
-
-def bls12_381_fr() -> Any:
-    from zkpot.curve import bls12_381
-
-    return bls12_381.Fr
+        return cls(setup.curve, setup.g1_monomial, setup.g2_monomial, setup.g1_lagrange)
 
 
 # ------------------------------------------------------------------ single
