@@ -1,0 +1,384 @@
+"""Keccak-f[1600], the sponge on top of it, Keccak-256 (Ethereum, snarkjs) and SHA3-256.
+
+Follows FIPS 202, *SHA-3 Standard: Permutation-Based Hash and Extendable-Output
+Functions* (NIST, 2015): §3.1 for the state, §3.2 for the step mappings θ, ρ, π,
+χ, ι, §4 for the sponge and §5.1 for pad10*1.
+
+The state is 5 × 5 lanes of w = 64 bits. Lane A[x, y] is a Python int in
+[0, 2⁶⁴), bit z of the int being bit A[x, y, z], and the 25 lanes sit in a flat
+list at index x + 5y. The state's 200 bytes are the lanes in that order, each
+little-endian, so a block of input XORs into the first rate/8 lanes.
+
+Keccak-256 and SHA3-256 are the same sponge (rate 136 bytes, capacity 512 bits)
+and differ only in the byte that starts the padding: the Keccak submission that
+Ethereum and snarkjs adopted pads with 0x01, FIPS 202 first appends the domain
+bits 01 and pads with 0x06.
+
+>>> keccak256(b"").hex()
+'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470'
+>>> h = Keccak256()
+>>> h.update(b"a"); h.update(b"bc")
+>>> h.digest() == keccak256(b"abc")
+True
+"""
+
+from __future__ import annotations
+
+import copy
+import struct
+from collections.abc import Sequence
+from typing import Self, TypeAlias
+
+from zkpot.errors import ZkpotError
+
+BytesLike: TypeAlias = bytes | bytearray | memoryview
+
+LANES = 25  # 5 × 5 lanes …
+LANE_BITS = 64  # … of w = 64 bits: b = 1600
+ROUNDS = 24  # n_r = 12 + 2ℓ with ℓ = log₂ w = 6
+KECCAK_PAD = 0x01  # the Keccak submission: pad10*1 alone
+SHA3_PAD = 0x06  # FIPS 202: the domain bits 01, then pad10*1
+_MASK = (1 << LANE_BITS) - 1
+
+
+class HashInputTypeError(ZkpotError, TypeError):
+    """Data to hash was not bytes-like (bytes, bytearray or memoryview), e.g. a str."""
+
+
+class KeccakParameterError(ZkpotError, ValueError):
+    """A sponge parameter (rate, pad byte, output length) or a permutation state is out of range."""
+
+
+def _as_bytes(data: object) -> bytes:
+    """The raw bytes of ``data``; a str or an int is refused rather than guessed at."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)  # a memoryview of any format: its raw bytes, as hashlib reads them
+    hint = " (encode the text first, e.g. text.encode())" if isinstance(data, str) else ""
+    raise HashInputTypeError(
+        f"expected bytes, bytearray or memoryview, got {type(data).__name__}{hint}"
+    )
+
+
+# ---------------------------------------------------------------------------
+# The constants, derived as FIPS 202 §3.2.2 and §3.2.5 define them
+# ---------------------------------------------------------------------------
+
+
+def rc(t: int) -> int:
+    """The bit rc(t) of FIPS 202 Algorithm 5: the output of an LFSR after t steps.
+
+    The LFSR multiplies by x modulo x⁸ + x⁶ + x⁵ + x⁴ + 1 over GF(2), so rc(t) is
+    the constant term of xᵗ mod (x⁸ + x⁶ + x⁵ + x⁴ + 1); bit i of ``r`` is the
+    coefficient of xⁱ (FIPS 202's R[i]). The polynomial is primitive: period 255.
+    """
+    r = 1  # R = 10000000
+    for _ in range(t % 255):
+        r <<= 1  # R = 0 ‖ R
+        if r & 0x100:  # R[8] = 1: R[0], R[4], R[5], R[6] ⊕= R[8], and R = Trunc₈(R)
+            r ^= 0x171  # 0x171 = x⁸ + x⁶ + x⁵ + x⁴ + 1
+    return r & 1  # R[0]
+
+
+def round_constant(ir: int) -> int:
+    """RC for round ir (FIPS 202 Algorithm 6): RC[2ʲ − 1] = rc(j + 7·ir) for j = 0, …, 6."""
+    return sum(rc(j + 7 * ir) << ((1 << j) - 1) for j in range(7))
+
+
+def rho_offsets() -> tuple[int, ...]:
+    """ρ's rotation offsets r[x, y] at index x + 5y (FIPS 202 Algorithm 2).
+
+    Starting from (x, y) = (1, 0), step t = 0, …, 23 gives lane (x, y) the offset
+    (t + 1)(t + 2)/2 mod 64 and moves to (y, (2x + 3y) mod 5); the walk visits
+    every lane but A[0, 0], whose offset is 0.
+    """
+    offsets = [0] * LANES
+    x, y = 1, 0
+    for t in range(24):
+        offsets[x + 5 * y] = (t + 1) * (t + 2) // 2 % LANE_BITS
+        x, y = y, (2 * x + 3 * y) % 5
+    return tuple(offsets)
+
+
+ROUND_CONSTANTS: tuple[int, ...] = tuple(round_constant(ir) for ir in range(ROUNDS))
+RHO_OFFSETS: tuple[int, ...] = rho_offsets()
+
+
+# ---------------------------------------------------------------------------
+# The step mappings, one function each, as FIPS 202 §3.2 writes them
+# ---------------------------------------------------------------------------
+
+
+def _rot(v: int, n: int) -> int:
+    """ROT(v, n): lane v rotated by n positions toward the high bits (0 ≤ n < 64)."""
+    return (v << n | v >> (LANE_BITS - n)) & _MASK
+
+
+def theta(A: Sequence[int]) -> list[int]:
+    """θ: every bit absorbs the parities of two neighbouring columns (Algorithm 1)."""
+    C = [A[x] ^ A[x + 5] ^ A[x + 10] ^ A[x + 15] ^ A[x + 20] for x in range(5)]
+    D = [C[(x - 1) % 5] ^ _rot(C[(x + 1) % 5], 1) for x in range(5)]
+    return [A[x + 5 * y] ^ D[x] for y in range(5) for x in range(5)]  # A′[x, y] = A[x, y] ⊕ D[x]
+
+
+def rho(A: Sequence[int]) -> list[int]:
+    """ρ: lane A[x, y] rotated by r[x, y] (Algorithm 2)."""
+    return [_rot(A[i], RHO_OFFSETS[i]) for i in range(LANES)]
+
+
+def pi(A: Sequence[int]) -> list[int]:
+    """π: the lanes rearranged, A′[x, y] = A[(x + 3y) mod 5, x] (Algorithm 3)."""
+    return [A[(x + 3 * y) % 5 + 5 * x] for y in range(5) for x in range(5)]
+
+
+def chi(A: Sequence[int]) -> list[int]:
+    """χ: the only non-linear step, A′[x, y] = A[x, y] ⊕ (¬A[x + 1, y] ∧ A[x + 2, y]) (Algorithm 4).
+
+    Python's ¬v is −v − 1, but its ∧ with a lane in [0, 2⁶⁴) stays in [0, 2⁶⁴).
+    """
+    return [
+        A[x + 5 * y] ^ (~A[(x + 1) % 5 + 5 * y] & A[(x + 2) % 5 + 5 * y])
+        for y in range(5)
+        for x in range(5)
+    ]
+
+
+def iota(A: Sequence[int], ir: int) -> list[int]:
+    """ι: A[0, 0] ⊕= RC[ir], which makes the rounds differ (Algorithm 6)."""
+    return [A[0] ^ ROUND_CONSTANTS[ir], *A[1:]]
+
+
+def keccak_f1600_reference(lanes: Sequence[int]) -> list[int]:
+    """Keccak-f[1600] = Keccak-p[1600, 24] step by step: Rnd(A, ir) = ι(χ(π(ρ(θ(A)))), ir).
+
+    The readable version that :func:`keccak_f1600` is tested against; no input checks.
+    """
+    A = list(lanes)
+    for ir in range(ROUNDS):
+        A = iota(chi(pi(rho(theta(A)))), ir)
+    return A
+
+
+# ---------------------------------------------------------------------------
+# The permutation, fused for speed
+# ---------------------------------------------------------------------------
+
+# ρ and π fused, one entry per source lane (x, y): its index x + 5y, the index of
+# π's destination (y, 2x + 3y), and ROT's shifts r[x, y] and 64 − r[x, y].
+_RHO_PI = tuple(
+    (x + 5 * y, y + 5 * ((2 * x + 3 * y) % 5), RHO_OFFSETS[x + 5 * y], 64 - RHO_OFFSETS[x + 5 * y])
+    for y in range(5)
+    for x in range(5)
+)
+
+
+def _permute(a: list[int]) -> None:
+    """Keccak-f[1600] in place, the five step mappings of each round fused."""
+    # Plain-int kernel: a[x + 5y] is lane A[x, y], an int in [0, 2⁶⁴), updated in place.
+    m = _MASK
+    b = [0] * LANES
+    for rc_ir in ROUND_CONSTANTS:
+        # θ: C[x] = A[x, 0] ⊕ A[x, 1] ⊕ A[x, 2] ⊕ A[x, 3] ⊕ A[x, 4]
+        c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20]
+        c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21]
+        c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22]
+        c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23]
+        c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24]
+        # θ: D[x] = C[x − 1] ⊕ ROT(C[x + 1], 1), repeated five times so that d[x + 5y] = D[x]
+        d = (
+            c4 ^ ((c1 << 1 | c1 >> 63) & m),
+            c0 ^ ((c2 << 1 | c2 >> 63) & m),
+            c1 ^ ((c3 << 1 | c3 >> 63) & m),
+            c2 ^ ((c4 << 1 | c4 >> 63) & m),
+            c3 ^ ((c0 << 1 | c0 >> 63) & m),
+        ) * 5
+        # θ, ρ and π: B[y, 2x + 3y] = ROT(A[x, y] ⊕ D[x], r[x, y])
+        for src, dst, left, right in _RHO_PI:
+            v = a[src] ^ d[src]
+            b[dst] = (v << left | v >> right) & m
+        # χ: A[x, y] = B[x, y] ⊕ (¬B[x + 1, y] ∧ B[x + 2, y]), one plane y at a time
+        for y in range(0, LANES, 5):
+            b0, b1, b2, b3, b4 = b[y : y + 5]
+            a[y : y + 5] = (
+                b0 ^ (~b1 & b2),
+                b1 ^ (~b2 & b3),
+                b2 ^ (~b3 & b4),
+                b3 ^ (~b4 & b0),
+                b4 ^ (~b0 & b1),
+            )
+        # ι: A[0, 0] ⊕= RC[ir]
+        a[0] ^= rc_ir
+
+
+def keccak_f1600(lanes: Sequence[int]) -> list[int]:
+    """Apply Keccak-f[1600] to a state of 25 lanes; returns the new state.
+
+    Args:
+        lanes: A[x, y] at index x + 5y, each an int in [0, 2⁶⁴).
+
+    Raises:
+        KeccakParameterError: if there are not 25 lanes or one is not a 64-bit unsigned int.
+    """
+    a = list(lanes)
+    if len(a) != LANES:
+        raise KeccakParameterError(f"a Keccak-f[1600] state has 25 lanes, got {len(a)}")
+    for i, v in enumerate(a):
+        if not isinstance(v, int) or not 0 <= v <= _MASK:
+            raise KeccakParameterError(f"lane {i} is not an int in [0, 2**64): {v!r}")
+    _permute(a)
+    return a
+
+
+# ---------------------------------------------------------------------------
+# The sponge (FIPS 202 §4, Algorithm 8) with pad10*1 (§5.1)
+# ---------------------------------------------------------------------------
+
+
+class KeccakSponge:
+    """The sponge over Keccak-f[1600], fed incrementally like a :mod:`hashlib` object.
+
+    Absorbs the input in blocks of ``rate_bytes`` bytes, pads the end with
+    ``pad`` ‖ 0…0 ‖ 0x80 (pad10*1 after the domain bits, bytes read LSB first:
+    0x01 for Keccak, 0x06 for SHA-3, 0x1F for SHAKE), then squeezes ``out_len``
+    bytes, permuting again after every ``rate_bytes`` of output.
+
+    Args:
+        rate_bytes: the rate r/8, a multiple of 8 below 200 (136 for Keccak-256 and SHA3-256).
+        pad: the first padding byte, in [0x01, 0x7F].
+        out_len: the digest length d/8 in bytes.
+        data: optional first input.
+
+    Raises:
+        KeccakParameterError: for a rate, pad byte or output length out of range.
+        HashInputTypeError: if ``data`` is not bytes-like.
+    """
+
+    __slots__ = ("_buffer", "_lanes", "_pack", "_unpack", "digest_size", "pad", "rate_bytes")
+
+    def __init__(self, rate_bytes: int, pad: int, out_len: int, data: BytesLike = b"") -> None:
+        if not isinstance(rate_bytes, int) or rate_bytes % 8 or not 0 < rate_bytes < 200:
+            raise KeccakParameterError(
+                f"rate must be a multiple of 8 in [8, 192], got {rate_bytes}"
+            )
+        if not isinstance(pad, int) or not 0x01 <= pad <= 0x7F:
+            raise KeccakParameterError(f"pad byte must be in [0x01, 0x7F], got {pad!r}")
+        if not isinstance(out_len, int) or out_len < 0:
+            raise KeccakParameterError(f"output length must be a non-negative int, got {out_len}")
+        self.rate_bytes = rate_bytes
+        self.pad = pad
+        self.digest_size = out_len
+        self._lanes = [0] * LANES  # S = 0^b
+        self._buffer = bytearray()  # input not yet absorbed, always shorter than a block
+        self._unpack = struct.Struct(f"<{rate_bytes // 8}Q").unpack_from  # a block as lanes
+        self._pack = struct.Struct(f"<{rate_bytes // 8}Q").pack  # lanes as a block
+        self.update(data)
+
+    @property
+    def block_size(self) -> int:
+        """The rate in bytes, as :mod:`hashlib` names it."""
+        return self.rate_bytes
+
+    def _absorb(self, lanes: list[int], block: bytes | bytearray, offset: int) -> None:
+        """S = f(S ⊕ (Pᵢ ‖ 0^c)) for the block at ``offset``."""
+        for i, word in enumerate(self._unpack(block, offset)):
+            lanes[i] ^= word
+        _permute(lanes)
+
+    def update(self, data: BytesLike) -> None:
+        """Absorb more input.
+
+        Raises:
+            HashInputTypeError: if ``data`` is not bytes-like.
+        """
+        data = _as_bytes(data)
+        rate, buffer = self.rate_bytes, self._buffer
+        start = 0
+        if buffer:  # complete the block begun by earlier input
+            start = min(rate - len(buffer), len(data))
+            buffer += data[:start]
+            if len(buffer) < rate:
+                return
+            self._absorb(self._lanes, buffer, 0)
+            buffer.clear()
+        end = start + (len(data) - start) // rate * rate
+        for offset in range(start, end, rate):  # whole blocks, read where they lie
+            self._absorb(self._lanes, data, offset)
+        buffer += data[end:]
+
+    def digest(self) -> bytes:
+        """Pad, finish absorbing and squeeze, on a copy of the state: updates may go on."""
+        lanes = self._lanes.copy()
+        block = bytearray(self.rate_bytes)
+        block[: len(self._buffer)] = self._buffer
+        block[len(self._buffer)] ^= self.pad  # the domain bits and pad10*1's first 1 …
+        block[-1] ^= 0x80  # … and its last 1 (the same byte, 0x81 or 0x86, if one byte is left)
+        self._absorb(lanes, block, 0)
+        out = bytearray()
+        while True:  # Z = Z ‖ Trunc_r(S) until |Z| ≥ d
+            out += self._pack(*lanes[: self.rate_bytes // 8])
+            if len(out) >= self.digest_size:
+                return bytes(out[: self.digest_size])
+            _permute(lanes)
+
+    def hexdigest(self) -> str:
+        """The digest in lowercase hexadecimal."""
+        return self.digest().hex()
+
+    def copy(self) -> Self:
+        """An independent copy of the sponge, so that a common prefix is absorbed once."""
+        clone = copy.copy(self)
+        clone._lanes = self._lanes.copy()
+        clone._buffer = self._buffer.copy()
+        return clone
+
+
+class Keccak256(KeccakSponge):
+    """Streaming Keccak-256 as Ethereum and snarkjs compute it: rate 136, pad 0x01, 32 bytes."""
+
+    __slots__ = ()
+    name = "keccak-256"
+
+    def __init__(self, data: BytesLike = b"") -> None:
+        super().__init__(136, KECCAK_PAD, 32, data)
+
+
+def sponge(data: BytesLike, rate_bytes: int, pad: int, out_len: int) -> bytes:
+    """SPONGE[Keccak-f[1600], pad10*1, r](M, d) for a message of whole bytes.
+
+    >>> import hashlib
+    >>> sponge(b"abc", 136, SHA3_PAD, 32) == hashlib.sha3_256(b"abc").digest()
+    True
+
+    Args:
+        data: the message M.
+        rate_bytes: the rate r/8, a multiple of 8 below 200.
+        pad: the first padding byte: :data:`KECCAK_PAD`, :data:`SHA3_PAD`, or 0x1F for SHAKE.
+        out_len: the output length d/8 in bytes; longer than the rate squeezes again.
+
+    Raises:
+        KeccakParameterError: for a rate, pad byte or output length out of range.
+        HashInputTypeError: if ``data`` is not bytes-like.
+    """
+    return KeccakSponge(rate_bytes, pad, out_len, data).digest()
+
+
+def keccak256(data: BytesLike) -> bytes:
+    """Keccak-256: 32 bytes, as the EVM's KECCAK256 opcode and snarkjs's transcript compute it.
+
+    >>> keccak256(b"transfer(address,uint256)")[:4].hex()  # an ERC-20 function selector
+    'a9059cbb'
+
+    Raises:
+        HashInputTypeError: if ``data`` is not bytes-like.
+    """
+    return sponge(data, 136, KECCAK_PAD, 32)
+
+
+def sha3_256(data: BytesLike) -> bytes:
+    """SHA3-256 of FIPS 202, the same sponge as :func:`keccak256` with the pad byte 0x06.
+
+    Raises:
+        HashInputTypeError: if ``data`` is not bytes-like.
+    """
+    return sponge(data, 136, SHA3_PAD, 32)

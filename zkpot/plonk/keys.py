@@ -1,0 +1,158 @@
+"""Preprocessing: a circuit and an SRS become a proving key and a verification key.
+
+Gabizon, Williamson, Ciobotaru, "PLONK" (ePrint 2019/953), section 8.1, laid out
+as snarkjs 0.7 lays it out so that keys and proofs interoperate:
+
+- rows 0 … ℓ−1 are one gate per public input (q_L = 1 on wire a, the rest 0), in
+  order; the circuit's gates follow; the rest of the domain is padding;
+- the domain H has n = 2ᵏ ≥ max(8, rows) elements, ω from the generator 5;
+- the copy constraints are a permutation σ of the 3n wire slots: each slot points
+  to the next slot holding the same variable (cyclically), and Sσ₁, Sσ₂, Sσ₃ are σ
+  in the encoding id(slot) = ωⁱ, k₁ωⁱ, k₂ωⁱ for wires a, b, c, with k₁ = 2, k₂ = 3;
+- the verification key is the commitments [q_M], [q_L], [q_R], [q_O], [q_C], [Sσ₁],
+  [Sσ₂], [Sσ₃] and [τ]₂.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from zkpot.curve import bn254, msm
+from zkpot.curve.point import CurvePoint
+from zkpot.errors import ZkpotError
+from zkpot.poly.domain import EvaluationDomain
+from zkpot.poly.kzg import SRS
+
+K1, K2 = 2, 3
+"""The coset representatives of the permutation argument: H, k₁H and k₂H are disjoint."""
+
+
+class SetupError(ZkpotError, ValueError):
+    """The circuit does not fit the SRS, or the SRS is for another curve."""
+
+
+@dataclass(frozen=True, eq=False)
+class VerificationKey:
+    """What a verifier needs (snarkjs's ``verification_key.json``, in typed form)."""
+
+    power: int  # n = 2^power
+    n_public: int
+    k1: int
+    k2: int
+    Qm: CurvePoint
+    Ql: CurvePoint
+    Qr: CurvePoint
+    Qo: CurvePoint
+    Qc: CurvePoint
+    S1: CurvePoint
+    S2: CurvePoint
+    S3: CurvePoint
+    X_2: CurvePoint  # [τ]₂
+
+    @property
+    def n(self) -> int:
+        return 1 << self.power
+
+    @property
+    def omega(self) -> int:
+        return int(bn254.Fr.root_of_unity(self.n))
+
+
+@dataclass(frozen=True, eq=False)
+class ProvingKey:
+    """The verification key plus everything the prover recomputes otherwise."""
+
+    vk: VerificationKey
+    cs: Any  # the ConstraintSystem
+    srs: SRS
+    domain: EvaluationDomain
+    rows: tuple[tuple[int, int, int], ...]  # the variables on wires a, b, c of each row
+    selectors: dict[str, list[int]]  # q_M … q_C in coefficient form
+    sigmas: tuple[list[int], list[int], list[int]]  # Sσ₁, Sσ₂, Sσ₃ in coefficient form
+    sigma_values: tuple[list[int], list[int], list[int]]  # … and on H
+
+
+def preprocess(circuit: Any, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
+    """Compile the circuit, lay out its rows, and commit to the selectors and σ.
+
+    Raises:
+        SetupError: the SRS is not BN254's, or too small: a domain of n needs n + 6
+            powers of τ (the quotient's last third has degree n + 5).
+    """
+    if srs.curve is not bn254:
+        raise SetupError("zkpot's PLONK runs on BN254 (as snarkjs)")
+    cs = circuit.compile() if hasattr(circuit, "compile") else circuit
+    filler = cs.zero_variable  # a variable worth 0, for unused wire slots
+    rows: list[tuple[int, int, int]] = []
+    selectors: dict[str, list[int]] = {k: [] for k in ("q_m", "q_l", "q_r", "q_o", "q_c")}
+    for _, variable in cs.public_inputs:
+        rows.append((variable, filler, filler))
+        for k, v in zip(selectors, (0, 1, 0, 0, 0), strict=True):
+            selectors[k].append(v)
+    for gate in cs.gates:
+        rows.append((gate.a, gate.b, gate.c))
+        for k in selectors:
+            selectors[k].append(getattr(gate, k))
+    power = max(3, (len(rows) - 1).bit_length())
+    n = 1 << power
+    if n + 6 > len(srs.g1):
+        raise SetupError(f"{len(rows)} rows need a domain of {n} and {n + 6} powers of τ; "
+                         f"the SRS has {len(srs.g1)}")  # fmt: skip
+    for _ in range(n - len(rows)):  # padding rows: every selector zero
+        rows.append((filler, filler, filler))
+        for k in selectors:
+            selectors[k].append(0)
+    domain = EvaluationDomain(n, bn254.Fr)
+    _check_cosets(domain)
+    sigma_values = _permutation(rows, domain)
+    selector_coeffs = {k: domain.intt(v) for k, v in selectors.items()}
+    sigma_coeffs = tuple(domain.intt(s) for s in sigma_values)
+    g1 = list(srs.g1[:n])
+
+    def commit(coeffs: list[int]) -> CurvePoint:
+        return msm(g1, coeffs) if any(coeffs) else bn254.G1.identity()
+
+    vk = VerificationKey(
+        power=power, n_public=len(cs.public_inputs), k1=K1, k2=K2,
+        Qm=commit(selector_coeffs["q_m"]), Ql=commit(selector_coeffs["q_l"]),
+        Qr=commit(selector_coeffs["q_r"]), Qo=commit(selector_coeffs["q_o"]),
+        Qc=commit(selector_coeffs["q_c"]), S1=commit(sigma_coeffs[0]),
+        S2=commit(sigma_coeffs[1]), S3=commit(sigma_coeffs[2]), X_2=srs.g2[1],
+    )  # fmt: skip
+    pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
+                    sigma_coeffs, sigma_values)  # type: ignore[arg-type]  # fmt: skip
+    return pk, vk
+
+
+def _permutation(
+    rows: list[tuple[int, int, int]], domain: EvaluationDomain
+) -> tuple[list[int], ...]:
+    """Sσ₁, Sσ₂, Sσ₃ on H: slot → id(next slot with the same variable), cyclically.
+
+    Slots are visited row by row (a, b, c of row 0, then of row 1, …), as snarkjs does;
+    each slot takes the identity value of the previous occurrence of its variable, and
+    the first occurrence the last one's — which closes each variable's cycle.
+    """
+    p, n, w = domain.modulus, domain.size, domain.roots()
+    identity = [w, [K1 * x % p for x in w], [K2 * x % p for x in w]]
+    sigma = [[0] * n for _ in range(3)]
+    first: dict[int, tuple[int, int]] = {}
+    last_value: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        for wire, variable in enumerate(row):
+            if variable in last_value:
+                sigma[wire][i] = last_value[variable]
+            else:
+                first[variable] = (wire, i)
+            last_value[variable] = identity[wire][i]
+    for variable, (wire, i) in first.items():
+        sigma[wire][i] = last_value[variable]
+    return tuple(sigma)
+
+
+def _check_cosets(domain: EvaluationDomain) -> None:
+    """k₁ ∉ H, k₂ ∉ H ∪ k₁H: the three cosets must be disjoint (x ∈ H ⟺ xⁿ = 1)."""
+    p, n = domain.modulus, domain.size
+    if pow(K1, n, p) == 1 or pow(K2, n, p) == 1 or pow(K2 * pow(K1, -1, p), n, p) == 1:
+        raise SetupError(f"k₁ = {K1}, k₂ = {K2} do not give disjoint cosets for n = {n}")

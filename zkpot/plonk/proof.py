@@ -1,0 +1,77 @@
+"""A PLONK proof: nine G1 commitments and six evaluations, the same size for every circuit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from zkpot.curve import bn254
+from zkpot.curve.encoding import decode_bn254_compressed, encode_bn254_compressed
+from zkpot.curve.point import CurvePoint
+from zkpot.errors import InvalidInput, NonCanonicalError
+
+POINTS = ("A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw")
+SCALARS = ("eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw")
+PROOF_BYTES = 32 * (len(POINTS) + len(SCALARS))
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the prover sends, named as snarkjs names it.
+
+    Attributes:
+        A, B, C: [a(τ)]₁, [b(τ)]₁, [c(τ)]₁ — the wire polynomials (round 1).
+        Z: [z(τ)]₁ — the permutation accumulator (round 2).
+        T1, T2, T3: [t_lo(τ)]₁, [t_mid(τ)]₁, [t_hi(τ)]₁ — the quotient in three parts (round 3).
+        eval_a, eval_b, eval_c: ā = a(ξ), b̄ = b(ξ), c̄ = c(ξ) (round 4).
+        eval_s1, eval_s2: s̄σ₁ = Sσ₁(ξ), s̄σ₂ = Sσ₂(ξ) (round 4).
+        eval_zw: z̄ω = z(ξω) (round 4).
+        Wxi, Wxiw: [W_ξ(τ)]₁, [W_ξω(τ)]₁ — the opening proofs at ξ and ξω (round 5).
+    """
+
+    A: CurvePoint
+    B: CurvePoint
+    C: CurvePoint
+    Z: CurvePoint
+    T1: CurvePoint
+    T2: CurvePoint
+    T3: CurvePoint
+    Wxi: CurvePoint
+    Wxiw: CurvePoint
+    eval_a: int
+    eval_b: int
+    eval_c: int
+    eval_s1: int
+    eval_s2: int
+    eval_zw: int
+
+    def to_bytes(self) -> bytes:
+        """480 bytes: the nine points compressed (32 bytes each), then the six scalars."""
+        out = b"".join(encode_bn254_compressed(getattr(self, name)) for name in POINTS)
+        return out + b"".join(getattr(self, name).to_bytes(32, "big") for name in SCALARS)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Proof:
+        """Parse :meth:`to_bytes`, checking every point (on the curve) and scalar (< r).
+
+        Raises:
+            InvalidInput: wrong length or an invalid point.
+            NonCanonicalError: a scalar ≥ r.
+        """
+        if not isinstance(data, bytes | bytearray) or len(data) != PROOF_BYTES:
+            raise InvalidInput(f"a PLONK proof is {PROOF_BYTES} bytes")
+        values: dict[str, object] = {}
+        for i, name in enumerate(POINTS):
+            values[name] = decode_bn254_compressed(bn254.G1, bytes(data[32 * i : 32 * i + 32]))
+        offset = 32 * len(POINTS)
+        for i, name in enumerate(SCALARS):
+            value = int.from_bytes(data[offset + 32 * i : offset + 32 * i + 32], "big")
+            if value >= bn254.R:
+                raise NonCanonicalError(f"proof scalar {name} is not below r")
+            values[name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+    def replace(self, **changes: object) -> Proof:
+        """A copy with some fields changed (tests use it to tamper with proofs)."""
+        current = {f.name: getattr(self, f.name) for f in fields(self)}
+        current.update(changes)
+        return Proof(**current)  # type: ignore[arg-type]

@@ -1,0 +1,282 @@
+"""The PLONK prover: rounds 1 to 5 of the paper, zero-knowledge, snarkjs-compatible.
+
+Gabizon, Williamson, Ciobotaru, "PLONK" (ePrint 2019/953), section 8.3, with the
+transcript and the linearisation of snarkjs 0.7 (whose verifier checks these proofs).
+Plain-int kernels: polynomials are lists of canonical ints mod r, lowest degree first.
+
+Blinding (what each random bᵢ hides):
+- a, b, c get (b₁X + b₂)·Z_H, (b₃X + b₄)·Z_H, (b₅X + b₆)·Z_H: unchanged on H, so the
+  gates still hold, but their commitments and their values at ξ reveal nothing
+  about the witness (two random coefficients cover the two points the verifier sees);
+- z gets (b₇X² + b₈X + b₉)·Z_H (three: z is seen at ξ, ξω and in [Z]);
+- the quotient's three parts share b₁₀, b₁₁ (t_lo + b₁₀Xⁿ, t_mid − b₁₀ + b₁₁Xⁿ,
+  t_hi − b₁₁): the sum t(X) is unchanged, the parts' commitments are randomised.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zkpot.curve import bn254, msm
+from zkpot.curve.point import CurvePoint
+from zkpot.errors import ZkpotError
+from zkpot.field.batch import batch_inverse
+from zkpot.plonk.keys import ProvingKey
+from zkpot.plonk.proof import Proof
+from zkpot.plonk.transcript import Keccak256Transcript
+from zkpot.poly.domain import EvaluationDomain
+
+R = bn254.R
+
+
+class ProverError(ZkpotError, ValueError):
+    """The witness does not satisfy the circuit (the prover refuses to prove)."""
+
+
+def _evaluate(coeffs: list[int], x: int) -> int:
+    acc = 0
+    for c in reversed(coeffs):
+        acc = (acc * x + c) % R
+    return acc
+
+
+def _blind(coeffs: list[int], blinders: list[int], n: int) -> list[int]:
+    """coeffs + (Σ bⱼXʲ)·(Xⁿ − 1): the values on H do not change."""
+    out = coeffs + [0] * (len(blinders))
+    for j, b in enumerate(blinders):
+        out[j] = (out[j] - b) % R
+        out[n + j] = (out[n + j] + b) % R
+    return out
+
+
+def _divide_linear(coeffs: list[int], z: int) -> list[int]:
+    """q with p(X) = q(X)·(X − z) + p(z); raises if p(z) ≠ 0 (a bug: the numerator must vanish)."""
+    quotient, acc = [0] * (len(coeffs) - 1), 0
+    for i in range(len(coeffs) - 1, 0, -1):
+        acc = (acc * z + coeffs[i]) % R
+        quotient[i - 1] = acc
+    if (acc * z + coeffs[0]) % R:
+        raise ProverError("an opening's numerator does not vanish at its point")
+    return quotient
+
+
+@dataclass
+class _State:
+    """Everything the rounds hand to each other."""
+
+    pk: ProvingKey
+    witness: list[int]
+    public: list[int]
+    transcript: Keccak256Transcript
+    blinders: list[int]
+    polys: dict[str, list[int]]
+    challenges: dict[str, int]
+    evals: dict[str, int]
+
+
+def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
+    if not any(coeffs):
+        return bn254.G1.identity()
+    return msm(list(pk.srs.g1[: len(coeffs)]), coeffs)
+
+
+def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:
+    """A proof that the prover knows inputs satisfying the circuit, public inputs included.
+
+    Args:
+        pk: the proving key from :func:`~zkpot.plonk.keys.preprocess`.
+        inputs: a value for every named input, public and private.
+        rng: a ``random.Random`` for reproducible blinding (tests only); by default the
+            blinders come from the OS's CSPRNG.
+
+    Raises:
+        ProverError / UnsatisfiedConstraint: the inputs do not satisfy the circuit.
+    """
+    witness = pk.cs.solve(inputs)
+    public = [witness[v] for _, v in pk.cs.public_inputs]
+    draw = (lambda: secrets.randbelow(R)) if rng is None else (lambda: rng.randrange(R))
+    state = _State(pk, witness, public, Keccak256Transcript(), [draw() for _ in range(12)],
+                   {}, {}, {})  # fmt: skip
+    A, B, C = round_1(state)
+    Z = round_2(state)
+    T1, T2, T3 = round_3(state)
+    evals = round_4(state)
+    Wxi, Wxiw = round_5(state)
+    return Proof(A, B, C, Z, T1, T2, T3, Wxi, Wxiw, *evals)
+
+
+def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
+    """Wire polynomials a, b, c from the witness, blinded; sends [a]₁, [b]₁, [c]₁."""
+    pk, n = s.pk, s.pk.domain.size
+    for wire, name in enumerate("abc"):
+        values = [s.witness[row[wire]] for row in pk.rows]
+        coeffs = pk.domain.intt(values)
+        s.polys[name] = _blind(coeffs, [s.blinders[2 * wire + 1], s.blinders[2 * wire]], n)
+    commitments = tuple(_commit(pk, s.polys[name]) for name in "abc")
+    t, vk = s.transcript, pk.vk
+    for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
+        t.add_point(P)
+    for value in s.public:
+        t.add_scalar(value)
+    for P in commitments:
+        t.add_point(P)
+    s.challenges["beta"] = t.challenge()
+    t.reset()
+    t.add_scalar(s.challenges["beta"])
+    s.challenges["gamma"] = t.challenge()
+    return commitments  # type: ignore[return-value]
+
+
+def round_2(s: _State) -> CurvePoint:
+    """The permutation accumulator z: z(ω⁰) = 1, z(ωⁱ⁺¹) = z(ωⁱ)·Π(w + β·id + γ)/Π(w + β·σ + γ)."""
+    pk, n, beta, gamma = s.pk, s.pk.domain.size, s.challenges["beta"], s.challenges["gamma"]
+    roots = pk.domain.roots()
+    ids = (roots, [pk.vk.k1 * w % R for w in roots], [pk.vk.k2 * w % R for w in roots])
+    numerators, denominators = [1] * n, [1] * n
+    for wire in range(3):
+        sigma = pk.sigma_values[wire]
+        for i, row in enumerate(pk.rows):
+            w = s.witness[row[wire]]
+            numerators[i] = numerators[i] * (w + beta * ids[wire][i] + gamma) % R
+            denominators[i] = denominators[i] * (w + beta * sigma[i] + gamma) % R
+    inverses = batch_inverse(denominators, R)
+    z = [1] * n
+    for i in range(n - 1):
+        z[i + 1] = z[i] * numerators[i] % R * inverses[i] % R
+    if z[n - 1] * numerators[n - 1] % R * inverses[n - 1] % R != 1:
+        raise ProverError("the witness breaks a copy constraint (the grand product is not 1)")
+    s.polys["z"] = _blind(pk.domain.intt(z), [s.blinders[8], s.blinders[7], s.blinders[6]], n)
+    Z = _commit(pk, s.polys["z"])
+    t = s.transcript
+    t.reset()
+    t.add_scalar(beta)
+    t.add_scalar(gamma)
+    t.add_point(Z)
+    s.challenges["alpha"] = t.challenge()
+    return Z
+
+
+def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
+    """The quotient t = (gates + α·permutation + α²·(z − 1)L₁)/Z_H, on a coset of size 4n."""
+    pk, n = s.pk, s.pk.domain.size
+    alpha, beta, gamma = (s.challenges[k] for k in ("alpha", "beta", "gamma"))
+    big = EvaluationDomain(4 * n, bn254.Fr)
+    on_coset = big.coset_ntt
+    a, b, c, z = (on_coset(s.polys[k]) for k in "abcz")
+    w = int(pk.domain.omega)
+    z_omega = on_coset([coef * pow(w, i, R) % R for i, coef in enumerate(s.polys["z"])])  # z(ωX)
+    q = {k: on_coset(v) for k, v in pk.selectors.items()}
+    s1, s2, s3 = (on_coset(v) for v in pk.sigmas)
+    pi_values = [0] * n
+    for i, value in enumerate(s.public):
+        pi_values[i] = -value % R  # PI(X) = −Σ pubᵢ·Lᵢ(X)
+    pi = on_coset(pk.domain.intt(pi_values))
+    l1 = on_coset(pk.domain.intt([1] + [0] * (n - 1)))
+    g = int(big.coset_shift)
+    xs = [g * x % R for x in big.roots()]
+    # Z_H(x) = xⁿ − 1 on the coset takes four values (ω₄ₙⁿ has order 4)
+    zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(4)], R)
+    k1, k2, alpha2 = pk.vk.k1, pk.vk.k2, alpha * alpha % R
+    t = [0] * (4 * n)
+    for j in range(4 * n):
+        x, aj, bj, cj, zj = xs[j], a[j], b[j], c[j], z[j]
+        gate = (aj * bj % R * q["q_m"][j] + aj * q["q_l"][j] + bj * q["q_r"][j]
+                + cj * q["q_o"][j] + pi[j] + q["q_c"][j])  # fmt: skip
+        bx = beta * x
+        perm1 = (aj + bx + gamma) * (bj + k1 * bx + gamma) % R * (cj + k2 * bx + gamma) % R * zj
+        perm2 = ((aj + beta * s1[j] + gamma) * (bj + beta * s2[j] + gamma) % R
+                 * (cj + beta * s3[j] + gamma) % R * z_omega[j])  # fmt: skip
+        numerator = gate + alpha * ((perm1 - perm2) % R) + alpha2 * ((zj - 1) * l1[j] % R)
+        t[j] = numerator % R * zh_inverse[j % 4] % R
+    t = big.coset_intt(t)
+    if any(t[3 * n + 6 :]):
+        raise ProverError(
+            "the quotient is not a polynomial: the witness does not satisfy the gates"
+        )
+    b10, b11 = s.blinders[9], s.blinders[10]
+    low = [*t[:n], b10]  # t_lo + b₁₀Xⁿ
+    mid = [*t[n : 2 * n], b11]  # t_mid − b₁₀ + b₁₁Xⁿ
+    mid[0] = (mid[0] - b10) % R
+    high = t[2 * n : 3 * n + 6]  # t_hi − b₁₁
+    high[0] = (high[0] - b11) % R
+    s.polys.update(t_lo=low, t_mid=mid, t_hi=high)
+    commitments = tuple(_commit(pk, p) for p in (low, mid, high))
+    tr = s.transcript
+    tr.reset()
+    tr.add_scalar(alpha)
+    for P in commitments:
+        tr.add_point(P)
+    s.challenges["xi"] = tr.challenge()
+    return commitments  # type: ignore[return-value]
+
+
+def round_4(s: _State) -> tuple[int, int, int, int, int, int]:
+    """The evaluations ā, b̄, c̄, s̄σ₁, s̄σ₂ at ξ and z̄ω at ξω."""
+    pk, xi = s.pk, s.challenges["xi"]
+    s.evals = {
+        "a": _evaluate(s.polys["a"], xi),
+        "b": _evaluate(s.polys["b"], xi),
+        "c": _evaluate(s.polys["c"], xi),
+        "s1": _evaluate(pk.sigmas[0], xi),
+        "s2": _evaluate(pk.sigmas[1], xi),
+        "zw": _evaluate(s.polys["z"], xi * int(pk.domain.omega) % R),
+    }
+    t = s.transcript
+    t.reset()
+    t.add_scalar(xi)
+    for k in ("a", "b", "c", "s1", "s2", "zw"):
+        t.add_scalar(s.evals[k])
+    s.challenges["v"] = t.challenge()
+    return tuple(s.evals[k] for k in ("a", "b", "c", "s1", "s2", "zw"))  # type: ignore[return-value]
+
+
+def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
+    """The linearisation r(X) and the openings W_ξ = (r + Σ vⁱ(pᵢ − p̄ᵢ))/(X − ξ), W_ξω."""
+    pk, n, e = s.pk, s.pk.domain.size, s.evals
+    alpha, beta, gamma, xi, v = (s.challenges[k] for k in ("alpha", "beta", "gamma", "xi", "v"))
+    k1, k2 = pk.vk.k1, pk.vk.k2
+    zh = (pow(xi, n, R) - 1) % R
+    lagrange = pk.domain.lagrange_basis(xi)
+    l1 = lagrange[0].value
+    pi = -sum(value * lagrange[i].value for i, value in enumerate(s.public)) % R
+    size = n + 6
+    r = [0] * size
+
+    def add(coeffs: list[int], k: int) -> None:
+        for i, c in enumerate(coeffs):
+            r[i] = (r[i] + k * c) % R
+
+    q = pk.selectors
+    add(q["q_m"], e["a"] * e["b"])
+    add(q["q_l"], e["a"])
+    add(q["q_r"], e["b"])
+    add(q["q_o"], e["c"])
+    add(q["q_c"], 1)
+    r[0] = (r[0] + pi) % R
+    perm_z = (alpha * (e["a"] + beta * xi + gamma) % R * (e["b"] + beta * k1 * xi + gamma) % R
+              * (e["c"] + beta * k2 * xi + gamma) + alpha * alpha % R * l1) % R  # fmt: skip
+    add(s.polys["z"], perm_z)
+    perm_s = alpha * (e["a"] + beta * e["s1"] + gamma) % R * (e["b"] + beta * e["s2"] + gamma) % R
+    perm_s = perm_s * e["zw"] % R
+    add(pk.sigmas[2], -perm_s * beta)  # −α(ā + βs̄₁ + γ)(b̄ + βs̄₂ + γ)·z̄ω·(c̄ + βSσ₃(X) + γ)
+    r[0] = (r[0] - perm_s * (e["c"] + gamma) - alpha * alpha % R * l1) % R
+    xin = pow(xi, n, R)
+    add(s.polys["t_lo"], -zh)
+    add(s.polys["t_mid"], -zh * xin)
+    add(s.polys["t_hi"], -zh * xin * xin)
+    numerator = list(r)  # r + v(a − ā) + v²(b − b̄) + v³(c − c̄) + v⁴(Sσ₁ − s̄₁) + v⁵(Sσ₂ − s̄₂)
+    power = 1
+    for poly, value in ((s.polys["a"], e["a"]), (s.polys["b"], e["b"]), (s.polys["c"], e["c"]),
+                        (pk.sigmas[0], e["s1"]), (pk.sigmas[1], e["s2"])):  # fmt: skip
+        power = power * v % R
+        for i, coef in enumerate(poly):
+            numerator[i] = (numerator[i] + power * coef) % R
+        numerator[0] = (numerator[0] - power * value) % R
+    w_xi = _divide_linear(numerator, xi)
+    z_shifted = list(s.polys["z"])
+    z_shifted[0] = (z_shifted[0] - e["zw"]) % R
+    w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R)
+    return _commit(pk, w_xi), _commit(pk, w_xiw)

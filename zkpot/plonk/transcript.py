@@ -1,0 +1,44 @@
+"""PLONK's Fiat–Shamir transcript, byte for byte as snarkjs 0.7 computes it.
+
+snarkjs (``Keccak256Transcript``) keeps a list of messages per challenge: a G1
+point is its uncompressed encoding x ‖ y (32 + 32 bytes, big-endian), a scalar
+its 32-byte big-endian encoding. A challenge is Keccak-256 of the concatenation,
+read big-endian and reduced modulo r. Between challenges the list is cleared,
+and the next round starts from the previous challenge as its first message —
+so every challenge depends on everything before it through that chain.
+"""
+
+from __future__ import annotations
+
+from zkpot.curve import bn254
+from zkpot.curve.point import CurvePoint
+from zkpot.hash.keccak import keccak256
+
+
+class Keccak256Transcript:
+    """The messages of one round, hashed into a challenge in Fr."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def reset(self) -> None:
+        """Start a new round."""
+        self._parts = []
+
+    def add_point(self, P: CurvePoint) -> None:
+        """A G1 commitment: x ‖ y, 64 bytes (snarkjs's ``toRprUncompressed``)."""
+        affine = P.affine_raw()
+        if affine is None:  # ffjavascript writes zeros with the infinity flag 0x40
+            self._parts.append(b"\x40" + bytes(63))
+        else:
+            self._parts.append(affine[0].to_bytes(32, "big") + affine[1].to_bytes(32, "big"))
+
+    def add_scalar(self, value: int) -> None:
+        """A field element: 32 bytes big-endian."""
+        self._parts.append((value % bn254.R).to_bytes(32, "big"))
+
+    def challenge(self) -> int:
+        """Keccak-256 of the round's messages, big-endian, mod r."""
+        if not self._parts:
+            raise ValueError("a challenge needs at least one message")
+        return int.from_bytes(keccak256(b"".join(self._parts)), "big") % bn254.R

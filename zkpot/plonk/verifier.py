@@ -1,0 +1,123 @@
+"""The PLONK verifier: the paper's steps, as snarkjs 0.7 computes them.
+
+Gabizon, Williamson, Ciobotaru, "PLONK" (ePrint 2019/953), section 8.3, "Verifier
+algorithm", in the form with r₀ (the linearisation's constant term) and a combined
+commitment [D]. It returns ``False`` for any proof or statement that does not
+verify, and raises only for arguments of the wrong types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from zkpot.curve import bn254, msm
+from zkpot.field.batch import batch_inverse
+from zkpot.plonk.keys import VerificationKey
+from zkpot.plonk.proof import POINTS, SCALARS, Proof
+from zkpot.plonk.transcript import Keccak256Transcript
+
+R = bn254.R
+
+
+def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict[str, int]:
+    """Step 4: β, γ, α, ξ, v, u from the transcript, exactly as the prover drew them."""
+    t, out = Keccak256Transcript(), {}
+    for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
+        t.add_point(P)
+    for value in public:
+        t.add_scalar(value)
+    for P in (proof.A, proof.B, proof.C):
+        t.add_point(P)
+    out["beta"] = t.challenge()
+    t.reset()
+    t.add_scalar(out["beta"])
+    out["gamma"] = t.challenge()
+    t.reset()
+    t.add_scalar(out["beta"])
+    t.add_scalar(out["gamma"])
+    t.add_point(proof.Z)
+    out["alpha"] = t.challenge()
+    t.reset()
+    t.add_scalar(out["alpha"])
+    for P in (proof.T1, proof.T2, proof.T3):
+        t.add_point(P)
+    out["xi"] = t.challenge()
+    t.reset()
+    t.add_scalar(out["xi"])
+    for k in SCALARS:
+        t.add_scalar(getattr(proof, k))
+    out["v"] = t.challenge()
+    t.reset()
+    t.add_point(proof.Wxi)
+    t.add_point(proof.Wxiw)
+    out["u"] = t.challenge()
+    return out
+
+
+def verify(vk: VerificationKey, public: Sequence[int], proof: Proof) -> bool:
+    """Does ``proof`` show that someone knows a witness for these public inputs?"""
+    if not isinstance(vk, VerificationKey) or not isinstance(proof, Proof):
+        raise TypeError("verify(vk: VerificationKey, public: list[int], proof: Proof)")
+    # Steps 1–3: the proof's points are in G1, its scalars in Fr, the public inputs in Fr.
+    if any(type(getattr(proof, k)) is not bn254.G1 for k in POINTS):
+        return False
+    if any(
+        not isinstance(getattr(proof, k), int) or not 0 <= getattr(proof, k) < R for k in SCALARS
+    ):
+        return False
+    if len(public) != vk.n_public or any(not isinstance(x, int) or not 0 <= x < R for x in public):
+        return False
+    ch = challenges(vk, public, proof)  # Step 4
+    alpha, beta, gamma, xi, v, u = (ch[k] for k in ("alpha", "beta", "gamma", "xi", "v", "u"))
+    a, b, c, s1, s2, zw = (getattr(proof, k) for k in SCALARS)
+    n, omega = vk.n, vk.omega
+    xin = pow(xi, n, R)
+    zh = (xin - 1) % R  # Step 5: Z_H(ξ) = ξⁿ − 1
+    # Step 6: Lᵢ(ξ) = ωⁱ(ξⁿ − 1)/(n(ξ − ωⁱ)) for the public rows (and L₁ = L at row 0)
+    rows = max(1, vk.n_public)
+    roots = [pow(omega, i, R) for i in range(rows)]
+    inverses = batch_inverse([n * (xi - w) % R for w in roots], R)
+    lagrange = [w * zh % R * d % R for w, d in zip(roots, inverses, strict=True)]
+    l1 = lagrange[0]
+    pi = -sum(x * lagrange[i] for i, x in enumerate(public)) % R  # Step 7: PI(ξ)
+    alpha2 = alpha * alpha % R
+    # Step 8: r₀, the linearisation polynomial's constant term
+    perm = (a + beta * s1 + gamma) * (b + beta * s2 + gamma) % R
+    r0 = (pi - l1 * alpha2 - perm * (c + gamma) % R * zw % R * alpha) % R
+    # Steps 9–11: [D], [F] = [D] + v[A] + v²[B] + v³[C] + v⁴[Sσ₁] + v⁵[Sσ₂], [E] = e·[1]₁,
+    # gathered with step 12's left side into one multi-scalar multiplication:
+    # ξ[W_ξ] + uξω[W_ξω] + [F] − [E]
+    bxi = beta * xi % R
+    z_scalar = ((a + bxi + gamma) * (b + vk.k1 * bxi + gamma) % R * (c + vk.k2 * bxi + gamma)
+                % R * alpha + l1 * alpha2 + u) % R  # fmt: skip
+    s3_scalar = -perm * alpha % R * beta % R * zw % R
+    vs = [v]
+    for _ in range(4):
+        vs.append(vs[-1] * v % R)
+    e = (-r0 + vs[0] * a + vs[1] * b + vs[2] * c + vs[3] * s1 + vs[4] * s2 + u * zw) % R
+    points = [
+        vk.Qm,
+        vk.Ql,
+        vk.Qr,
+        vk.Qo,
+        vk.Qc,
+        proof.Z,
+        vk.S3,
+        proof.T1,
+        proof.T2,
+        proof.T3,
+        proof.A,
+        proof.B,
+        proof.C,
+        vk.S1,
+        vk.S2,
+        bn254.G1.generator(),
+        proof.Wxi,
+        proof.Wxiw,
+    ]
+    scalars = [a * b % R, a, b, c, 1, z_scalar, s3_scalar, -zh % R, -zh * xin % R,
+               -zh * xin % R * xin % R, *vs, -e % R, xi, u * xi % R * omega % R]  # fmt: skip
+    right = msm(points, scalars)
+    left = proof.Wxi + proof.Wxiw * u
+    # Step 12: e([W_ξ] + u[W_ξω], [τ]₂) = e(ξ[W_ξ] + uξω[W_ξω] + [F] − [E], [1]₂)
+    return bn254.pairing_check([(-left, vk.X_2), (right, bn254.G2.generator())])
