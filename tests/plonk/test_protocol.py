@@ -1,0 +1,207 @@
+"""PLONK end to end: completeness, zero knowledge, soundness, encoding, errors."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from zkpot.curve import bn254
+from zkpot.errors import InvalidInput, NonCanonicalError
+from zkpot.plonk import Circuit, Proof, preprocess, prove, verify
+from zkpot.plonk.circuit import UnsatisfiedConstraint
+from zkpot.plonk.gadgets import assert_range, is_zero, less_than, select
+from zkpot.plonk.keys import SetupError
+from zkpot.plonk.proof import POINTS, PROOF_BYTES, SCALARS
+from zkpot.plonk.prover import ProverError, prove_witness
+from zkpot.poly.kzg import SRS
+
+R = bn254.R
+SRS_64 = SRS.from_tau(0x5EED, 72)  # domains up to 64 rows need 64 + 6 powers
+
+
+def cubic() -> Circuit:
+    """The DESIGN.md example: x³ + x + 5 = out."""
+    c = Circuit()
+    out = c.public_input("out")
+    x = c.private_input("x")
+    y = c.add(c.add(c.mul(c.mul(x, x), x), x), c.constant(5))
+    c.assert_equal(y, out)
+    return c
+
+
+def gadgets_circuit() -> Circuit:
+    """Two public inputs and the gadgets: range, comparison, selection, is_zero."""
+    c = Circuit()
+    limit, result = c.public_input("limit"), c.public_input("result")
+    x, y = c.private_input("x"), c.private_input("y")
+    assert_range(c, x, 8)
+    smaller = less_than(c, x, limit, 8)
+    chosen = select(c, smaller, x, y)
+    c.assert_equal(c.add(chosen, is_zero(c, y)), result)
+    return c
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return preprocess(cubic(), SRS_64)
+
+
+@pytest.fixture(scope="module")
+def proof(keys):
+    return prove(keys[0], {"x": 3, "out": 35}, rng=random.Random(1))
+
+
+def test_the_design_example(keys, proof) -> None:
+    _, vk = keys
+    assert verify(vk, [35], proof)
+    assert not verify(vk, [36], proof)
+    assert Proof.from_bytes(proof.to_bytes()) == proof
+
+
+def test_several_public_inputs_and_gadgets() -> None:
+    pk, vk = preprocess(gadgets_circuit(), SRS_64)
+    for inputs, public in [({"x": 7, "y": 0, "limit": 9, "result": 8}, [9, 8]),
+                           ({"x": 200, "y": 4, "limit": 9, "result": 4}, [9, 4])]:  # fmt: skip
+        p = prove(pk, inputs)
+        assert verify(vk, public, p)
+        assert not verify(vk, public[::-1], p)
+
+
+def test_proofs_are_zero_knowledge_randomised(keys) -> None:
+    """Two proofs of one statement share no commitment and no evaluation."""
+    pk, vk = keys
+    p1, p2 = prove(pk, {"x": 3, "out": 35}), prove(pk, {"x": 3, "out": 35})
+    assert verify(vk, [35], p1) and verify(vk, [35], p2)
+    for name in (*POINTS, *SCALARS):
+        assert getattr(p1, name) != getattr(p2, name), name
+    # the same blinding gives the same proof: nothing else is random
+    seeded = [prove(pk, {"x": 3, "out": 35}, rng=random.Random(5)) for _ in range(2)]
+    assert seeded[0] == seeded[1]
+
+
+def test_proof_size_is_constant() -> None:
+    sizes = set()
+    for depth in (1, 10, 40):
+        c = Circuit()
+        out, x = c.public_input("out"), c.private_input("x")
+        y = x
+        for _ in range(depth):
+            y = c.mul(y, x)
+        c.assert_equal(y, out)
+        pk, vk = preprocess(c, SRS_64)
+        p = prove(pk, {"x": 2, "out": pow(2, depth + 1, R)})
+        assert verify(vk, [pow(2, depth + 1, R)], p)
+        sizes.add(len(p.to_bytes()))
+    assert sizes == {PROOF_BYTES} == {480}
+
+
+# ------------------------------------------------------------------ soundness
+
+
+def test_every_proof_element_is_checked(keys, proof) -> None:
+    _, vk = keys
+    G = bn254.G1.generator()
+    for name in POINTS:
+        assert not verify(vk, [35], proof.replace(**{name: getattr(proof, name) + G})), name
+    for name in SCALARS:
+        bumped = (getattr(proof, name) + 1) % R
+        assert not verify(vk, [35], proof.replace(**{name: bumped})), name
+        assert not verify(vk, [35], proof.replace(**{name: getattr(proof, name) + R})), name
+
+
+def test_every_public_input_is_checked() -> None:
+    pk, vk = preprocess(gadgets_circuit(), SRS_64)
+    p = prove(pk, {"x": 7, "y": 0, "limit": 9, "result": 8})
+    for bad in ([10, 8], [9, 9], [9], [9, 8, 0], [9 + R, 8], [-9, 8]):
+        assert not verify(vk, bad, p), bad
+
+
+def _forced(pk, inputs, tamper):
+    """A proof from a witness that breaks the circuit (the prover's checks switched off)."""
+    witness = pk.cs.solve(inputs)
+    tamper(witness)
+    with pytest.raises((ProverError, UnsatisfiedConstraint)):
+        pk.cs.check(witness)
+        prove_witness(pk, witness)
+    return prove_witness(pk, witness, check=False)
+
+
+def test_wrong_witnesses_are_refused_and_forced_proofs_fail() -> None:
+    c = cubic()
+    pk, vk = preprocess(c, SRS_64)
+    cs = pk.cs
+    inputs = {"x": 3, "out": 35}
+    x_var = dict(cs.private_inputs)["x"]
+    out_var = dict(cs.public_inputs)["out"]
+    mul_gate = next(g for g in cs.gates if g.q_m)  # x·x = x²: change its output
+    add_gate = next(g for g in cs.gates if g.q_l and g.q_r and not g.q_m)
+    const_gate = next(g for g in cs.gates if g.q_c)
+    cases = {
+        "mul gate": lambda w: w.__setitem__(mul_gate.c, (w[mul_gate.c] + 1) % R),
+        "add gate": lambda w: w.__setitem__(add_gate.c, (w[add_gate.c] + 1) % R),
+        "constant gate": lambda w: w.__setitem__(const_gate.a, (w[const_gate.a] + 1) % R),
+        "public input": lambda w: w.__setitem__(out_var, 36),
+        "private input": lambda w: w.__setitem__(x_var, 4),
+    }
+    for name, tamper in cases.items():
+        forced = _forced(pk, inputs, tamper)
+        assert not verify(vk, [35], forced), name
+        assert not verify(vk, [36], forced), name
+
+
+def test_a_broken_copy_constraint_is_caught() -> None:
+    """Give one wire slot of x a different value than the others: only σ can notice."""
+    pk, vk = preprocess(cubic(), SRS_64)
+    row = next(i for i, r in enumerate(pk.rows) if r[0] == r[1] != pk.cs.zero_variable)
+    witness = pk.cs.solve({"x": 3, "out": 35})
+    # a fresh witness list where the duplicated variable differs between two slots is not
+    # expressible per variable; so rewire the proving key's rows to point at a new variable
+    rows = list(pk.rows)
+    a, _, c = rows[row]
+    witness.append(witness[a] + 1)
+    rows[row] = (a, len(witness) - 1, c)
+    from dataclasses import replace
+
+    broken = replace(pk, rows=tuple(rows))
+    with pytest.raises(ProverError):
+        prove_witness(broken, witness)
+    assert not verify(vk, [35], prove_witness(broken, witness, check=False))
+
+
+def test_the_prover_refuses_an_unsatisfied_circuit(keys) -> None:
+    pk, _ = keys
+    with pytest.raises(UnsatisfiedConstraint):
+        prove(pk, {"x": 3, "out": 36})
+
+
+# ------------------------------------------------------------------ encoding and errors
+
+
+def test_proof_encoding_errors(proof) -> None:
+    data = proof.to_bytes()
+    with pytest.raises(InvalidInput, match="480"):
+        Proof.from_bytes(data[:-1])
+    scalar_at = 32 * len(POINTS)
+    too_big = data[:scalar_at] + R.to_bytes(32, "big") + data[scalar_at + 32 :]
+    with pytest.raises(NonCanonicalError):
+        Proof.from_bytes(too_big)
+    with pytest.raises(InvalidInput):
+        Proof.from_bytes(bytes(32) + data[32:])  # flag bits 00: not a compressed point
+
+
+def test_verify_argument_types(keys, proof) -> None:
+    pk, vk = keys
+    with pytest.raises(TypeError):
+        verify(pk, [35], proof)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        verify(vk, [35], proof.to_bytes())  # type: ignore[arg-type]
+
+
+def test_setup_errors() -> None:
+    from zkpot.curve import bls12_381
+
+    with pytest.raises(SetupError, match="powers of τ"):
+        preprocess(cubic(), SRS.from_tau(7, 8))
+    with pytest.raises(SetupError, match="BN254"):
+        preprocess(cubic(), SRS.from_tau(7, 16, bls12_381))
