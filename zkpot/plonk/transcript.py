@@ -28,8 +28,8 @@ class Keccak256Transcript:
     def add_point(self, P: CurvePoint) -> None:
         """A G1 commitment: x ‖ y, 64 bytes (snarkjs's ``toRprUncompressed``)."""
         affine = P.affine_raw()
-        if affine is None:  # ffjavascript writes zeros with the infinity flag 0x40
-            self._parts.append(b"\x40" + bytes(63))
+        if affine is None:  # 64 zero bytes: what snarkjs's transcript buffer ends up holding
+            self._parts.append(bytes(64))
         else:
             self._parts.append(affine[0].to_bytes(32, "big") + affine[1].to_bytes(32, "big"))
 
