@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A guided tour: each value printed with what it means and a check.",
     )
     demo.add_argument("--seed", type=int, default=2024, help="seed for the random values shown")
+    explain = commands.add_parser(
+        "explain",
+        help="one PLONK proof of x³ + x + 5 = 35, round by round",
+        description="Prove x³ + x + 5 = 35 and print every round of the prover and the verifier.",
+    )
+    explain.add_argument("--seed", type=int, default=1, help="seed for τ and the blinding")
     return parser
 
 
@@ -51,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         curve_tour(seed=args.seed)
         commitment_tour(seed=args.seed)
         return 0
+    if args.command == "explain":
+        from zkpot.plonk.explain import explain
+
+        return 0 if explain(seed=args.seed) else 1
     parser.print_help()
     return 0
 

@@ -67,6 +67,15 @@ def verify(vk: VerificationKey, public: Sequence[int], proof: Proof) -> bool:
         return False
     if len(public) != vk.n_public or any(not isinstance(x, int) or not 0 <= x < R for x in public):
         return False
+    terms = verifier_terms(vk, public, proof)
+    # Step 12: e([W_ξ] + u[W_ξω], [τ]₂) = e(ξ[W_ξ] + uξω[W_ξω] + [F] − [E], [1]₂)
+    return bn254.pairing_check([(-terms["left"], vk.X_2), (terms["right"], bn254.G2.generator())])
+
+
+def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict[str, object]:
+    """Steps 4–11 for well-formed input: the challenges, Z_H(ξ), L₁(ξ), PI(ξ), r₀, and the
+    pairing's two G1 arguments: left = [W_ξ] + u[W_ξω], right = ξ[W_ξ] + uξω[W_ξω] + [F] − [E].
+    """
     ch = challenges(vk, public, proof)  # Step 4
     alpha, beta, gamma, xi, v, u = (ch[k] for k in ("alpha", "beta", "gamma", "xi", "v", "u"))
     a, b, c, s1, s2, zw = (getattr(proof, k) for k in SCALARS)
@@ -119,5 +128,4 @@ def verify(vk: VerificationKey, public: Sequence[int], proof: Proof) -> bool:
                -zh * xin % R * xin % R, *vs, -e % R, xi, u * xi % R * omega % R]  # fmt: skip
     right = msm(points, scalars)
     left = proof.Wxi + proof.Wxiw * u
-    # Step 12: e([W_ξ] + u[W_ξω], [τ]₂) = e(ξ[W_ξ] + uξω[W_ξω] + [F] − [E], [1]₂)
-    return bn254.pairing_check([(-left, vk.X_2), (right, bn254.G2.generator())])
+    return {**ch, "zh": zh, "l1": l1, "pi": pi, "r0": r0, "e": e, "left": left, "right": right}
