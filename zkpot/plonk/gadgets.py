@@ -20,8 +20,8 @@ gadget it belongs to.
 >>> neg = is_negative(c, x, 8)               # x in [−2⁸, 2⁸)
 >>> relu = select(c, neg, 0, x)              # max(x, 0)
 >>> cs = c.compile()
->>> [cs.solve({"x": v})[relu.index] for v in (-5, 0, 7)]
-[0, 0, 7]
+>>> tuple(cs.solve({"x": v})[relu.index] for v in (-5, 0, 7))
+(0, 0, 7)
 """
 
 from __future__ import annotations
