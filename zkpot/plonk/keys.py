@@ -71,6 +71,7 @@ class ProvingKey:
     selectors: dict[str, list[int]]  # q_M … q_C in coefficient form
     sigmas: tuple[list[int], list[int], list[int]]  # Sσ₁, Sσ₂, Sσ₃ in coefficient form
     sigma_values: tuple[list[int], list[int], list[int]]  # … and on H
+    coset: dict[str, list[int]]  # the fixed polynomials on the quotient's coset of size 4n
 
 
 def preprocess(circuit: Any, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
@@ -120,8 +121,14 @@ def preprocess(circuit: Any, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
         Qc=commit(selector_coeffs["q_c"]), S1=commit(sigma_coeffs[0]),
         S2=commit(sigma_coeffs[1]), S3=commit(sigma_coeffs[2]), X_2=srs.g2[1],
     )  # fmt: skip
+    # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
+    # do those NTTs once here rather than in every proof
+    big = EvaluationDomain(4 * n, bn254.Fr)
+    fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2],
+             "l1": domain.intt([1] + [0] * (n - 1))}  # fmt: skip
+    coset = {name: big.coset_ntt(coeffs) for name, coeffs in fixed.items()}
     pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
-                    sigma_coeffs, sigma_values)  # type: ignore[arg-type]  # fmt: skip
+                    sigma_coeffs, sigma_values, coset)  # type: ignore[arg-type]  # fmt: skip
     return pk, vk
 
 

@@ -181,13 +181,12 @@ def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     a, b, c, z = (on_coset(s.polys[k]) for k in "abcz")
     w = int(pk.domain.omega)
     z_omega = on_coset([coef * pow(w, i, R) % R for i, coef in enumerate(s.polys["z"])])  # z(ωX)
-    q = {k: on_coset(v) for k, v in pk.selectors.items()}
-    s1, s2, s3 = (on_coset(v) for v in pk.sigmas)
+    q = pk.coset  # selectors, σ and L₁ on the coset, from preprocessing
+    s1, s2, s3, l1 = q["s1"], q["s2"], q["s3"], q["l1"]
     pi_values = [0] * n
     for i, value in enumerate(s.public):
         pi_values[i] = -value % R  # PI(X) = −Σ pubᵢ·Lᵢ(X)
     pi = on_coset(pk.domain.intt(pi_values))
-    l1 = on_coset(pk.domain.intt([1] + [0] * (n - 1)))
     g = int(big.coset_shift)
     xs = [g * x % R for x in big.roots()]
     # Z_H(x) = xⁿ − 1 on the coset takes four values (ω₄ₙⁿ has order 4)

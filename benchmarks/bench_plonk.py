@@ -1,0 +1,156 @@
+"""PLONK at growing sizes: zkpot's prove and verify times, peak memory and proof size,
+with snarkjs proving and verifying circom circuits of the same sizes beside it for scale.
+
+    python benchmarks/bench_plonk.py                 # 2^8 … 2^16 gates, snarkjs up to 2^12
+    python benchmarks/bench_plonk.py --quick         # 2^8 and 2^10, zkpot only
+    python benchmarks/bench_plonk.py --save          # also write benchmarks/tables/plonk.md
+
+Each size runs in a fresh process, so "peak memory" is that size's own peak RSS.
+The circuit is a chain y ← y·x + i, two gates per step. snarkjs needs a powers-of-tau
+file prepared for each size; preparing one grows about twice as slow per power, so
+its side stops at --snarkjs-max (2^12 by default: its file takes a few minutes here).
+References measured on this machine type (issue 5): plonkathon proves 2^10 gates in
+about 29 s and verifies in about 5.8 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from harness import format_time, save_table
+
+ROOT = Path(__file__).resolve().parent.parent
+SNARKJS = ROOT / "node_modules" / ".bin" / "snarkjs"
+CIRCOM = ROOT / "node_modules" / ".bin" / "circom2"
+
+
+def zkpot_one(log_n: int) -> dict:
+    """Measure one size in this process (called in a subprocess by main)."""
+    from zkpot.curve import bn254
+    from zkpot.plonk import Circuit, preprocess, prove, verify
+    from zkpot.poly.kzg import SRS
+
+    steps = ((1 << log_n) - 8) // 2
+    c = Circuit()
+    out, x = c.public_input("out"), c.private_input("x")
+    y, value = x, 3
+    for i in range(steps):
+        y = c.add(c.mul(y, x), i)
+        value = (value * 3 + i) % bn254.R
+    c.assert_equal(y, out)
+    srs = SRS.from_tau(0xB3AC4, (1 << log_n) + 6)
+    start = time.perf_counter()
+    pk, vk = preprocess(c, srs)
+    preprocessed = time.perf_counter() - start
+    start = time.perf_counter()
+    proof = prove(pk, {"x": 3, "out": value})
+    proved = time.perf_counter() - start
+    verified = min(_timed(lambda: verify(vk, [value], proof)) for _ in range(3))
+    assert verify(vk, [value], proof) and not verify(vk, [value + 1], proof)
+    return {"gates": pk.cs.n_gates, "n": vk.n, "preprocess": preprocessed, "prove": proved,
+            "verify": verified, "bytes": len(proof.to_bytes()),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def snarkjs_one(log_n: int, ptau: Path, folder: Path) -> dict:
+    """snarkjs on a circom chain of about 2^log_n constraints: prove and verify times."""
+    steps = (1 << log_n) - 8
+    (folder / "chain.circom").write_text(f"""pragma circom 2.0.0;
+template Chain(N) {{
+    signal input x;
+    signal output out;
+    signal s[N];
+    s[0] <== x * x;
+    for (var i = 1; i < N; i++) {{ s[i] <== s[i - 1] * x + i; }}
+    out <== s[N - 1];
+}}
+component main = Chain({steps});
+""")
+    (folder / "input.json").write_text('{"x": 3}')
+    run = lambda *a: subprocess.run([str(x) for x in a], cwd=folder, check=True,  # noqa: E731
+                                    capture_output=True, text=True)  # fmt: skip
+    run(CIRCOM, "chain.circom", "--r1cs", "--wasm", "-o", ".")
+    run(SNARKJS, "plonk", "setup", "chain.r1cs", ptau, "key.zkey")
+    run(SNARKJS, "zkey", "export", "verificationkey", "key.zkey", "vk.json")
+    run(SNARKJS, "wtns", "calculate", "chain_js/chain.wasm", "input.json", "w.wtns")
+    proved = _timed(
+        lambda: run(SNARKJS, "plonk", "prove", "key.zkey", "w.wtns", "p.json", "pub.json")
+    )
+    verified = _timed(lambda: run(SNARKJS, "plonk", "verify", "vk.json", "pub.json", "p.json"))
+    return {"prove": proved, "verify": verified}
+
+
+def make_ptau(power: int, folder: Path) -> Path:
+    for args in (("powersoftau", "new", "bn128", str(power), "a.ptau"),
+                 ("powersoftau", "contribute", "a.ptau", "b.ptau", "--name=bench", "-e=bench"),
+                 ("powersoftau", "prepare", "phase2", "b.ptau", "final.ptau")):  # fmt: skip
+        subprocess.run([str(SNARKJS), *args], cwd=folder, check=True, capture_output=True)
+    return folder / "final.ptau"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2^8 and 2^10, no snarkjs")
+    parser.add_argument("--save", action="store_true", help="write benchmarks/tables/plonk.md")
+    parser.add_argument("--snarkjs-max", type=int, default=12, help="largest log2 size for snarkjs")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a single size, as JSON
+    args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(zkpot_one(args.one)))
+        return
+    sizes = [8, 10] if args.quick else [8, 10, 12, 14, 16]
+    use_snarkjs = not args.quick and SNARKJS.exists() and CIRCOM.exists()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ptau = None
+        if use_snarkjs:
+            print(
+                f"preparing a 2^{args.snarkjs_max + 1} powers-of-tau file with snarkjs…", flush=True
+            )
+            ptau = make_ptau(args.snarkjs_max + 1, Path(tmp))
+        for log_n in sizes:
+            print(f"2^{log_n} gates…", flush=True)
+            done = subprocess.run([sys.executable, __file__, "--one", str(log_n)],
+                                  check=True, capture_output=True, text=True)  # fmt: skip
+            ours = json.loads(done.stdout.strip().split("\n")[-1])
+            theirs = None
+            if ptau is not None and log_n <= args.snarkjs_max:
+                folder = Path(tmp) / f"s{log_n}"
+                folder.mkdir()
+                theirs = snarkjs_one(log_n, ptau, folder)
+            rows.append((log_n, ours, theirs))
+    header = ["gates", "zkpot prove", "zkpot verify", "peak memory", "proof bytes",
+              "snarkjs prove", "snarkjs verify"]  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    for log_n, ours, theirs in rows:
+        s_prove = format_time(theirs["prove"]) if theirs else "—"
+        s_verify = format_time(theirs["verify"]) if theirs else "—"
+        cells = [f"2^{log_n}", format_time(ours["prove"]), format_time(ours["verify"]),
+                 f"{ours['peak_mb']:.0f} MB", str(ours["bytes"]), s_prove, s_verify]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    note = (
+        "snarkjs's times include starting node (about 0.3–0.5 s per command); "
+        "its prover uses WebAssembly and both cores."
+    )
+    print(table)
+    print(note)
+    if args.save:
+        print("wrote", save_table("plonk", table + "\n\n" + note))
+
+
+if __name__ == "__main__":
+    main()
