@@ -15,7 +15,7 @@ help:
 	@echo "make demo    run the end-to-end demo (creates .venv, installs zkpot)"
 	@echo "make test    run the whole test suite (installs the test extras)"
 	@echo "make docs    build the documentation site into site/ (mkdocs --strict)"
-	@echo "make bench   run the benchmarks against py_ecc and galois"
+	@echo "make bench   run the benchmarks (py_ecc, galois, ckzg, snarkjs beside zkpot); slow"
 	@echo "make lint    ruff check and format check"
 
 $(PY):
@@ -59,8 +59,11 @@ docs: $(VENV)/.stamp-docs $(KATEX)/.stamp
 serve-docs: $(VENV)/.stamp-docs $(KATEX)/.stamp
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
-bench: $(VENV)/.stamp-test
+bench: $(VENV)/.stamp-test node_modules/.stamp
 	$(PY) benchmarks/bench_field.py --save
+	$(PY) benchmarks/bench_curve.py --save
+	$(PY) benchmarks/bench_poly.py --save
+	$(PY) benchmarks/bench_plonk.py --save
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
