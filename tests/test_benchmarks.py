@@ -23,4 +23,4 @@ def test_benchmark_runs(script: Path) -> None:
         [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr
-    assert "zkpot" in done.stdout and "|" in done.stdout  # a table was printed
+    assert "zkpot" in done.stdout and len(done.stdout.splitlines()) >= 3  # a table was printed
