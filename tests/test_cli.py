@@ -50,7 +50,8 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     assert out.count("contributed; checks passed") == 3
     assert "y = 35;  verify: True;  with y = 36: False" in out
     # every check the demo prints holds, apart from the two it shows failing on purpose
-    intended = ("Is 3 a square mod p? False", "with y = 36: False")
+    assert "verify with out = 35: True;  with out = 36: False" in out
+    intended = ("Is 3 a square mod p? False", "with y = 36: False", "with out = 36: False")
     for line in intended:
         out = out.replace(line, "")
     assert "False" not in out
