@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zkpot.curve import bn254, msm
+from zkpot.errors import NotInvertibleError
 from zkpot.field.batch import batch_inverse
 from zkpot.plonk.keys import VerificationKey
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
@@ -67,7 +68,10 @@ def verify(vk: VerificationKey, public: Sequence[int], proof: Proof) -> bool:
         return False
     if len(public) != vk.n_public or any(not isinstance(x, int) or not 0 <= x < R for x in public):
         return False
-    terms = verifier_terms(vk, public, proof)
+    try:
+        terms = verifier_terms(vk, public, proof)
+    except NotInvertibleError:  # ξ fell on a public row's root ωⁱ: reject (never by chance)
+        return False
     # Step 12: e([W_ξ] + u[W_ξω], [τ]₂) = e(ξ[W_ξ] + uξω[W_ξω] + [F] − [E], [1]₂)
     return bn254.pairing_check([(-terms["left"], vk.X_2), (terms["right"], bn254.G2.generator())])
 
