@@ -63,6 +63,7 @@ bench: $(VENV)/.stamp-test node_modules/.stamp
 	$(PY) benchmarks/bench_field.py --save
 	$(PY) benchmarks/bench_curve.py --save
 	$(PY) benchmarks/bench_poly.py --save
+	$(PY) benchmarks/bench_hash.py --save
 	$(PY) benchmarks/bench_plonk.py --save
 
 lint: $(VENV)/.stamp-test

@@ -1,0 +1,82 @@
+"""zkpot's Poseidon against circomlibjs (pinned in package.json): every arity 1…16 on
+random inputs, and the generated round constants and MDS matrices for every width
+t = 2…17 against the ones circomlibjs ships (``src/poseidon_constants.js``).
+
+One node process computes everything circomlibjs is asked for, and prints it as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zkpot.field.bn254 import R
+from zkpot.hash.poseidon import N_ROUNDS_P, parameters, poseidon
+
+ROOT = Path(__file__).resolve().parents[2]
+CIRCOMLIBJS = ROOT / "node_modules" / "circomlibjs"
+CONSTANTS_URL = (CIRCOMLIBJS / "src" / "poseidon_constants.js").as_uri()
+
+pytestmark = pytest.mark.skipif(
+    not CIRCOMLIBJS.exists(),
+    reason="node_modules/circomlibjs is missing: run `npm ci` (`make test` does)",
+)
+
+SCRIPT = """
+import { buildPoseidonReference } from "circomlibjs";
+import constants from "CONSTANTS_URL";  // not in the package's "exports"
+let data = "";
+for await (const chunk of process.stdin) data += chunk;
+const cases = JSON.parse(data);
+const poseidon = await buildPoseidonReference();
+const F = poseidon.F;
+const outputs = cases.map((xs) => F.toObject(poseidon(xs.map(BigInt))).toString());
+const big = (o) => Array.isArray(o) ? o.map(big) : BigInt(o).toString();
+console.log(JSON.stringify({ outputs, C: big(constants.C), M: big(constants.M) }));
+"""
+
+
+def _inputs() -> list[list[int]]:
+    rng = random.Random(0x9053)
+    cases = []
+    for n in range(1, 17):
+        cases.append([rng.randrange(R) for _ in range(n)])
+        cases.append([rng.randrange(1 << 16) for _ in range(n)])
+    cases += [[0], [R - 1] * 16, [1, 2]]
+    return cases
+
+
+@pytest.fixture(scope="module")
+def circomlibjs() -> tuple[list[list[int]], dict[str, Any]]:
+    cases = _inputs()
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", SCRIPT.replace("CONSTANTS_URL", CONSTANTS_URL)],
+        cwd=ROOT,
+        input=json.dumps([[str(x) for x in xs] for xs in cases]),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return cases, json.loads(done.stdout)
+
+
+def test_outputs_every_arity(circomlibjs: tuple[list[list[int]], dict[str, Any]]) -> None:
+    cases, theirs = circomlibjs
+    assert {len(xs) for xs in cases} == set(range(1, 17))
+    for xs, expected in zip(cases, theirs["outputs"], strict=True):
+        assert int(poseidon(xs)) == int(expected), len(xs)
+
+
+@pytest.mark.parametrize("t", range(2, 18))
+def test_generated_constants(circomlibjs: tuple[list[list[int]], dict[str, Any]], t: int) -> None:
+    _, theirs = circomlibjs
+    constants, mds = parameters(t)
+    assert len(theirs["C"][t - 2]) == (8 + N_ROUNDS_P[t - 2]) * t
+    assert list(constants) == [int(c) for c in theirs["C"][t - 2]]
+    assert [list(row) for row in mds] == [[int(x) for x in row] for row in theirs["M"][t - 2]]
