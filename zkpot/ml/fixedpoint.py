@@ -1,0 +1,156 @@
+"""Fixed-point numbers: the exact integer arithmetic a circuit can prove.
+
+A circuit computes in the field Fr, so a neural network inside one must use
+integers. A real number x is stored as the signed integer v = round(x·2^f): the
+*scale* 2^f fixes f fractional bits. Adding two values is adding integers;
+multiplying gives a value at scale 2^(2f), brought back by a **rescale**
+
+    a·b = q·2^f + rem,   q = ⌊a·b / 2^f⌋,   0 ≤ rem < 2^f
+
+— floor division, with a remainder that is never negative. That is exactly what
+a circuit checks: it takes q and rem as witnesses and constrains
+a·b = q·2^f + rem with rem range-checked to f bits. A dot product rescales once,
+at the end, not per term (one range check instead of k, and less rounding).
+
+Negative values live in the field as r − |v|. Every value must satisfy
+|v| < 2^(B−1) for a declared bound B, chosen so that no intermediate (a product,
+or a sum of products) can reach r/2 and wrap around the field; a value beyond
+the bound raises :class:`FixedPointOverflow` naming where it happened — a silent
+wrap would make the circuit prove something other than the network computed.
+
+>>> fp = FixedPoint(frac_bits=8)
+>>> a, b = fp.quantize(1.5), fp.quantize(-2.25)
+>>> a, b
+(384, -576)
+>>> fp.dequantize(fp.mul(a, b))
+-3.375
+>>> fp.rescale(-577)          # −577 = −3·256 + 191: floor, non-negative remainder
+(-3, 191)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from zkpot.errors import ZkpotError
+from zkpot.field import bn254
+
+DEFAULT_FRAC_BITS = 16
+"""f: 16 fractional bits (a resolution of 2⁻¹⁶ ≈ 1.5·10⁻⁵)."""
+
+DEFAULT_BOUND_BITS = 64
+"""B: values satisfy |v| < 2⁶³, so products stay below 2¹²⁶ — far from r/2 ≈ 2²⁵³."""
+
+DEFAULT_MAX_TERMS = 1 << 16
+"""The longest dot product the bound must leave room for before its single rescale."""
+
+
+class FixedPointOverflow(ZkpotError, OverflowError):
+    """A value left the declared bound |v| < 2^(B−1)."""
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """A fixed-point format: f fractional bits, values bounded by |v| < 2^(B−1).
+
+    Args:
+        frac_bits: f, the scale is 2^f.
+        bound_bits: B, the declared bound on every stored value.
+        modulus: the field the values are encoded in (BN254's r by default).
+        max_terms: the longest dot product to allow for.
+
+    Raises:
+        ValueError: if f or B are out of range, or if a dot product of ``max_terms``
+            products of bounded values could reach half the modulus (the field would wrap).
+    """
+
+    frac_bits: int = DEFAULT_FRAC_BITS
+    bound_bits: int = DEFAULT_BOUND_BITS
+    modulus: int = bn254.R
+    max_terms: int = DEFAULT_MAX_TERMS
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.frac_bits < self.bound_bits - 1:
+            raise ValueError(f"need 0 ≤ f < B − 1, got f = {self.frac_bits}, B = {self.bound_bits}")
+        worst = 2 * (self.bound_bits - 1) + math.ceil(math.log2(max(self.max_terms, 1)))
+        if worst >= self.modulus.bit_length() - 1:
+            raise ValueError(
+                f"B = {self.bound_bits} lets a dot product of {self.max_terms} terms reach "
+                f"2^{worst}, beyond half the field: the encoding would wrap"
+            )
+
+    @property
+    def scale(self) -> int:
+        """2^f."""
+        return 1 << self.frac_bits
+
+    @property
+    def bound(self) -> int:
+        """2^(B−1): every value v satisfies |v| < bound."""
+        return 1 << (self.bound_bits - 1)
+
+    # -- real numbers in and out ------------------------------------------------
+
+    def quantize(self, x: float) -> int:
+        """round(x·2^f), ties toward +∞ (⌊x·2^f + ½⌋), so −0.5 ↦ 0 and 0.5 ↦ 1 at f = 0.
+
+        Raises:
+            FixedPointOverflow: if the result is outside the bound.
+            ValueError: for NaN or infinity.
+        """
+        if not math.isfinite(x):
+            raise ValueError(f"cannot quantize {x}")
+        return self.check(math.floor(x * self.scale + 0.5), "quantize")
+
+    def dequantize(self, v: int) -> float:
+        """v / 2^f."""
+        return v / self.scale
+
+    # -- arithmetic ---------------------------------------------------------
+
+    def rescale(self, x: int) -> tuple[int, int]:
+        """(q, rem) with x = q·2^f + rem, q = ⌊x/2^f⌋ and 0 ≤ rem < 2^f (floor semantics)."""
+        q = x >> self.frac_bits  # an arithmetic shift: the floor, for negative x too
+        return q, x - (q << self.frac_bits)
+
+    def mul(self, a: int, b: int, where: str = "mul") -> int:
+        """⌊a·b / 2^f⌋, checked against the bound."""
+        return self.check(self.rescale(a * b)[0], where)
+
+    def dot(self, a: Sequence[int], b: Sequence[int], where: str = "dot") -> int:
+        """⌊Σ aᵢ·bᵢ / 2^f⌋: one rescale for the whole sum."""
+        if len(a) != len(b):
+            raise ValueError(f"{where}: vectors of lengths {len(a)} and {len(b)}")
+        if len(a) > self.max_terms:
+            raise ValueError(f"{where}: {len(a)} terms exceed max_terms = {self.max_terms}")
+        return self.check(self.rescale(sum(x * y for x, y in zip(a, b, strict=True)))[0], where)
+
+    def check(self, v: int, where: str) -> int:
+        """v itself if |v| < 2^(B−1).
+
+        Raises:
+            FixedPointOverflow: naming ``where`` and the value.
+        """
+        if not -self.bound < v < self.bound:
+            approx, limit = f"{self.dequantize(v):.6g}", self.bound_bits - 1
+            raise FixedPointOverflow(f"{where}: value {v} (≈ {approx}) is outside ±2^{limit}")
+        return v
+
+    # -- the field encoding ---------------------------------------------------
+
+    def to_field(self, v: int) -> int:
+        """The field element of v: v itself for v ≥ 0, r − |v| for v < 0."""
+        return self.check(v, "to_field") % self.modulus
+
+    def from_field(self, e: int) -> int:
+        """The signed value of a field element (the inverse of :meth:`to_field`).
+
+        Raises:
+            FixedPointOverflow: if e encodes a value outside the bound.
+        """
+        if not 0 <= e < self.modulus:
+            raise ValueError(f"{e} is not a canonical field element")
+        v = e if e <= self.modulus // 2 else e - self.modulus
+        return self.check(v, "from_field")
