@@ -16,7 +16,7 @@ import argparse
 import random
 import time
 
-from harness import format_table, format_time, race, save_table
+from harness import format_table, format_time, markdown_table, race, save_table
 from py_ecc import optimized_bls12_381, optimized_bn128
 
 from zkpot.curve import bls12_381, bn254, msm
@@ -86,21 +86,19 @@ def main() -> None:
          "py_ecc": (py_ecc_sum, len(sample))}, max(1, rounds // 2), 0.5)))  # fmt: skip
 
     main_table = format_table(rows, ["py_ecc"], markdown=args.markdown)
-    check_lines = [
-        f"| {name} pairing_check of 2 pairs | {format_time(t)} | {ratio:.2f}× one pairing |"
-        for name, t, ratio in ratios
-    ]
+    check_table = markdown_table(
+        ["operation", "zkpot", "relative"],
+        [[f"{name} pairing_check of 2 pairs", format_time(t), f"{ratio:.2f}× one pairing"]
+         for name, t, ratio in ratios],
+    )  # fmt: skip
     msm_rows = msm_scaling(rng, 10 if args.quick else 16)
     print(main_table)
     print()
-    print("\n".join(["| operation | zkpot | relative |", "|---|---:|---:|", *check_lines]))
+    print(check_table)
     print()
     print(msm_table(msm_rows))
     if args.save:
         print("wrote", save_table("curve", format_table(rows, ["py_ecc"], markdown=True)))
-        check_table = "\n".join(
-            ["| operation | zkpot | relative |", "|---|---:|---:|", *check_lines]
-        )
         print("wrote", save_table("curve_check", check_table))
         print("wrote", save_table("curve_msm", msm_table(msm_rows)))
 
@@ -154,11 +152,10 @@ def msm_scaling(rng: random.Random, top: int) -> list[tuple[int, float]]:
 
 
 def msm_table(rows: list[tuple[int, float]]) -> str:
-    lines = ["| BN254 G1 MSM | zkpot | per point |", "|---|---:|---:|"]
-    for n, seconds in rows:
-        per_point = format_time(seconds / n)
-        lines.append(f"| 2^{n.bit_length() - 1} points | {format_time(seconds)} | {per_point} |")
-    return "\n".join(lines)
+    return markdown_table(
+        ["BN254 G1 MSM", "zkpot", "per point"],
+        [[f"2^{n.bit_length() - 1} points", format_time(s), format_time(s / n)] for n, s in rows],
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import format_time, save_table
+from harness import format_time, markdown_table, save_table
 
 ROOT = Path(__file__).resolve().parent.parent
 CIRCOMLIBJS = ROOT / "node_modules" / "circomlibjs"
@@ -77,7 +77,7 @@ def main() -> None:
     seconds = 0.3 if args.quick else 2.0
     header = ["permutation", "zkpot", "zkpot perms/s", "circomlibjs (reference)",
               "circomlibjs (wasm)", "wasm perms/s"]  # fmt: skip
-    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    rows = []
     for t in (3, 5):
         ours, digest = zkpot_time(t - 1, seconds)
         theirs = circomlibjs_time(t - 1, seconds)
@@ -87,8 +87,8 @@ def main() -> None:
         wasm = format_time(theirs["wasm"]) if theirs else "—"
         wasm_rate = f"{1 / theirs['wasm']:,.0f}" if theirs else "—"
         cells = [f"t = {t}", format_time(ours), f"{1 / ours:,.0f}", ref, wasm, wasm_rate]
-        lines.append("| " + " | ".join(cells) + " |")
-    table = "\n".join(lines)
+        rows.append(cells)
+    table = markdown_table(header, rows)
     note = (
         "One permutation of R_F + R_P rounds (65 for t = 3, 68 for t = 5); circomlibjs is "
         "timed inside node, its reference on ffjavascript's BigInt field, its default "

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import format_time, save_table
+from harness import format_time, markdown_table, save_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SNARKJS = ROOT / "node_modules" / ".bin" / "snarkjs"
@@ -134,14 +134,14 @@ def main() -> None:
             rows.append((log_n, ours, theirs))
     header = ["gates", "zkpot prove", "zkpot verify", "peak memory", "proof bytes",
               "snarkjs prove", "snarkjs verify"]  # fmt: skip
-    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    rows = []
     for log_n, ours, theirs in rows:
         s_prove = format_time(theirs["prove"]) if theirs else "—"
         s_verify = format_time(theirs["verify"]) if theirs else "—"
         cells = [f"2^{log_n}", format_time(ours["prove"]), format_time(ours["verify"]),
                  f"{ours['peak_mb']:.0f} MB", str(ours["bytes"]), s_prove, s_verify]  # fmt: skip
-        lines.append("| " + " | ".join(cells) + " |")
-    table = "\n".join(lines)
+        rows.append(cells)
+    table = markdown_table(header, rows)
     note = (
         "snarkjs's times include starting node (about 0.3–0.5 s per command); "
         "its prover uses WebAssembly and both cores."

@@ -26,7 +26,7 @@ from pathlib import Path
 import ckzg
 import galois
 import numpy as np
-from harness import format_table, format_time, race, save_table
+from harness import format_table, format_time, markdown_table, race, save_table
 from py_ecc import optimized_bls12_381 as b12
 from py_ecc.bls.point_compression import decompress_G1
 from py_ecc.optimized_bls12_381.optimized_pairing import miller_loop
@@ -111,11 +111,10 @@ def main() -> None:
         start = time.perf_counter()
         state = ceremony.verify_contribution(state, contribution)
         ceremony_rows.append((name, contributed, time.perf_counter() - start))
-    lines = [f"| BN254 ceremony, 2^{size.bit_length() - 1} powers | contribute | verify |",
-             "|---|---:|---:|"]  # fmt: skip
-    for name, contributed, verified in ceremony_rows:
-        lines.append(f"| {name} | {format_time(contributed)} | {format_time(verified)} |")
-    ceremony_table = "\n".join(lines)
+    ceremony_table = markdown_table(
+        [f"BN254 ceremony, 2^{size.bit_length() - 1} powers", "contribute", "verify"],
+        [[name, format_time(c), format_time(v)] for name, c, v in ceremony_rows],
+    )
 
     print(table)
     print()

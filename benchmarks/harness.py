@@ -48,6 +48,14 @@ def format_time(seconds: float | None) -> str:
     return f"{seconds * 1e9:.0f} ns"
 
 
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table: the first column left-aligned, the others (numbers) right-aligned."""
+    lines = ["| " + " | ".join(header) + " |"]
+    lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return "\n".join(lines)
+
+
 def format_table(
     results: list[tuple[str, dict[str, float]]], others: list[str], markdown: bool
 ) -> str:
@@ -60,10 +68,7 @@ def format_table(
         cells += [f"{best[o] / ours:.1f}×" if o in best else "—" for o in others]
         rows.append(cells)
     if markdown:
-        lines = ["| " + " | ".join(header) + " |"]
-        lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
-        lines += ["| " + " | ".join(cells) + " |" for cells in rows]
-        return "\n".join(lines)
+        return markdown_table(header, rows)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return "\n".join(
         "  ".join(

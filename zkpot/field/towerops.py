@@ -195,10 +195,6 @@ def fq12_add(a: Fq12T, b: Fq12T) -> Fq12T:
     return (fq6_add(a[0], b[0]), fq6_add(a[1], b[1]))
 
 
-def fq12_sub(a: Fq12T, b: Fq12T) -> Fq12T:
-    return (fq6_sub(a[0], b[0]), fq6_sub(a[1], b[1]))
-
-
 def fq12_neg(a: Fq12T) -> Fq12T:
     return (fq6_neg(a[0]), fq6_neg(a[1]))
 

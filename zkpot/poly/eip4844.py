@@ -27,6 +27,7 @@ from zkpot.curve.encoding import decode_zcash
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import InvalidInput, NonCanonicalError
 from zkpot.field.batch import batch_inverse
+from zkpot.poly.domain import EvaluationDomain
 from zkpot.poly.ntt import bit_reverse_permutation
 
 BLS_MODULUS = bls12_381.R
@@ -65,13 +66,13 @@ class TrustedSetup:
 
     @cached_property
     def roots_of_unity_brp(self) -> list[int]:
-        """ω⁰ … ω⁴⁰⁹⁵ in bit-reversed order, as the spec's ``compute_roots_of_unity`` + BRP."""
-        n = len(self.g1_lagrange)
-        w = pow(PRIMITIVE_ROOT_OF_UNITY, (BLS_MODULUS - 1) // n, BLS_MODULUS)
-        roots = [1] * n
-        for i in range(1, n):
-            roots[i] = roots[i - 1] * w % BLS_MODULUS
-        return bit_reverse_permutation(roots)
+        """ω⁰ … ω⁴⁰⁹⁵ in bit-reversed order, as the spec's ``compute_roots_of_unity`` + BRP.
+
+        BLS12-381's Fr declares 7 (``PRIMITIVE_ROOT_OF_UNITY``) as its generator, so the
+        domain's ω is the spec's.
+        """
+        domain = EvaluationDomain(len(self.g1_lagrange), bls12_381.Fr)
+        return domain.bit_reverse(domain.roots())
 
 
 def load_trusted_setup(path: str | Path, *, check: bool = True) -> TrustedSetup:
@@ -117,7 +118,6 @@ def insecure_trusted_setup(
     [Lᵢ(τ)]₁ are over the n-th roots of unity from 7, in natural order, as the file has them.
     """
     from zkpot.curve.fixed_base import multiply_many
-    from zkpot.poly.domain import EvaluationDomain
 
     r = BLS_MODULUS
     powers = [1] * max(n, g2_count)

@@ -36,7 +36,7 @@ from zkpot.curve.point import CurvePoint
 from zkpot.errors import ZkpotError
 from zkpot.hash.transcript import Transcript
 from zkpot.poly.domain import EvaluationDomain, Evaluations
-from zkpot.poly.polynomial import Polynomial, coefficient_ints
+from zkpot.poly.polynomial import Polynomial
 
 
 class DegreeError(ZkpotError, ValueError):
@@ -255,7 +255,6 @@ __all__ = [
     "Opening",
     "batch_open",
     "batch_verify",
-    "coefficient_ints",
     "commit",
     "commit_evaluations",
     "open",
