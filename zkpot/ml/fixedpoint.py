@@ -34,14 +34,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from zkpot.errors import ZkpotError
 from zkpot.field import bn254
 
 DEFAULT_FRAC_BITS = 16
 """f: 16 fractional bits (a resolution of 2⁻¹⁶ ≈ 1.5·10⁻⁵)."""
 
-DEFAULT_BOUND_BITS = 64
-"""B: values satisfy |v| < 2⁶³, so products stay below 2¹²⁶ — far from r/2 ≈ 2²⁵³."""
+DEFAULT_BOUND_BITS = 24
+"""B: values satisfy |v| < 2²³ — real numbers below 2²³⁻ᶠ = 128 in magnitude at f = 16.
+
+Small enough that a dot product of up to 2¹⁶ products of bounded values stays below
+2⁶² and numpy's int64 computes it exactly (see :meth:`FixedPoint.fits_int64`); a circuit
+range-checks each value in 24 bits. Wider formats work too, on Python integers."""
 
 DEFAULT_MAX_TERMS = 1 << 16
 """The longest dot product the bound must leave room for before its single rescale."""
@@ -138,6 +144,72 @@ class FixedPoint:
             raise FixedPointOverflow(f"{where}: value {v} (≈ {approx}) is outside ±2^{limit}")
         return v
 
+    # -- arrays -----------------------------------------------------------------
+
+    @property
+    def dtype(self) -> type:
+        """How arrays of this format are stored: ``np.int64`` if B ≤ 64, else Python ints
+        (``object``) — every stored value is below 2^(B−1) in magnitude."""
+        return np.int64 if self.bound_bits <= 64 else object
+
+    def fits_int64(self, terms: int) -> bool:
+        """Whether a sum of ``terms`` products of bounded values is exact in int64.
+
+        Each factor is below 2^(B−1) in magnitude, so the sum is below
+        terms·2^(2B−2); int64 holds every integer of magnitude below 2⁶³. When this
+        returns False the arithmetic must run on Python integers, which never overflow.
+        """
+        return terms << (2 * (self.bound_bits - 1)) <= 1 << 63
+
+    def quantize_array(self, x: np.ndarray, where: str = "quantize") -> np.ndarray:
+        """:meth:`quantize` applied to every entry (exact while |x·2^f| < 2⁵²).
+
+        Raises:
+            FixedPointOverflow: naming ``where``, the index and the value.
+            ValueError: for NaN or infinite entries.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        if not np.all(np.isfinite(x)):
+            raise ValueError(f"{where}: cannot quantize NaN or infinity")
+        rounded = np.floor(x * self.scale + 0.5)
+        if rounded.size and np.abs(rounded).max() >= self.bound:
+            index = np.unravel_index(np.argmax(np.abs(rounded)), rounded.shape)
+            self.check(int(rounded[index]), f"{where} {_index(index)}")
+        if self.dtype is object:
+            return np.array([int(v) for v in rounded.flat], dtype=object).reshape(rounded.shape)
+        return rounded.astype(np.int64)
+
+    def dequantize_array(self, v: np.ndarray) -> np.ndarray:
+        """v / 2^f for every entry, as float64."""
+        return np.asarray(v).astype(np.float64) / self.scale
+
+    def rescale_array(
+        self, x: np.ndarray, bits: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`rescale` of every entry: (q, rem) with x = q·2^bits + rem, 0 ≤ rem < 2^bits.
+
+        ``bits`` defaults to f; a larger shift divides by a further power of two in the
+        same floor (⌊⌊x/2^a⌋/2^b⌋ = ⌊x/2^(a+b)⌋, so one rescale can do both).
+        """
+        bits = self.frac_bits if bits is None else bits
+        q = x >> bits  # arithmetic shift on int64 and on Python ints alike: the floor
+        return q, x - (q << bits)
+
+    def check_array(self, v: np.ndarray, where: str) -> int:
+        """The largest |entry| of v, if it is below 2^(B−1).
+
+        Raises:
+            FixedPointOverflow: naming ``where``, the index and the value of the largest entry.
+        """
+        if v.size == 0:
+            return 0
+        magnitudes = np.abs(v)
+        index = np.unravel_index(np.argmax(magnitudes), v.shape)
+        peak = int(magnitudes[index])
+        if peak >= self.bound:
+            self.check(int(v[index]), f"{where} {_index(index)}")
+        return peak
+
     # -- the field encoding ---------------------------------------------------
 
     def to_field(self, v: int) -> int:
@@ -154,3 +226,7 @@ class FixedPoint:
             raise ValueError(f"{e} is not a canonical field element")
         v = e if e <= self.modulus // 2 else e - self.modulus
         return self.check(v, "from_field")
+
+
+def _index(index: tuple) -> str:
+    return "[" + ", ".join(str(int(i)) for i in index) + "]"
