@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 KATEX  := docs/assets/vendor/katex
+GEN    := docs/assets/generated
 
 .PHONY: demo test test-fast docs serve-docs bench lint format clean help
 
@@ -53,10 +54,15 @@ $(KATEX)/.stamp: node_modules/.stamp
 	      node_modules/katex/dist/fonts node_modules/katex/dist/contrib $(KATEX)/
 	@touch $@
 
-docs: $(VENV)/.stamp-docs $(KATEX)/.stamp
+# The fixed-point ML page shows the report and plots of a real training run, made here.
+$(GEN)/ml/quantize-report.txt: $(VENV)/.stamp-docs $(wildcard zkpot/ml/*.py)
+	mkdir -p $(GEN)/ml
+	$(BIN)/zkpot quantize-report --plots $(GEN)/ml > $@.tmp && mv $@.tmp $@
+
+docs: $(VENV)/.stamp-docs $(KATEX)/.stamp $(GEN)/ml/quantize-report.txt
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-serve-docs: $(VENV)/.stamp-docs $(KATEX)/.stamp
+serve-docs: $(VENV)/.stamp-docs $(KATEX)/.stamp $(GEN)/ml/quantize-report.txt
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 bench: $(VENV)/.stamp-test node_modules/.stamp
@@ -65,6 +71,7 @@ bench: $(VENV)/.stamp-test node_modules/.stamp
 	$(PY) benchmarks/bench_poly.py --save
 	$(PY) benchmarks/bench_hash.py --save
 	$(PY) benchmarks/bench_plonk.py --save
+	$(PY) benchmarks/bench_ml.py --save
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
@@ -75,4 +82,4 @@ format: $(VENV)/.stamp-test
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules site $(KATEX) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules site $(KATEX) $(GEN) .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -49,6 +50,12 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     assert "back: [5, 1, 0, 1]" in out
     assert out.count("contributed; checks passed") == 3
     assert "y = 35;  verify: True;  with y = 36: False" in out
+    # the ML tour: the rescale's equation holds, and the twins agree on Iris
+    q, rem = 85197 * -176947 // 2**16, 85197 * -176947 % 2**16
+    assert f"a·b = {85197 * -176947} = {q}·2^16 + {rem}" in out
+    counts = re.search(r"float (\d+)/30, fixed (\d+)/30; predictions that differ: (\d+)", out)
+    float_correct, fixed_correct, flipped = map(int, counts.groups())
+    assert float_correct >= 27 and abs(float_correct - fixed_correct) <= flipped
     # every check the demo prints holds, apart from the two it shows failing on purpose
     assert "verify with out = 35: True;  with out = 36: False" in out
     intended = ("Is 3 a square mod p? False", "with y = 36: False", "with out = 36: False")

@@ -104,11 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from zkpot.demo import commitment_tour, curve_tour, field_tour
+        from zkpot.demo import commitment_tour, curve_tour, field_tour, ml_tour
 
         field_tour(seed=args.seed)
         curve_tour(seed=args.seed)
         commitment_tour(seed=args.seed)
+        ml_tour(seed=args.seed)
         return 0
     if args.command == "explain":
         from zkpot.plonk.explain import explain

@@ -2,8 +2,12 @@
 
 - :mod:`zkpot.ml.fixedpoint` — the fixed-point format: quantization, the floor rescale and
   its remainder, a declared bound, the field encoding.
+- :mod:`zkpot.ml.model` — an MLP whose forward pass, backward pass and SGD step are written
+  once, over a float arithmetic (the reference) or a bit-exact fixed-point one.
+- :mod:`zkpot.ml.train` — mini-batch SGD with power-of-two rates and batches.
+- :mod:`zkpot.ml.datasets` — Fisher's Iris (bundled), Gaussian blobs, train/test splits and
+  IID or Dirichlet splits among a federation's participants.
+- :mod:`zkpot.ml.report` — what quantization costs, layer by layer (``zkpot quantize-report``).
 
-To come: a small MLP with a float reference in numpy and a bit-exact integer twin,
-datasets, the error report, and the circuits that prove a training step and a model's
-accuracy.
+To come: the circuits that prove a training step and a model's accuracy.
 """
