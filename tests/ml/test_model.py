@@ -312,6 +312,16 @@ def test_overflow_names_the_layer_and_the_value() -> None:
         net.forward(x)
 
 
+def test_overflow_is_named_even_when_the_sum_needed_python_integers() -> None:
+    """B = 48 stores int64 but sums in Python ints: a quotient beyond int64 must be reported
+    as FixedPointOverflow with its layer, not as numpy's conversion error."""
+    fmt = FixedPoint(frac_bits=4, bound_bits=48)
+    big = float(2**42 / 2**4)  # stored as 2^42, just inside the bound 2^47
+    net = MLP([Layer(np.full((1, 2), big), np.zeros(1))], FixedArithmetic(fmt))
+    with pytest.raises(FixedPointOverflow, match=r"layer 1 pre-activation \[0, 0\]"):
+        net.forward(net.encode(np.full((1, 2), big)))
+
+
 def test_training_that_diverges_raises_instead_of_wrapping() -> None:
     fmt = FixedPoint(frac_bits=8, bound_bits=16)
     _, net = twins([2, 4, 2], seed=0, fmt=fmt)

@@ -18,10 +18,11 @@ Every split is a *partition*: each row of the input lands in exactly one output.
 
 **Reproducibility.** Every random choice comes from
 ``np.random.Generator(np.random.PCG64(seed))``, and the same seed gives identical output.
-numpy guarantees the PCG64 bit stream of a seed on every platform, so shuffles and splits
-are the same everywhere. numpy's stream policy (NEP 19) does allow the samplers built on
-that stream (``normal``, ``dirichlet``) to change between numpy releases: pin numpy if
-blobs or Dirichlet splits must be bit-identical across installations.
+numpy guarantees the PCG64 bit stream of a seed on every platform, so with one numpy
+release shuffles and splits are the same everywhere. numpy's stream policy (NEP 19) does
+allow the Generator's methods built on that stream (``permutation``, ``normal``,
+``dirichlet``) to change between numpy releases: pin numpy if splits must be
+bit-identical across installations.
 :func:`standardize` computes its statistics with ``math.fsum`` and ``math.sqrt``, which are
 correctly rounded, rather than numpy's reductions, whose summation order depends on the
 machine — so standardized data, too, is the same bit for bit on every machine.

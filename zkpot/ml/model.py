@@ -180,7 +180,7 @@ class FixedArithmetic:
     def _rescale(self, v: np.ndarray, bits: int, site: Site) -> np.ndarray:
         """⌊v / 2^bits⌋ (the remainder, in [0, 2^bits), is what a circuit range-checks)."""
         quotient, _ = self.fmt.rescale_array(v, bits)
-        return self.check(quotient.astype(self.fmt.dtype), site)
+        return self.check(quotient, site).astype(self.fmt.dtype)  # checked, so it fits
 
     def linear(self, x: np.ndarray, layer: Layer, site: Site) -> np.ndarray:
         """z = ⌊(x·Wᵀ + b·2^f) / 2^f⌋: the bias joins the sum at scale 2^2f, one rescale."""
@@ -342,7 +342,7 @@ def initial_layers(
 
     With ``fmt`` the weights are rounded to its grid, so that a float model and a
     fixed-point model built from them start from exactly the same numbers. The random
-    numbers are numpy's PCG64 doubles, the same on every platform.
+    numbers are numpy's PCG64 doubles: the same on every platform, for a given numpy release.
 
     Raises:
         InvalidInput: for fewer than two sizes or a size below one.

@@ -249,7 +249,8 @@ def load(dataset: str, *, seed: int = 0) -> tuple[Dataset, Dataset]:
     """(train, test), standardized with the training statistics, for a data set by name.
 
     ``"iris"``: Fisher's 150 flowers, 20% held out per class. ``"blobs"``: 512 points
-    in 4 dimensions from 3 Gaussian blobs that overlap a little.
+    in 4 dimensions from 3 Gaussian blobs whose centres the seed draws, so how much they
+    overlap (and how well any model can do) depends on the seed.
 
     Raises:
         InvalidInput: for an unknown name.

@@ -11,7 +11,7 @@ every batch mean is a shift — and for each batch runs
 Both twins see the same rows in the same order, so any difference between them is
 the arithmetic's alone. The fixed-point run is pure integer arithmetic on integers
 that do not depend on the machine: the same seed and data give the same integers
-everywhere.
+everywhere (with one numpy release, whose PCG64 generator draws the batches).
 
 >>> from zkpot.ml.datasets import blobs, standardize, train_test_split
 >>> from zkpot.ml.model import twins
