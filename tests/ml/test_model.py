@@ -246,7 +246,7 @@ def test_a_training_step_is_bit_exact_against_plain_python(sizes, seed, batch, b
 
 def test_int64_and_python_integers_give_the_same_integers() -> None:
     """B = 24 sums products in int64 (proven exact); B = 48 stores int64 but sums products in
-    Python integers (2·47 > 63); B = 70 stores Python integers too."""
+    Python integers (2·47 > 63); B = 70 stores Python integers too (B > 62)."""
     assert FixedPoint(bound_bits=24).fits_int64(2**16)
     assert not FixedPoint(bound_bits=48).fits_int64(2)
     rng = np.random.default_rng(5)
@@ -267,6 +267,19 @@ def test_int64_and_python_integers_give_the_same_integers() -> None:
 def test_fits_int64_is_the_exact_limit() -> None:
     fmt = FixedPoint(frac_bits=8, bound_bits=24)  # products below 2^46
     assert fmt.fits_int64(2**17) and not fmt.fits_int64(2**17 + 1)
+    assert FixedPoint(bound_bits=62).dtype is np.int64 and FixedPoint(bound_bits=63).dtype is object
+
+
+def test_the_largest_int64_format_subtracts_without_wrapping() -> None:
+    """B = 62 stores int64: a weight near −2^61 minus an update near +2^61 must raise
+    FixedPointOverflow, not wrap around int64."""
+    fmt = FixedPoint(frac_bits=0, bound_bits=62, max_terms=2)
+    arithmetic = FixedArithmetic(fmt)
+    near = (1 << 61) - 1
+    layer = Layer(np.array([[-near]]), np.array([0]))
+    grad = Layer(np.array([[near]]), np.array([0]))
+    with pytest.raises(FixedPointOverflow, match="layer 1 weight"):
+        arithmetic.step(layer, grad, 0, (1, "weight"))
 
 
 # -- prediction -----------------------------------------------------------------------
@@ -358,6 +371,8 @@ def test_bad_shapes_and_batches_are_refused() -> None:
         x, t = net.encode(np.zeros((3, 2))), net.encode(np.zeros((3, 2)))
         with pytest.raises(InvalidInput, match="power of two"):
             net.backward(net.forward(x), t)
+        with pytest.raises(InvalidInput, match="log2_lr must lie in 0 … 62"):
+            net.step(net.backward(net.forward(x[:2]), t[:2]), 63)
         with pytest.raises(InvalidInput, match="1 gradients for 2 layers"):
             MLP(initial_layers([2, 2, 2]), arithmetic).step(
                 [Layer(np.zeros((2, 2)), np.zeros(2))], 1

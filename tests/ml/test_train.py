@@ -29,7 +29,9 @@ def test_batches_are_disjoint_powers_of_two_and_the_same_every_time() -> None:
 
 
 def test_schedule_validates() -> None:
-    for bad in ({"epochs": -1}, {"log2_lr": 1.5}, {"log2_batch": True}, {"seed": "0"}):
+    bad_ones = ({"epochs": -1}, {"log2_lr": 1.5}, {"log2_batch": True}, {"seed": "0"},
+                {"log2_lr": 63}, {"log2_batch": 63})  # fmt: skip
+    for bad in bad_ones:
         with pytest.raises(InvalidInput):
             Schedule(**bad)
     with pytest.raises(InvalidInput, match="do not fill a batch"):

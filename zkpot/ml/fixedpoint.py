@@ -148,9 +148,10 @@ class FixedPoint:
 
     @property
     def dtype(self) -> type:
-        """How arrays of this format are stored: ``np.int64`` if B ≤ 64, else Python ints
-        (``object``) — every stored value is below 2^(B−1) in magnitude."""
-        return np.int64 if self.bound_bits <= 64 else object
+        """How arrays of this format are stored: ``np.int64`` if B ≤ 62, else Python ints
+        (``object``). Every stored value is below 2^(B−1) ≤ 2⁶¹ in magnitude, so the sum or
+        difference of two of them, plus a rounding constant, still fits int64."""
+        return np.int64 if self.bound_bits <= 62 else object
 
     def fits_int64(self, terms: int) -> bool:
         """Whether a sum of ``terms`` products of bounded values is exact in int64.

@@ -48,6 +48,9 @@ import numpy as np
 from zkpot.errors import InvalidInput
 from zkpot.ml.fixedpoint import FixedPoint
 
+MAX_LOG2 = 62
+"""The largest shift a learning rate or batch size may ask for (2^−62 is already nothing)."""
+
 Site = tuple[int, str]
 """Where a value lives: (layer number, what it is) — layer 0 is the input."""
 
@@ -172,8 +175,13 @@ class FixedArithmetic:
         return v
 
     def _products(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """a @ b exactly: in int64 when that is proven safe, otherwise in Python integers."""
-        if self.fmt.fits_int64(a.shape[-1] + 1):  # + 1 leaves room for a bias term
+        """a @ b exactly: in int64 when that is proven safe, otherwise in Python integers.
+
+        With k terms the sum is below k·2^(2B−2); what is added to it before its rescale
+        (a bias b·2^f, or the rounding constant 2^(f+m−1) of a batch of k = 2^m) is below
+        that too, so proving 2k terms safe covers both.
+        """
+        if self.fmt.fits_int64(2 * a.shape[-1]):
             return a @ b
         return a.astype(object) @ b.astype(object)
 
@@ -310,7 +318,13 @@ class MLP:
         return grads[::-1]
 
     def step(self, grads: Sequence[Layer], log2_lr: int) -> None:
-        """SGD: every layer moves against its gradient by lr = 2^−log2_lr (in place)."""
+        """SGD: every layer moves against its gradient by lr = 2^−log2_lr (in place).
+
+        Raises:
+            InvalidInput: unless 0 ≤ log2_lr ≤ 62, or if there is not one gradient per layer.
+        """
+        if not 0 <= log2_lr <= MAX_LOG2:
+            raise InvalidInput(f"log2_lr must lie in 0 … {MAX_LOG2}, got {log2_lr}")
         if len(grads) != len(self.layers):
             raise InvalidInput(f"{len(grads)} gradients for {len(self.layers)} layers")
         ar = self.arithmetic

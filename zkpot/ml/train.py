@@ -32,7 +32,7 @@ import numpy as np
 
 from zkpot.errors import InvalidInput
 from zkpot.ml.datasets import Dataset
-from zkpot.ml.model import MLP
+from zkpot.ml.model import MAX_LOG2, MLP
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ class Schedule:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise InvalidInput(f"{name} must be a non-negative integer, got {value!r}")
+        for name in ("log2_lr", "log2_batch"):
+            if getattr(self, name) > MAX_LOG2:
+                raise InvalidInput(f"{name} must be at most {MAX_LOG2}, got {getattr(self, name)}")
 
     @property
     def batch_size(self) -> int:
