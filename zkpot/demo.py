@@ -139,9 +139,8 @@ def ml_tour(say: Callable[[str], None] = print, seed: int = 0) -> None:
     """Print the machine-learning tour: an MLP trained in float and in bit-exact fixed point."""
     from zkpot.ml.datasets import iris_split, split_dirichlet
     from zkpot.ml.fixedpoint import FixedPoint
-    from zkpot.ml.model import twins
-    from zkpot.ml.report import compare
-    from zkpot.ml.train import Schedule, train
+    from zkpot.ml.report import quantize_report
+    from zkpot.ml.train import Schedule
 
     say("\nzkpot demo — a tour of fixed-point machine learning\n")
     fp = FixedPoint()
@@ -163,11 +162,8 @@ def ml_tour(say: Callable[[str], None] = print, seed: int = 0) -> None:
     )
 
     say("15. A 4-8-3 MLP trained twice from the same weights, in float and in fixed point")
-    schedule = Schedule(seed=seed)
-    float_net, fixed_net = twins([4, 8, 3], seed=seed, fmt=fp)
-    for net in (float_net, fixed_net):
-        train(net, train_set, schedule, test=test_set)
-    report = compare(float_net, fixed_net, test_set)
+    report = quantize_report(seed=seed)
+    schedule = Schedule(seed=seed)  # the schedule quantize_report trains with
     say(
         f"   {schedule.epochs} epochs, lr = 2^−{schedule.log2_lr}, batches of {schedule.batch_size}"
     )

@@ -173,9 +173,7 @@ class FixedPoint:
         if not np.all(np.isfinite(x)):
             raise ValueError(f"{where}: cannot quantize NaN or infinity")
         rounded = np.floor(x * self.scale + 0.5)
-        if rounded.size and np.abs(rounded).max() >= self.bound:
-            index = np.unravel_index(np.argmax(np.abs(rounded)), rounded.shape)
-            self.check(int(rounded[index]), f"{where} {_index(index)}")
+        self.check_array(rounded, where)  # on the floats: they are whole numbers already
         if self.dtype is object:
             return np.array([int(v) for v in rounded.flat], dtype=object).reshape(rounded.shape)
         return rounded.astype(np.int64)
