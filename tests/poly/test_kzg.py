@@ -140,6 +140,60 @@ def test_every_check_of_batch_verify(setup) -> None:
     assert not check([first, second], label=b"another statement")  # and the statement
 
 
+@pytest.mark.parametrize(("n_points", "n_polys"), [(1, 1), (1, 4), (2, 1), (3, 2), (5, 3)])
+def test_honest_batches_verify(setup, n_points: int, n_polys: int) -> None:
+    curve, srs = setup
+    rng = random.Random(n_points * 10 + n_polys)
+    polys = [random_poly(curve, rng.randrange(SIZE), rng) for _ in range(n_polys)]
+    prover = Transcript(b"honest", curve.R)
+    openings = [kzg.batch_open(srs, polys[: 1 + i % n_polys], rng.randrange(curve.R), prover)
+                for i in range(n_points)]  # fmt: skip
+    assert kzg.batch_verify(srs, openings, Transcript(b"honest", curve.R))
+
+
+def _forge_two_openings(curve, srs, a: Polynomial, points, values, rho: int):
+    """Open a at z₁, z₂ to the false y₁, y₂, knowing the batching challenge ρ in advance.
+
+    The batch check is Σ ρⁱ·(C − [yᵢ]₁ − (τ − zᵢ)·πᵢ) = 0 (weights 1, ρ). Take π₂ = [c]₁
+    for a constant c; the check then asks for (τ − z₁)·π₁ = [P(τ)]₁ with
+    P(X) = (1 + ρ)·a(X) − y₁ − ρ·y₂ − ρ·c·(X − z₂), and c is chosen so that P(z₁) = 0:
+    π₁ = [P(X)/(X − z₁)]₁ is then a commitment made from the public SRS alone.
+    """
+    r, F = curve.R, curve.Fr
+    (z1, z2), (y1, y2) = points, values
+    c = ((1 + rho) * a(z1).value - y1 - rho * y2) * pow(rho * (z1 - z2), -1, r) % r
+    P = a * (1 + rho) - Polynomial([(y1 + rho * y2 - rho * c * z2) % r, rho * c % r], F)
+    quotient, remainder = P.divide_by_linear(z1)
+    assert remainder.value == 0
+    C = kzg.commit(srs, a)
+    return [kzg.Opening(z1, (C,), (y1,), kzg.commit(srs, quotient)),
+            kzg.Opening(z2, (C,), (y2,), curve.G1.generator() * c)]  # fmt: skip
+
+
+def test_batch_challenge_depends_on_the_proofs(setup) -> None:
+    """The forgery of a batch whose ρ ignores the proofs (issue 11) is rejected."""
+    curve, srs = setup
+    r, G1 = curve.R, curve.G1.generator()
+    a = random_poly(curve, 6, random.Random(8))
+    C, points = kzg.commit(srs, a), (5, 9)
+    values = ((a(5).value + 1) % r, (a(9).value + 2) % r)  # both false
+    # ρ as a transcript that never absorbs the proofs would draw it: the prover knows it.
+    early = Transcript(b"forge", r)
+    for z, y in zip(points, values, strict=True):
+        kzg._absorb(early, z, [C], [y])
+    rho = early.challenge(b"rho")
+    forged = _forge_two_openings(curve, srs, a, points, values, rho)
+    # With that ρ the single pairing check holds: the forgery is real ...
+    left = sum(((C - G1 * o.values[0] + o.proof * o.z) * w
+                for o, w in zip(forged, (1, rho), strict=True)), curve.G1.identity())  # fmt: skip
+    right = forged[0].proof + forged[1].proof * rho
+    assert curve.pairing_check([(left, srs.g2[0]), (-right, srs.g2[1])])
+    # ... each opening alone is rejected, and so is the batch, whose ρ follows the proofs.
+    for o in forged:
+        assert not kzg.verify(srs, C, o.z, o.values[0], o.proof)
+    assert not kzg.batch_verify(srs, forged, Transcript(b"forge", r))
+
+
 def test_transcript_is_deterministic_and_separated() -> None:
     r = CURVES[0].R
     a, b = Transcript(b"p", r), Transcript(b"p", r)

@@ -21,6 +21,13 @@ points are verified with one pairing check, combined with a random r:
 (each term rearranges e(Cᵢ − [yᵢ]₁, [1]₂) = e(πᵢ, [τ]₂ − zᵢ[1]₂)). The transcript
 is the caller's: the prover and verifier pass transcripts that have absorbed the
 same statement, and these functions add their own messages to it.
+
+Every challenge is drawn after everything the prover sent before it: γ after the
+point, the commitments and the values; r after all of that *and the proofs*. If r
+came before the proofs, a prover knowing r would face one linear equation
+Σ rⁱ·(Cᵢ − [yᵢ]₁ − (τ − zᵢ)·πᵢ) = 0 in several unknown πᵢ, and could solve it for
+any false values with the public SRS alone (fix π₂, solve for π₁); the tests
+carry out exactly that forgery.
 """
 
 from __future__ import annotations
@@ -190,7 +197,8 @@ def batch_open(
 ) -> Opening:
     """Open every polynomial at z with one proof of Σ γʲ·(aⱼ − yⱼ)/(X − z), γ from the transcript.
 
-    The transcript absorbs z, the commitments (computed here unless given) and the values.
+    The transcript absorbs z, the commitments (computed here unless given) and the
+    values, draws γ, then absorbs the proof π.
     """
     if commitments is None:
         commitments = [commit(srs, a) for a in polys]
@@ -201,7 +209,9 @@ def batch_open(
         combined = combined + a * power
         power = power * gamma % srs.curve.R
     quotient, _ = combined.divide_by_linear(z)
-    return Opening(z % srs.curve.R, tuple(commitments), tuple(values), commit(srs, quotient))
+    proof = commit(srs, quotient)
+    transcript.append(b"proof", proof.to_bytes())
+    return Opening(z % srs.curve.R, tuple(commitments), tuple(values), proof)
 
 
 def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) -> bool:
@@ -217,13 +227,13 @@ def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) 
     points, scalars = [], []  # Σ rⁱ·(Cᵢ − [yᵢ]₁ + zᵢ·πᵢ), built as one MSM
     proofs, proof_scalars = [], []
     combined_y = 0
-    rho_seed = []
-    for o in openings:
-        gamma = _absorb(transcript, o.z, o.commitments, o.values)
-        rho_seed.append(gamma)
-    rho = transcript.challenge(b"rho")
+    gammas = []
+    for o in openings:  # replay the prover's transcript: γᵢ, then πᵢ
+        gammas.append(_absorb(transcript, o.z, o.commitments, o.values))
+        transcript.append(b"proof", o.proof.to_bytes())
+    rho = transcript.challenge(b"rho")  # after every πᵢ: the prover cannot solve for them
     weight = 1
-    for o, gamma in zip(openings, rho_seed, strict=True):
+    for o, gamma in zip(openings, gammas, strict=True):
         power = 1
         for C, y in zip(o.commitments, o.values, strict=True):
             points.append(C)
