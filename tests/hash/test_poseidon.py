@@ -14,12 +14,16 @@ from hypothesis import strategies as st
 from zkpot.errors import NonCanonicalError, ZkpotError
 from zkpot.field.bn254 import Fr, R
 from zkpot.hash.poseidon import (
+    COMMIT_CHUNK,
+    COMMIT_HEADER,
     N_ROUNDS_F,
     N_ROUNDS_P,
     PoseidonParameterError,
     _chunks,
     check_security,
     commit,
+    commit_chunk,
+    commit_header,
     grain_bits,
     parameters,
     permute,
@@ -195,12 +199,71 @@ def test_commitment_depends_on_salt_and_length() -> None:
     assert commit(list(range(30)), 1) != commit([*range(30), 0], 1)
 
 
-def test_commitment_chain_construction() -> None:
+def _untagged_commit(values: list[int], salt: int) -> int:
+    """The chain as it was before domain separation: header and chunks both plain Poseidon."""
+    h = poseidon([salt, len(values)])
+    for start in range(0, len(values), 15):
+        h = poseidon([h, *values[start : start + 15]])
+    return int(h)
+
+
+def _chain_value(values: list[int], salt: int) -> int:
+    """h after absorbing ``values`` (a multiple of 15 of them) for a vector of length n + 1."""
+    h = poseidon([salt, len(values) + 1])
+    for start in range(0, len(values), 15):
+        h = poseidon([h, *values[start : start + 15]])
+    return int(h)
+
+
+@pytest.mark.parametrize("prefix", [[], list(range(1, 16))], ids=["[0]", "16 ending in 0"])
+def test_commitment_collisions_across_lengths_fail(prefix: list[int]) -> None:
+    """w ‖ [0] with salt s opened as the empty vector (issue 11): a forgery without tags."""
+    salt = 31337
+    vector = [*prefix, 0]
+    h_w = _chain_value(prefix, salt)
+    # Against the untagged chain the forgery works: the header of ([], h_w) is the last chunk.
+    assert _untagged_commit(vector, salt) == _untagged_commit([], h_w)
+    # Against zkpot's commitment it does not, neither with that salt nor with the tagged chain's.
+    c = commit(vector, salt)
+    assert verify_commitment(c, vector, salt)
+    assert not verify_commitment(c, [], h_w)
+    tagged_h_w = commit_header(salt, len(vector))
+    for start in range(0, len(prefix), 15):
+        tagged_h_w = commit_chunk(tagged_h_w, prefix[start : start + 15])
+    assert not verify_commitment(c, [], tagged_h_w)
+
+
+def test_commitment_calls_are_tagged() -> None:
+    """The documented chain, call by call, with circomlib's PoseidonEx initial states."""
     values = list(range(20))
-    h = poseidon([9, 20])
-    h = poseidon([h, *values[:15]])
-    h = poseidon([h, *values[15:]])
+    h = poseidon([9, 20], initial_state=COMMIT_HEADER)
+    h = poseidon([h, *values[:15]], initial_state=COMMIT_CHUNK)
+    h = poseidon([h, *values[15:]], initial_state=COMMIT_CHUNK)
     assert commit(values, 9) == h
+    assert commit([], 9) == commit_header(9, 0) != poseidon([9, 0])
+    assert COMMIT_HEADER != COMMIT_CHUNK and min(COMMIT_HEADER, COMMIT_CHUNK) > 0
+
+
+EDGE_LENGTHS = (0, 1, 2, 14, 15, 16, 29, 30, 31)
+few_values = st.sampled_from([0, 1, 2, R - 1])  # small alphabets make near-collisions likely
+
+
+@st.composite
+def vectors(draw: st.DrawFn) -> list[int]:
+    n = draw(st.sampled_from(EDGE_LENGTHS))
+    return draw(st.lists(few_values | elements, min_size=n, max_size=n))
+
+
+@settings(max_examples=25, deadline=None)
+@given(vectors(), vectors(), st.sampled_from([0, 1, 5]), st.sampled_from([0, 1, 5]))
+def test_commitments_of_different_openings_differ(
+    v: list[int], w: list[int], s: int, t: int
+) -> None:
+    c = commit(v, s)
+    assert verify_commitment(c, v, s)
+    if (v, s) != (w, t):
+        assert commit(w, t) != c
+        assert not verify_commitment(c, w, t)
 
 
 def test_commitment_rejects_non_canonical() -> None:

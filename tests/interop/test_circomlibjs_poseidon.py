@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from zkpot.field.bn254 import R
-from zkpot.hash.poseidon import N_ROUNDS_P, parameters, poseidon
+from zkpot.hash.poseidon import COMMIT_CHUNK, COMMIT_HEADER, N_ROUNDS_P, parameters, poseidon
 
 ROOT = Path(__file__).resolve().parents[2]
 CIRCOMLIBJS = ROOT / "node_modules" / "circomlibjs"
@@ -32,12 +32,14 @@ import { buildPoseidonReference } from "circomlibjs";
 import constants from "CONSTANTS_URL";  // not in the package's "exports"
 let data = "";
 for await (const chunk of process.stdin) data += chunk;
-const cases = JSON.parse(data);
+const { cases, tagged } = JSON.parse(data);
 const poseidon = await buildPoseidonReference();
 const F = poseidon.F;
 const outputs = cases.map((xs) => F.toObject(poseidon(xs.map(BigInt))).toString());
+const taggedOutputs = tagged.map(([xs, init]) =>
+  F.toObject(poseidon(xs.map(BigInt), BigInt(init))).toString());
 const big = (o) => Array.isArray(o) ? o.map(big) : BigInt(o).toString();
-console.log(JSON.stringify({ outputs, C: big(constants.C), M: big(constants.M) }));
+console.log(JSON.stringify({ outputs, taggedOutputs, C: big(constants.C), M: big(constants.M) }));
 """
 
 
@@ -51,13 +53,25 @@ def _inputs() -> list[list[int]]:
     return cases
 
 
+def _tagged_inputs() -> list[tuple[list[int], int]]:
+    """Inputs with a non-zero initial state (circomlib's PoseidonEx): the commitment's tags."""
+    rng = random.Random(0x7A6)
+    tags = (COMMIT_HEADER, COMMIT_CHUNK, R - 1)
+    return [([rng.randrange(R) for _ in range(n)], tags[n % 3]) for n in range(1, 17)]
+
+
 @pytest.fixture(scope="module")
 def circomlibjs() -> tuple[list[list[int]], dict[str, Any]]:
     cases = _inputs()
     done = subprocess.run(
         ["node", "--input-type=module", "-e", SCRIPT.replace("CONSTANTS_URL", CONSTANTS_URL)],
         cwd=ROOT,
-        input=json.dumps([[str(x) for x in xs] for xs in cases]),
+        input=json.dumps(
+            {
+                "cases": [[str(x) for x in xs] for xs in cases],
+                "tagged": [[[str(x) for x in xs], str(init)] for xs, init in _tagged_inputs()],
+            }
+        ),
         capture_output=True,
         text=True,
         check=True,
@@ -71,6 +85,13 @@ def test_outputs_every_arity(circomlibjs: tuple[list[list[int]], dict[str, Any]]
     assert {len(xs) for xs in cases} == set(range(1, 17))
     for xs, expected in zip(cases, theirs["outputs"], strict=True):
         assert int(poseidon(xs)) == int(expected), len(xs)
+
+
+def test_outputs_with_an_initial_state(circomlibjs: tuple[list[list[int]], dict[str, Any]]) -> None:
+    """poseidon(inputs, initial_state) is circomlibjs's poseidon(inputs, initState)."""
+    _, theirs = circomlibjs
+    for (xs, init), expected in zip(_tagged_inputs(), theirs["taggedOutputs"], strict=True):
+        assert int(poseidon(xs, initial_state=init)) == int(expected), (len(xs), init)
 
 
 @pytest.mark.parametrize("t", range(2, 18))

@@ -249,12 +249,18 @@ def permute_trace(state: Sequence[int | Fr]) -> list[list[int]]:
     return trace
 
 
-def poseidon(inputs: Sequence[int | Fr]) -> Fr:
-    """circomlib's Poseidon(n) of 1 ≤ n ≤ 16 canonical field elements."""
+def poseidon(inputs: Sequence[int | Fr], initial_state: int | Fr = 0) -> Fr:
+    """circomlib's Poseidon(n) of 1 ≤ n ≤ 16 canonical field elements.
+
+    ``initial_state`` is the capacity element state[0] before the first round:
+    0 for circomlib's ``Poseidon(n)``, any value for its ``PoseidonEx(n, 1)`` (and
+    circomlibjs's ``poseidon(inputs, initState)``). A non-zero value is a *domain
+    tag*: hashes with different tags are different functions of the inputs.
+    """
     if not 1 <= len(inputs) <= MAX_INPUTS:
         raise PoseidonParameterError(f"poseidon takes 1..{MAX_INPUTS} inputs, got {len(inputs)}")
     values = [_canonical(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
-    return Fr(_rounds([0, *values], None)[0])
+    return Fr(_rounds([_canonical(initial_state, "initial_state"), *values], None)[0])
 
 
 # ---------------------------------------------------------------------------
@@ -262,25 +268,55 @@ def poseidon(inputs: Sequence[int | Fr]) -> Fr:
 # ---------------------------------------------------------------------------
 
 CHUNK = MAX_INPUTS - 1  # 15 values per call, beside the running digest
+COMMIT_HEADER = int.from_bytes(b"zkpot.commit.header", "big")
+"""The domain tag (initial capacity element) of a commitment's first call."""
+COMMIT_CHUNK = int.from_bytes(b"zkpot.commit.chunk", "big")
+"""The domain tag of every call that absorbs values."""
+
+
+def commit_header(salt: int | Fr, length: int) -> Fr:
+    """h₀ = Poseidon_header(salt, length): the start of a commitment's chain."""
+    return poseidon([_canonical(salt, "salt"), length], initial_state=COMMIT_HEADER)
+
+
+def commit_chunk(h: int | Fr, chunk: Sequence[int | Fr]) -> Fr:
+    """hᵢ = Poseidon_chunk(hᵢ₋₁, *chunk): absorb 1 to 15 values into the chain."""
+    return poseidon([h, *chunk], initial_state=COMMIT_CHUNK)
 
 
 def commit(values: Sequence[int | Fr], salt: int | Fr) -> Fr:
     """A hiding, binding commitment to a vector of canonical field elements.
 
-    The construction is a chain of Poseidon calls:
+    The construction is a chain of Poseidon calls, each with a domain tag as its
+    initial capacity element (circomlib's ``PoseidonEx``):
 
-        h₀ = poseidon([salt, len(values)])
-        hᵢ = poseidon([hᵢ₋₁, *chunkᵢ])      chunks of 15 values, the last one shorter
+        h₀ = Poseidon_header(salt, n)          tag COMMIT_HEADER, n = len(values)
+        hᵢ = Poseidon_chunk(hᵢ₋₁, *chunkᵢ)     tag COMMIT_CHUNK, chunks of 15, the last shorter
 
-    and the commitment is the last h. The salt goes first, so even a one-element
-    vector is hidden by a random salt; the length is absorbed before any value,
-    so vectors of different lengths (e.g. v and v ‖ [0]) never share a chain,
-    and the short last chunk uses a Poseidon of a different width.
+    and the commitment is the last h (h₀ for the empty vector).
+
+    Binding. Suppose (v, s) ≠ (v′, s′) had the same commitment. Compare the two
+    chains from their last call backwards. Where the two calls differ in tag, in
+    width or in inputs, their equal outputs are a Poseidon collision. Otherwise
+    both calls are the same, so their inputs and the outputs before them are
+    equal; step back. The walk ends at a header on both sides: then s = s′ and
+    n = n′, so the chunks had the same sizes, every chunk matched, and v = v′. The
+    tags matter in that walk. Without them a header Poseidon(s, n) and a last
+    chunk Poseidon(h, v) holding one value are the *same* width-3 function, and
+    (w ‖ [0], s) opens as ([], h_w) for any w whose length is a multiple of 15
+    (h_w being the chain value after w, which the committer knows). The tests
+    carry out that forgery against the untagged chain.
+
+    Hiding. The salt is uniform in Fr and enters the first permutation beside n;
+    for a Poseidon modelled as a random function, every later hᵢ, and so the
+    commitment, is independent of the values to anyone who does not know the
+    salt. That hides n as well, but a circuit that checks an opening has a
+    shape, and the shape shows how many values it opens.
     """
-    h = poseidon([_canonical(salt, "salt"), len(values)])
     vals = [_canonical(v, f"values[{i}]") for i, v in enumerate(values)]
+    h = commit_header(salt, len(vals))
     for start in range(0, len(vals), CHUNK):
-        h = poseidon([h, *vals[start : start + CHUNK]])
+        h = commit_chunk(h, vals[start : start + CHUNK])
     return h
 
 
