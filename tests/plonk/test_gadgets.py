@@ -29,11 +29,13 @@ from zkpot.plonk.gadgets import (
     assert_boolean,
     assert_nonzero,
     assert_range,
+    assert_signed_range,
     inverse,
     is_equal,
     is_negative,
     is_zero,
     less_than,
+    rescale,
     select,
     to_bits,
 )
@@ -49,6 +51,11 @@ def one_input(build) -> tuple[ConstraintSystem, object, int]:
     before = c.n_gates
     result = build(c, x)
     return c.compile(), result, c.n_gates - before
+
+
+def to_bits_gates(n: int) -> int:
+    """n boolean checks, then the recomposition chain (one gate even for n ≤ 2)."""
+    return n + max(1, n - 1)
 
 
 def rejects(cs: ConstraintSystem, witness: list[int], match: str | None = None) -> None:
@@ -79,7 +86,7 @@ def test_to_bits_little_endian(data: st.DataObject, n: int) -> None:
     cs, bits, gates = one_input(lambda c, x: to_bits(c, x, n))
     w = cs.solve({"x": x_value})
     assert [w[b.index] for b in bits] == [(x_value >> i) & 1 for i in range(n)]
-    assert gates == n + max(1, n - 1)  # n boolean checks, then the recomposition chain
+    assert gates == to_bits_gates(n)
     if n >= 2:
         assert gates == 2 * n - 1
 
@@ -327,6 +334,112 @@ def test_less_than_out_of_window_has_no_witness(x_value: int, y_value: int) -> N
     for choice in itertools.product((0, 1), repeat=3):
         forged = dict(zip(bit_indices, choice, strict=True))
         rejects(cs, cs.assign({"x": x_value, "y": y_value}, overrides=forged))
+
+
+# -- assert_signed_range and rescale -------------------------------------------------------
+
+
+@pytest.mark.parametrize("bits", [1, 2, 5])
+def test_assert_signed_range_is_the_strict_bound(bits: int) -> None:
+    """Exactly −2^(bits−1) < x < 2^(bits−1), FixedPoint.check's bound, and nothing else."""
+    cs, _, gates = one_input(lambda c, x: assert_signed_range(c, x, bits))
+    assert gates == 1 + to_bits_gates(bits) + 1  # the shift, to_bits, u ≠ 0
+    half = 1 << (bits - 1)
+    for value in range(-3 * half - 2, 3 * half + 2):
+        if -half < value < half:
+            cs.solve({"x": value})
+        else:
+            with pytest.raises(UnsatisfiedConstraint, match="assert_signed_range x"):
+                cs.solve({"x": value})
+    for value in (R // 2, R // 2 + 1, half + R // 2):  # far from zero on both sides
+        with pytest.raises(UnsatisfiedConstraint):
+            cs.solve({"x": value})
+
+
+def test_assert_signed_range_needs_the_nonzero_gate() -> None:
+    """x = −2^(bits−1): u = 0 passes the bits; only the inverse gate refuses it."""
+    cs, _, _ = one_input(lambda c, x: assert_signed_range(c, x, 8))
+    with pytest.raises(UnsatisfiedConstraint, match=r"assert_signed_range x: inverse v2"):
+        cs.solve({"x": -128})
+
+
+def rescale_circuit(f: int, b: int) -> tuple[ConstraintSystem, object, object, int]:
+    c = Circuit()
+    x = c.private_input("x")
+    before = c.n_gates
+    q, rem = rescale(c, x, f, b)
+    return c.compile(), q, rem, c.n_gates - before
+
+
+@FAST
+@given(data=st.data(), f=st.integers(0, 20), b=st.integers(1, 30))
+def test_rescale_is_fixedpoint_floor_division(data: st.DataObject, f: int, b: int) -> None:
+    from zkpot.ml.fixedpoint import FixedPoint, FixedPointOverflow
+
+    half = 1 << (b - 1)
+    x_value = data.draw(st.integers(-half << f, half << f))
+    cs, q, rem, gates = rescale_circuit(f, b)
+    assert gates == 1 + to_bits_gates(f) + 1 + to_bits_gates(b) + 1
+    fp = FixedPoint(frac_bits=f, bound_bits=b) if f < b - 1 else None  # formats it accepts
+    expected_q, expected_rem = divmod(x_value, 1 << f)
+    if -half < expected_q < half:
+        w = cs.solve({"x": x_value})
+        assert (signed(w[q.index]), w[rem.index]) == (expected_q, expected_rem)
+        if fp is not None:  # the same integers as the fixed-point twin, check included
+            assert fp.rescale(x_value) == (expected_q, expected_rem)
+            assert fp.check(expected_q, "q") == expected_q
+    else:
+        with pytest.raises(UnsatisfiedConstraint, match="rescale x"):
+            cs.solve({"x": x_value})
+        if fp is not None:
+            with pytest.raises(FixedPointOverflow):
+                fp.check(expected_q, "q")
+
+
+def test_rescale_edges_and_negative_quotients() -> None:
+    f, b = 4, 8
+    cs, q, rem, _ = rescale_circuit(f, b)
+    for x_value, expected in [(-1, (-1, 15)), (-16, (-1, 0)), (-17, (-2, 15)), (127 * 16 + 15,
+                              (127, 15)), (-127 * 16, (-127, 0)), (0, (0, 0))]:  # fmt: skip
+        w = cs.solve({"x": x_value})
+        assert (signed(w[q.index]), w[rem.index]) == expected, x_value
+    for x_value in (128 * 16, -127 * 16 - 1, -128 * 16):  # quotient 128, −128, −128
+        with pytest.raises(UnsatisfiedConstraint):
+            cs.solve({"x": x_value})
+
+
+def test_rescale_cheats_are_caught() -> None:
+    """A remainder ≥ 2^f, a negative one, a quotient off by one, one outside the bound."""
+    f, b = 4, 8
+    cs, q, rem, _ = rescale_circuit(f, b)
+    x_value = -37  # q = −3, rem = 11
+    w = cs.solve({"x": x_value})
+    qv, rv = signed(w[q.index]), w[rem.index]
+    cheats = [  # (what the cheat writes, the check that catches it)
+        ({q.index: qv - 1, rem.index: rv + 16}, "/to_bits"),  # rem ≥ 2^f
+        ({q.index: qv + 1, rem.index: rv - 16}, "/to_bits"),  # rem < 0
+        ({q.index: qv + 1}, r": x = q·2\^f \+ rem"),  # q off by one
+        ({q.index: x_value * pow(16, -1, R), rem.index: 0}, "/assert_signed_range"),  # q huge
+    ]
+    for overrides, caught_by in cheats:
+        rejects(cs, cs.assign({"x": x_value}, overrides), match=f"^gate .*rescale x{caught_by}")
+    # a quotient just outside the bound: x = −128·16 has the witness q = −128, rem = 0
+    w = cs.assign({"x": -128 * 16})
+    assert signed(w[q.index]) == -128 and w[rem.index] == 0
+    rejects(cs, w, match="assert_signed_range")
+
+
+def test_rescale_widths() -> None:
+    c = Circuit()
+    x = c.private_input("x")
+    with pytest.raises(BitWidthError, match=r"bound_bits takes a bit width in \[1, 237\]"):
+        rescale(c, x, 16, 238)
+    with pytest.raises(BitWidthError):
+        rescale(c, x, 16, 0)
+    with pytest.raises(BitWidthError):
+        rescale(c, x, -1, 8)
+    with pytest.raises(BitWidthError, match=r"\[1, 253\]"):
+        assert_signed_range(c, x, 0)
 
 
 # -- widths, composition, errors ----------------------------------------------------------

@@ -10,7 +10,7 @@ from zkpot.curve import bn254
 from zkpot.errors import InvalidInput, NonCanonicalError
 from zkpot.plonk import Circuit, Proof, preprocess, prove, verify
 from zkpot.plonk.circuit import UnsatisfiedConstraint
-from zkpot.plonk.gadgets import assert_range, is_zero, less_than, select
+from zkpot.plonk.gadgets import assert_range, is_zero, less_than, rescale, select
 from zkpot.plonk.keys import SetupError
 from zkpot.plonk.proof import POINTS, PROOF_BYTES, SCALARS
 from zkpot.plonk.prover import ProverError, prove_witness
@@ -148,6 +148,35 @@ def test_wrong_witnesses_are_refused_and_forced_proofs_fail() -> None:
         forced = _forced(pk, inputs, tamper)
         assert not verify(vk, [35], forced), name
         assert not verify(vk, [36], forced), name
+
+
+def test_a_rescale_that_checks_only_the_remainder_is_forgeable() -> None:
+    """The recipe issue 11 corrected: x = q·2^f + rem with rem in f bits, and q unchecked.
+
+    A full proof that ⌊1000 / 16⌋ is 1000·16⁻¹ mod r (rem = 0) verifies against it;
+    against the rescale gadget (q's signed range checked too) the same claim has no
+    witness, and a proof forced from that witness fails.
+    """
+    f, x_value = 4, 1000
+    forged_q = x_value * pow(1 << f, -1, R) % R  # not 62: a field element near r
+    weak = Circuit()
+    x, q = weak.public_input("x"), weak.public_input("q")
+    rem = weak.private_input("rem")
+    weak.assert_linear([(1 << f, q), (1, rem), (-1, x)])
+    assert_range(weak, rem, f)
+    pk, vk = preprocess(weak, SRS_64)
+    assert verify(vk, [x_value, forged_q], prove(pk, {"x": x_value, "q": forged_q, "rem": 0}))
+
+    sound = Circuit()
+    x, q_out = sound.public_input("x"), sound.public_input("q")
+    q, rem = rescale(sound, x, f, 8)
+    sound.assert_equal(q, q_out)
+    pk, vk = preprocess(sound, SRS_64)
+    assert verify(vk, [x_value, 62], prove(pk, {"x": x_value, "q": 62}))
+    with pytest.raises(UnsatisfiedConstraint):
+        prove(pk, {"x": x_value, "q": forged_q})
+    cheat = pk.cs.assign({"x": x_value, "q": forged_q}, {q.index: forged_q, rem.index: 0})
+    assert not verify(vk, [x_value, forged_q], prove_witness(pk, cheat, check=False))
 
 
 def test_a_broken_copy_constraint_is_caught() -> None:

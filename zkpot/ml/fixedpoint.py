@@ -7,10 +7,22 @@ multiplying gives a value at scale 2^(2f), brought back by a **rescale**
 
     a·b = q·2^f + rem,   q = ⌊a·b / 2^f⌋,   0 ≤ rem < 2^f
 
-— floor division, with a remainder that is never negative. That is exactly what
-a circuit checks: it takes q and rem as witnesses and constrains
-a·b = q·2^f + rem with rem range-checked to f bits. A dot product rescales once,
-at the end, not per term (one range check instead of k, and less rounding).
+— floor division, with a remainder that is never negative. A circuit takes q
+and rem as witnesses and checks three things (the gadget
+:func:`zkpot.plonk.gadgets.rescale`):
+
+1. a·b = q·2^f + rem;
+2. 0 ≤ rem < 2^f, a range check on f bits;
+3. −2^(B−1) < q < 2^(B−1), exactly :meth:`FixedPoint.check`'s bound: a B-bit
+   range check on q + 2^(B−1) and q + 2^(B−1) ≠ 0.
+
+Both range checks are needed. With the remainder's alone, every rem in
+[0, 2^f) satisfies the equation with q = (a·b − rem)·2^(−f) mod r (2^f is
+invertible mod r), so a proof of a wrong quotient verifies. A B-bit range check
+on q itself would reject every negative q, stored as r − |q|. With both, the two
+sides are integers far below r/2 in magnitude, so equal mod r means equal, and q
+is the floor. A dot product rescales once, at the end, not per term (one pair
+of range checks instead of k, and less rounding).
 
 Negative values live in the field as r − |v|. Every value must satisfy
 |v| < 2^(B−1) for a declared bound B, chosen so that no intermediate (a product,

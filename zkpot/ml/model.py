@@ -186,7 +186,8 @@ class FixedArithmetic:
         return a.astype(object) @ b.astype(object)
 
     def _rescale(self, v: np.ndarray, bits: int, site: Site) -> np.ndarray:
-        """⌊v / 2^bits⌋ (the remainder, in [0, 2^bits), is what a circuit range-checks)."""
+        """⌊v / 2^bits⌋, bound-checked: a circuit range-checks the remainder in [0, 2^bits)
+        *and* the quotient in the signed bound (:func:`zkpot.plonk.gadgets.rescale`)."""
         quotient, _ = self.fmt.rescale_array(v, bits)
         return self.check(quotient, site).astype(self.fmt.dtype)  # checked, so it fits
 

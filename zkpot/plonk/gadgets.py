@@ -1,4 +1,4 @@
-"""Gadgets: booleans, bits, range checks, zero tests, selection, inverses and comparison.
+"""Gadgets: booleans, bits, range checks, zero tests, selection, inverses, comparison, rescale.
 
 Each gadget is a function that takes the circuit first, then its operands
 (variables of that circuit, or ints and ``Fr`` values, which become constants),
@@ -35,6 +35,7 @@ from zkpot.plonk.circuit import (
     Operand,
     R,
     Variable,
+    signed,
 )
 
 
@@ -194,6 +195,69 @@ def is_negative(c: Circuit, x: Operand, bits: int) -> Variable:
     return less_than(c, x, 0, bits)
 
 
+def assert_signed_range(c: Circuit, x: Operand, bits: int) -> None:
+    """Constrain −2^(bits−1) < x < 2^(bits−1), for x signed (negatives are r − |x|).
+
+    The strict bound is exactly the one ``FixedPoint.check`` enforces with
+    ``bound_bits = bits``. Gates (2·bits + 1 for bits ≥ 2): u = x + 2^(bits−1),
+    :func:`to_bits` of u on ``bits`` bits, then u ≠ 0 (:func:`assert_nonzero`).
+
+    Soundness: to_bits proves that u's canonical value is an integer in
+    [0, 2^bits), and the inverse gate removes 0, so x = u − 2^(bits−1) is an
+    integer in (−2^(bits−1), 2^(bits−1)); x ↦ u is one-to-one, so no other field
+    element passes. Why not ``assert_range(x, bits)``: it rejects every negative
+    x, whose canonical value r − |x| is far above 2^bits. Why the u ≠ 0 gate:
+    without it x = −2^(bits−1) passes, one value more than ``FixedPoint.check``
+    allows.
+
+    Raises:
+        BitWidthError: unless 1 ≤ bits ≤ 253.
+    """
+    _check_width(bits, MAX_BITS, "assert_signed_range", low=1)
+    with c.scope(f"assert_signed_range {_name(x)}"):
+        u = c.linear_combination([(1, x)], 1 << (bits - 1), label="u = x + 2^(bits−1)")
+        to_bits(c, u, bits)
+        assert_nonzero(c, u)
+
+
+def rescale(c: Circuit, x: Operand, frac_bits: int, bound_bits: int) -> tuple[Variable, Variable]:
+    """(q, rem) = (⌊x / 2^f⌋, x mod 2^f) for a signed x, with −2^(B−1) < q < 2^(B−1).
+
+    The fixed-point rescale of :mod:`zkpot.ml.fixedpoint` (f = ``frac_bits``,
+    B = ``bound_bits``): the same integers as ``FixedPoint.rescale`` followed by
+    ``FixedPoint.check`` on the quotient, and no witness for an x whose quotient
+    that check refuses. q and rem are hints; the gates are
+
+    1. x = q·2^f + rem (one gate);
+    2. 0 ≤ rem < 2^f: :func:`assert_range` (2f − 1 gates);
+    3. −2^(B−1) < q < 2^(B−1): :func:`assert_signed_range` (2B + 1 gates).
+
+    Soundness: with 2 and 3, the integer q·2^f + rem lies in
+    (−2^(B−1+f), 2^(B−1+f)), within (−r/2, r/2) because f + B ≤ 253. Gate 1 then
+    says that x's signed value *is* that integer, and floor division's quotient
+    and remainder are unique. Each check is needed:
+
+    - without 3, every rem in [0, 2^f) works: q = (x − rem)·2^(−f) mod r satisfies
+      gate 1, because 2^f is invertible mod r. A prover picks its "quotient"
+      among 2^f field elements, all but one of them huge;
+    - without 2, any q works, with rem = x − q·2^f;
+    - with ``assert_range(q, B)`` in place of 3, no negative quotient can be proven.
+
+    Raises:
+        BitWidthError: unless f ≥ 0, B ≥ 1 and f + B ≤ 253.
+    """
+    _check_width(frac_bits, MAX_BITS - 1, "rescale's frac_bits")
+    _check_width(bound_bits, MAX_BITS - frac_bits, "rescale's bound_bits", low=1)
+    x = c.as_variable(x)
+    with c.scope(f"rescale {x.name}"):
+        q = c.hint(lambda v: signed(v) >> frac_bits, x, label="q = ⌊x / 2^f⌋")
+        rem = c.hint(lambda v: signed(v) & ((1 << frac_bits) - 1), x, label="rem = x mod 2^f")
+        c.assert_linear([(1 << frac_bits, q), (1, rem), (-1, x)], label="x = q·2^f + rem")
+        assert_range(c, rem, frac_bits)
+        assert_signed_range(c, q, bound_bits)
+    return q, rem
+
+
 # -- hints (what the honest prover computes; the gates above check it) ------------
 
 
@@ -219,8 +283,8 @@ def _name(x: Operand) -> str:
     return x.name if isinstance(x, Variable) else str(x)
 
 
-def _check_width(n: object, limit: int, what: str) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= limit:
+def _check_width(n: object, limit: int, what: str, low: int = 0) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or not low <= n <= limit:
         raise BitWidthError(
-            f"{what} takes a bit width in [0, {limit}] (wider values wrap around r), got {n!r}"
+            f"{what} takes a bit width in [{low}, {limit}] (wider values wrap around r), got {n!r}"
         )
