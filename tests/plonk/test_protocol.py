@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -14,6 +15,7 @@ from zkpot.plonk.gadgets import assert_range, is_zero, less_than, rescale, selec
 from zkpot.plonk.keys import SetupError
 from zkpot.plonk.proof import POINTS, PROOF_BYTES, SCALARS
 from zkpot.plonk.prover import ProverError, prove_witness
+from zkpot.plonk.verifier import challenges
 from zkpot.poly.kzg import SRS
 
 R = bn254.R
@@ -108,6 +110,45 @@ def test_every_proof_element_is_checked(keys, proof) -> None:
         bumped = (getattr(proof, name) + 1) % R
         assert not verify(vk, [35], proof.replace(**{name: bumped})), name
         assert not verify(vk, [35], proof.replace(**{name: getattr(proof, name) + R})), name
+
+
+# The prover's messages in the order it sends them, each with the first challenge drawn after it.
+ROUNDS = [(("A", "B", "C"), "beta"), (("Z",), "alpha"), (("T1", "T2", "T3"), "xi"),
+          (SCALARS, "v"), (("Wxi", "Wxiw"), "u")]  # fmt: skip
+ORDER = ["beta", "gamma", "alpha", "xi", "v", "u"]
+
+
+def test_every_challenge_depends_on_every_message_before_it() -> None:
+    """Change one message: every challenge drawn before it stays, every one after it changes.
+
+    The statement (the verification key's commitments and the public inputs) comes
+    before all of them. One exception, snarkjs's and so ours: u hashes [W_ξ] and
+    [W_ξω] alone, not chained to v (see zkpot.plonk.transcript for why that is
+    still sound); the test pins that down too, so that a change to it is seen.
+    """
+    pk, vk = preprocess(gadgets_circuit(), SRS_64)
+    inputs, public = {"x": 7, "y": 0, "limit": 9, "result": 8}, [9, 8]
+    p = prove(pk, inputs, rng=random.Random(2))
+    before = challenges(vk, public, p)
+    assert len(set(before.values())) == len(ORDER)
+    G1 = bn254.G1.generator()
+
+    def check(after: dict[str, int], first: str, what: str) -> None:
+        k = ORDER.index(first)
+        assert all(after[c] == before[c] for c in ORDER[:k]), what
+        assert all(after[c] != before[c] for c in ORDER[k:-1]), what
+        assert (after["u"] != before["u"]) == (first == "u"), what  # u: [W_ξ], [W_ξω] only
+
+    for messages, first in ROUNDS:
+        for name in messages:
+            old = getattr(p, name)
+            bumped = old + G1 if name in POINTS else (old + 1) % R
+            check(challenges(vk, public, p.replace(**{name: bumped})), first, name)
+    for i in range(len(public)):
+        check(challenges(vk, [*public[:i], public[i] + 1, *public[i + 1 :]], p), "beta", f"x{i}")
+    for name in ("Qm", "Ql", "Qr", "Qo", "Qc", "S1", "S2", "S3"):
+        moved = dataclasses.replace(vk, **{name: getattr(vk, name) + G1})
+        check(challenges(moved, public, p), "beta", name)
 
 
 def test_every_public_input_is_checked() -> None:

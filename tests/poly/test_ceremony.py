@@ -56,7 +56,8 @@ def with_proof(
     curve, r = previous.curve, previous.curve.R
     G2, k = curve.G2.generator(), 12345
     public_key, A = G2 * secret, G2 * k
-    challenge = ceremony._challenge(previous, identity, public_key, c.g1[1], A)
+    powers = ceremony._powers_digest(c.g1, c.g2)
+    challenge = ceremony._challenge(previous, identity, powers, public_key, A)
     return dataclasses.replace(
         c,
         identity=identity,
@@ -206,6 +207,35 @@ def test_contribute_rejects_bad_arguments() -> None:
         ceremony.contribute(state, 42)  # type: ignore[arg-type]
 
 
+def test_every_challenge_depends_on_every_message_before_it(honest) -> None:
+    """c follows the state, the identity, every G1 and G2 power, [s]₂ and A."""
+    contributions, states = honest
+    bob, previous = contributions[1], states[1]
+    G1, G2 = bn254.G1.generator(), bn254.G2.generator()
+
+    def challenge(c: Contribution, state: Powers = previous) -> int:
+        powers = ceremony._powers_digest(c.g1, c.g2)
+        return ceremony._challenge(state, c.identity, powers, c.public_key, c.commitment)
+
+    def moved(points: tuple, i: int, step) -> tuple:
+        return (*points[:i], points[i] + step, *points[i + 1 :])
+
+    changed = {"identity": dataclasses.replace(bob, identity=b"bob2"),
+               "public key": dataclasses.replace(bob, public_key=bob.public_key + G2),
+               "commitment": dataclasses.replace(bob, commitment=bob.commitment + G2)}  # fmt: skip
+    for i in range(N):
+        changed[f"G1 power {i}"] = dataclasses.replace(bob, g1=moved(bob.g1, i, G1))
+    for j in range(2):
+        changed[f"G2 power {j}"] = dataclasses.replace(bob, g2=moved(bob.g2, j, G2))
+    c = challenge(bob)
+    for message, contribution in changed.items():
+        assert challenge(contribution) != c, message
+    assert challenge(bob, states[0]) != c  # the previous state
+    # so a contribution whose points were changed fails at its proof, check 1
+    reject(previous, changed["G1 power 5"], "proof of knowledge")
+    reject(previous, changed["G2 power 1"], "proof of knowledge")
+
+
 # ------------------------------------------------------------------ check 2: the update keeps τ
 
 
@@ -228,7 +258,8 @@ def test_one_wrong_g1_power_is_rejected(honest, index) -> None:
     bob = contributions[1]
     g1 = list(bob.g1)
     g1[index] = g1[index] + bn254.G1.generator()
-    reject(states[1], dataclasses.replace(bob, g1=tuple(g1)), "G1 powers are not successive")
+    attack = with_proof(states[1], dataclasses.replace(bob, g1=tuple(g1)), SECRETS["bob"])
+    reject(states[1], attack, "G1 powers are not successive")
 
 
 def test_swapped_g1_powers_are_rejected(honest) -> None:
@@ -236,14 +267,15 @@ def test_swapped_g1_powers_are_rejected(honest) -> None:
     bob = contributions[1]
     g1 = list(bob.g1)
     g1[2], g1[3] = g1[3], g1[2]
-    reject(states[1], dataclasses.replace(bob, g1=tuple(g1)), "G1 powers are not successive")
+    attack = with_proof(states[1], dataclasses.replace(bob, g1=tuple(g1)), SECRETS["bob"])
+    reject(states[1], attack, "G1 powers are not successive")
 
 
 def test_a_wrong_first_g1_power_is_caught_by_the_update_check(honest) -> None:
     contributions, states = honest
     bob = contributions[1]
     bad = (bob.g1[0], bob.g1[1] * 2, *bob.g1[2:])
-    # the proof hashes [τ']₁, so the attacker re-proves for the altered point
+    # the proof hashes the powers, so the attacker re-proves for the altered point
     attack = with_proof(states[1], dataclasses.replace(bob, g1=bad), SECRETS["bob"])
     reject(states[1], attack, "does not include the previous τ")
 
@@ -252,14 +284,14 @@ def test_a_wrong_g2_power_is_rejected(honest) -> None:
     contributions, states = honest
     bob = contributions[1]
     wrong = dataclasses.replace(bob, g2=(bob.g2[0], bob.g2[1] * 2))
-    reject(states[1], wrong, "G2 power 1 disagrees with G1")
+    reject(states[1], with_proof(states[1], wrong, SECRETS["bob"]), "G2 power 1 disagrees")
 
 
 def test_a_wrong_higher_g2_power_is_rejected() -> None:
     contributions, states = run(size=4, g2_size=3)
     bob = contributions[1]
     wrong = dataclasses.replace(bob, g2=(*bob.g2[:2], bob.g2[2] + bn254.G2.generator()))
-    reject(states[1], wrong, "G2 power 2 disagrees with G1")
+    reject(states[1], with_proof(states[1], wrong, SECRETS["bob"]), "G2 power 2 disagrees")
 
 
 def test_consistent_powers_of_an_unrelated_tau_are_rejected(honest) -> None:
@@ -278,7 +310,9 @@ def test_a_transcript_with_a_bad_contribution_in_the_middle(honest) -> None:
     bob = contributions[1]
     g1 = list(bob.g1)
     g1[5] = g1[6]
-    bad = [contributions[0], dataclasses.replace(bob, g1=tuple(g1)), contributions[2]]
+    _, states = honest
+    attack = with_proof(states[1], dataclasses.replace(bob, g1=tuple(g1)), SECRETS["bob"])
+    bad = [contributions[0], attack, contributions[2]]
     with pytest.raises(
         CeremonyError, match=r"contribution 1 by 'bob'.*G1 powers are not successive"
     ):

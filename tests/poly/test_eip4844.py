@@ -125,6 +125,34 @@ def test_compute_challenge_follows_the_spec() -> None:
     assert E.compute_challenge(blob, commitment) == expected
 
 
+def test_every_challenge_depends_on_every_message_before_it() -> None:
+    """z follows the whole blob and the commitment; the batch's r follows every opening."""
+    rng = random.Random(9)
+    blob = bytearray(make_blob(rng))
+    commitment = (bls12_381.G1.generator() * 5).to_bytes()
+    z = E.compute_challenge(bytes(blob), commitment)
+    for index in (0, 2047, 4095):  # first, middle and last field element of the blob
+        changed = bytearray(blob)
+        changed[32 * index + 31] ^= 1
+        assert E.compute_challenge(bytes(changed), commitment) != z, index
+    other = (bls12_381.G1.generator() * 6).to_bytes()
+    assert E.compute_challenge(bytes(blob), other) != z
+
+    G1 = bls12_381.G1.generator()
+    openings = [[G1 * rng.randrange(R), rng.randrange(R), rng.randrange(R), G1 * rng.randrange(R)]
+                for _ in range(3)]  # fmt: skip
+    r = E.compute_batch_challenge(*(list(column) for column in zip(*openings, strict=True)))
+    point, scalar = (lambda P: P + G1), (lambda v: (v + 1) % R)
+    for i in range(3):
+        for k, bump in enumerate((point, scalar, scalar, point)):  # C, z, y, π
+            changed = [list(o) for o in openings]
+            changed[i][k] = bump(changed[i][k])
+            columns = (list(column) for column in zip(*changed, strict=True))
+            assert E.compute_batch_challenge(*columns) != r, (i, k)
+    fewer = (list(column) for column in zip(*openings[:2], strict=True))
+    assert E.compute_batch_challenge(*fewer) != r
+
+
 def _off_subgroup_g1() -> bytes:
     for n in range(1, 100):
         x = bls12_381.Fq(n)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -192,6 +193,33 @@ def test_batch_challenge_depends_on_the_proofs(setup) -> None:
     for o in forged:
         assert not kzg.verify(srs, C, o.z, o.values[0], o.proof)
     assert not kzg.batch_verify(srs, forged, Transcript(b"forge", r))
+
+
+def test_every_challenge_depends_on_every_message_before_it(setup) -> None:
+    """Change one message of one opening: the challenges before it stay, all after it change."""
+    curve, srs = setup
+    _, openings = _batch(curve, srs)
+    G1 = curve.G1.generator()
+
+    def challenges(batch) -> list[int]:
+        gammas, rho = kzg.batch_challenges(batch, Transcript(b"test", curve.R))
+        return [*gammas, rho]
+
+    before = challenges(openings)
+    assert len(set(before)) == len(before)
+    for i, o in enumerate(openings):
+        changed = {"z": (replace(o, z=o.z + 1), i),
+                   "proof": (replace(o, proof=o.proof + G1), i + 1)}  # fmt: skip
+        for j in range(len(o.commitments)):
+            moved = (*o.commitments[:j], o.commitments[j] + G1, *o.commitments[j + 1 :])
+            changed[f"C{j}"] = replace(o, commitments=moved), i
+            bumped = (*o.values[:j], o.values[j] + 1, *o.values[j + 1 :])
+            changed[f"y{j}"] = replace(o, values=bumped), i
+        for message, (mutated, first_affected) in changed.items():
+            after = challenges([*openings[:i], mutated, *openings[i + 1 :]])
+            assert after[:first_affected] == before[:first_affected], (i, message)
+            assert all(a != b for a, b in zip(after[first_affected:], before[first_affected:],
+                                               strict=True)), (i, message)  # fmt: skip
 
 
 def test_transcript_is_deterministic_and_separated() -> None:

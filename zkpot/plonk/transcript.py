@@ -4,8 +4,19 @@ snarkjs (``Keccak256Transcript``) keeps a list of messages per challenge: a G1
 point is its uncompressed encoding x ‖ y (32 + 32 bytes, big-endian), a scalar
 its 32-byte big-endian encoding. A challenge is Keccak-256 of the concatenation,
 read big-endian and reduced modulo r. Between challenges the list is cleared,
-and the next round starts from the previous challenge as its first message —
-so every challenge depends on everything before it through that chain.
+and the next round starts from the previous challenge as its first message, so
+β, γ, α, ξ and v depend on everything before them through that chain: the
+verification key's commitments, the public inputs and every earlier message.
+
+The last challenge, u, is the exception: snarkjs hashes [W_ξ] and [W_ξω] alone,
+without v. zkpot does the same, or its proofs would not interoperate. It is
+still sound. u only weighs the two opening checks against each other, and it is a
+hash of both opening proofs. The claims they open were fixed earlier, through v.
+A prover who chose [W_ξ], [W_ξω] first, to learn u early, would have fixed them
+before ξ and v. The final check is then a polynomial in v of degree 5 whose
+leading coefficient is [Sσ₂(τ)]₁ − s̄σ₂·[1]₁, which no prover can make zero
+without knowing τ, so it fails for all but 5 values of v. zkpot's own
+transcripts (KZG batching, the ceremony) chain every challenge.
 """
 
 from __future__ import annotations

@@ -15,8 +15,12 @@ who forgets its secret makes the SRS safe.
 A contribution publishes the new powers, its public key [s]₂ and a proof that it
 knows s: a Schnorr proof in G2, made non-interactive by Fiat–Shamir,
 
-    A = [k]₂ for a random k,   c = H(state digest, identity, [s]₂, [τ']₁, A),
+    A = [k]₂ for a random k,   c = H(state digest, identity, new powers, [s]₂, A),
     z = k + c·s,               checked by  [z]₂ = A + c·[s]₂.
+
+The challenge c follows every message the contribution publishes before z (the new
+powers enter as one hash of them all), so the proof belongs to this contribution:
+change any of its points and the proof no longer verifies.
 
 The state digest hashes the whole transcript so far (the ceremony's label, curve and
 sizes, then every earlier contribution), so a proof cannot be replayed under another
@@ -174,7 +178,7 @@ def contribute(
     public_key = G2 * s  # [s]₂
     k = 1 + random_below(r - 1, rng)
     commitment = G2 * k  # A = [k]₂
-    c = _challenge(previous, name, public_key, g1[1], commitment)
+    c = _challenge(previous, name, _powers_digest(g1, g2), public_key, commitment)
     return Contribution(name, g1, g2, public_key, commitment, (k + c * s) % r)
 
 
@@ -193,14 +197,17 @@ def _multiply_powers(
 
 
 def _challenge(
-    previous: Powers, identity: bytes, public_key: CurvePoint, tau: CurvePoint, A: CurvePoint
+    previous: Powers, identity: bytes, powers: bytes, public_key: CurvePoint, A: CurvePoint
 ) -> int:
-    """c = H(state digest, identity, [s]₂, [τ']₁, A), the Schnorr challenge."""
+    """c = H(state digest, identity, new powers, [s]₂, A), the Schnorr challenge.
+
+    ``powers`` is :func:`_powers_digest` of the contribution's G1 and G2 powers.
+    """
     t = Transcript(b"zkpot ceremony: proof of knowledge", previous.curve.R)
     t.append(b"previous state", previous.digest)
     t.append(b"identity", identity)
+    t.append(b"new powers", powers)
     t.append(b"public key", public_key.to_bytes())
-    t.append(b"new tau", tau.to_bytes())
     t.append(b"commitment", A.to_bytes())
     return t.challenge(b"c")
 
@@ -246,7 +253,8 @@ def verify_contribution(
     tau, tau_new = previous.g1[1], c.g1[1]  # [τ]₁ and [τ']₁
 
     step("proof of knowledge of s")  # 1. [z]₂ = A + c·[s]₂
-    challenge = _challenge(previous, c.identity, c.public_key, tau_new, c.commitment)
+    powers = _powers_digest(c.g1, c.g2)
+    challenge = _challenge(previous, c.identity, powers, c.public_key, c.commitment)
     require(
         G2 * c.response == c.commitment + c.public_key * challenge,
         "the proof of knowledge of s does not verify for this identity and round "
@@ -284,7 +292,7 @@ def verify_contribution(
         )
 
     step("accepted")
-    return Powers(curve, c.g1, c.g2, _next_digest(previous, c))
+    return Powers(curve, c.g1, c.g2, _next_digest(previous, c, powers))
 
 
 def verify_transcript(
@@ -356,16 +364,21 @@ def _equal_pairings(curve: ModuleType, left: Pair, right: Pair) -> bool:
 # ------------------------------------------------------------------ digests and names
 
 
-def _next_digest(previous: Powers, c: Contribution) -> bytes:
+def _powers_digest(g1: Sequence[CurvePoint], g2: Sequence[CurvePoint]) -> bytes:
+    """H(every G1 power, every G2 power): what the challenge and the next digest absorb."""
+    return _hash(b"zkpot ceremony powers", *(P.to_bytes() for P in (*g1, *g2)))
+
+
+def _next_digest(previous: Powers, c: Contribution, powers: bytes) -> bytes:
     """The digest of the transcript after c: H(previous digest, everything c published)."""
     return _hash(
         b"zkpot ceremony contribution",
         previous.digest,
         c.identity,
+        powers,
         c.public_key.to_bytes(),
         c.commitment.to_bytes(),
         c.response.to_bytes(32, "big"),
-        *(P.to_bytes() for P in (*c.g1, *c.g2)),
     )
 
 

@@ -242,6 +242,18 @@ def verify_kzg_proof_impl(
     return bls12_381.pairing_check([(left, -G2), (proof, ts.g2_monomial[1])])
 
 
+def compute_batch_challenge(
+    commitments: Sequence[CurvePoint], zs: Sequence[int], ys: Sequence[int],
+    proofs: Sequence[CurvePoint],
+) -> int:  # fmt: skip
+    """r = H(domain ‖ 4096 ‖ k ‖ (Cᵢ ‖ zᵢ ‖ yᵢ ‖ πᵢ)ᵢ), the batch's weight: after every opening."""
+    data = RANDOM_CHALLENGE_KZG_BATCH_DOMAIN + FIELD_ELEMENTS_PER_BLOB.to_bytes(8, "big")
+    data += len(commitments).to_bytes(8, "big")
+    for C, z, y, pi in zip(commitments, zs, ys, proofs, strict=True):
+        data += C.to_bytes() + z.to_bytes(32, "big") + y.to_bytes(32, "big") + pi.to_bytes()
+    return hash_to_bls_field(data)
+
+
 def verify_kzg_proof_batch(
     commitments: Sequence[CurvePoint], zs: Sequence[int], ys: Sequence[int],
     proofs: Sequence[CurvePoint], ts: TrustedSetup,
@@ -254,11 +266,7 @@ def verify_kzg_proof_batch(
         e(Σ rⁱπᵢ, −[τ]₂) · e(Σ rⁱ(Cᵢ − [yᵢ]₁ + zᵢπᵢ), [1]₂) = 1.
     """
     q = BLS_MODULUS
-    data = RANDOM_CHALLENGE_KZG_BATCH_DOMAIN + FIELD_ELEMENTS_PER_BLOB.to_bytes(8, "big")
-    data += len(commitments).to_bytes(8, "big")
-    for C, z, y, pi in zip(commitments, zs, ys, proofs, strict=True):
-        data += C.to_bytes() + z.to_bytes(32, "big") + y.to_bytes(32, "big") + pi.to_bytes()
-    r = hash_to_bls_field(data)
+    r = compute_batch_challenge(commitments, zs, ys, proofs)
     powers = [1] * len(commitments)
     for i in range(1, len(powers)):
         powers[i] = powers[i - 1] * r % q

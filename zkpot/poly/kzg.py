@@ -214,6 +214,19 @@ def batch_open(
     return Opening(z % srs.curve.R, tuple(commitments), tuple(values), proof)
 
 
+def batch_challenges(openings: Sequence[Opening], transcript: Transcript) -> tuple[list[int], int]:
+    """(γ₁, …, γₖ; ρ): the verifier's replay of the prover's transcript.
+
+    γᵢ follows opening i's point, commitments and values (and every earlier opening,
+    proofs included); ρ follows all of them and every proof πᵢ.
+    """
+    gammas = []
+    for o in openings:
+        gammas.append(_absorb(transcript, o.z, o.commitments, o.values))
+        transcript.append(b"proof", o.proof.to_bytes())
+    return gammas, transcript.challenge(b"rho")  # after every πᵢ: no solving for them
+
+
 def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) -> bool:
     """Check openings at several points with one pairing check (see the module docstring).
 
@@ -224,14 +237,10 @@ def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) 
         return True
     r = srs.curve.R
     G1 = srs.curve.G1.generator()
-    points, scalars = [], []  # Σ rⁱ·(Cᵢ − [yᵢ]₁ + zᵢ·πᵢ), built as one MSM
+    points, scalars = [], []  # Σ ρⁱ·(Cᵢ − [yᵢ]₁ + zᵢ·πᵢ), built as one MSM
     proofs, proof_scalars = [], []
     combined_y = 0
-    gammas = []
-    for o in openings:  # replay the prover's transcript: γᵢ, then πᵢ
-        gammas.append(_absorb(transcript, o.z, o.commitments, o.values))
-        transcript.append(b"proof", o.proof.to_bytes())
-    rho = transcript.challenge(b"rho")  # after every πᵢ: the prover cannot solve for them
+    gammas, rho = batch_challenges(openings, transcript)
     weight = 1
     for o, gamma in zip(openings, gammas, strict=True):
         power = 1
@@ -249,6 +258,7 @@ def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) 
     scalars.append(-combined_y % r)
     left = msm(points, scalars)
     right = msm(proofs, proof_scalars)
+    # e(Σ ρⁱ·(Cᵢ − [yᵢ]₁ + zᵢ·πᵢ), [1]₂) = e(Σ ρⁱ·πᵢ, [τ]₂)
     return srs.curve.pairing_check([(left, srs.g2[0]), (-right, srs.g2[1])])
 
 
@@ -263,6 +273,7 @@ __all__ = [
     "SRS",
     "DegreeError",
     "Opening",
+    "batch_challenges",
     "batch_open",
     "batch_verify",
     "commit",
