@@ -45,7 +45,7 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     assert "msm([G, 2G], [a, b]) == (a + 2b)·G: True" in out
     assert "e(aP, bQ) == e(P, Q)^(ab): True" in out
     assert "e(σ, G2) · e(−H(m), pk) == 1: True" in out
-    assert "output: " + "00" * 31 + "01" in out
+    assert "the check holds):\n   " + "00" * 31 + "01" in out
     # the commitment tour: NTT round trip, a three-party ceremony, KZG with its SRS
     assert "back: [5, 1, 0, 1]" in out
     assert out.count("contributed; checks passed") == 3
@@ -62,6 +62,42 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     for line in intended:
         out = out.replace(line, "")
     assert "False" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["demo", "--seed", "-1"], "zkpot demo: error: argument --seed: expected a number ≥ 0"),
+        (["explain", "--seed", "-5"], "zkpot explain: error: argument --seed: expected a number"),
+        (["explain", "--seed", "x"], "zkpot explain: error: argument --seed: expected a whole"),
+    ],
+)
+def test_options_are_checked_before_any_work(capsys, args, message) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and message in err and err.startswith(f"usage: zkpot {args[0]}")
+
+
+def test_every_command_fits_80_columns(capsys) -> None:
+    assert main(["demo"]) == 0
+    demo = capsys.readouterr().out
+    assert main(["explain"]) == 0
+    explain = capsys.readouterr().out
+    for name, text in (("demo", demo), ("explain", explain)):
+        wide = [line for line in text.splitlines() if len(line) > 80]
+        assert not wide, (name, wide)
+
+
+def test_a_reader_that_stops_early_is_no_error() -> None:
+    """`zkpot explain | head -1`: the pipe closes before the output ends."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zkpot", "explain"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()  # the reader is gone before the first write
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0 and b"Traceback" not in err and b"Error" not in err, err
 
 
 def test_unknown_command_fails(capsys) -> None:

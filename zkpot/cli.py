@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import zkpot
 
@@ -25,6 +28,33 @@ powers-of-tau ceremony (zkpot.poly); PLONK (zkpot.plonk) and Poseidon
 """
 
 
+def non_negative_int(text: str) -> int:
+    """An option's value as an int ≥ 0 (argparse reports the option and the value)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
+    return value
+
+
+def widths(text: str) -> list[int]:
+    """``--hidden``: comma-separated layer widths, each ≥ 1, at least one of them."""
+    parts = [part.strip() for part in text.split(",")]
+    if not any(parts):
+        raise argparse.ArgumentTypeError("give at least one hidden layer width, e.g. 8 or 16,8")
+    try:
+        values = [int(part) for part in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected widths separated by commas, e.g. 16,8; got {text!r}"
+        ) from None
+    if min(values) < 1:
+        raise argparse.ArgumentTypeError(f"every width must be ≥ 1, got {text!r}")
+    return values
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zkpot",
@@ -38,13 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="a guided tour of what zkpot does today",
         description="A guided tour: each value printed with what it means and a check.",
     )
-    demo.add_argument("--seed", type=int, default=2024, help="seed for the random values shown")
+    demo.add_argument(
+        "--seed", type=non_negative_int, default=2024, help="seed for the random values shown"
+    )
     explain = commands.add_parser(
         "explain",
         help="one PLONK proof of x³ + x + 5 = 35, round by round",
         description="Prove x³ + x + 5 = 35 and print every round of the prover and the verifier.",
     )
-    explain.add_argument("--seed", type=int, default=1, help="seed for τ and the blinding")
+    explain.add_argument(
+        "--seed", type=non_negative_int, default=1, help="seed for τ and the blinding"
+    )
     report = commands.add_parser(
         "quantize-report",
         help="train an MLP in float and fixed point; what quantization costs, per layer",
@@ -53,56 +87,89 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--dataset", choices=("iris", "blobs"), default="iris")
     report.add_argument(
-        "--hidden", default="8", help="hidden layer widths, comma-separated (default: 8)"
+        "--hidden", type=widths, default=[8], help="hidden layer widths, comma-separated (8)"
     )
-    report.add_argument("--frac-bits", type=int, default=16, help="f: fractional bits (16)")
-    report.add_argument("--bound-bits", type=int, default=24, help="B: |v| < 2^(B−1) (24)")
-    report.add_argument("--epochs", type=int, default=100, help="passes over the data (100)")
-    report.add_argument("--log2-lr", type=int, default=4, help="learning rate 2^−k (k = 4)")
-    report.add_argument("--log2-batch", type=int, default=3, help="batch size 2^k (k = 3)")
-    report.add_argument("--seed", type=int, default=0, help="seed for split, weights, batches")
+    report.add_argument("--frac-bits", type=non_negative_int, default=16, help="f (16)")
+    report.add_argument(
+        "--bound-bits", type=non_negative_int, default=24, help="B: |v| < 2^(B−1) (24)"
+    )
+    report.add_argument("--epochs", type=non_negative_int, default=100, help="passes (100)")
+    report.add_argument("--log2-lr", type=non_negative_int, default=4, help="lr 2^−k (k = 4)")
+    report.add_argument(
+        "--log2-batch", type=non_negative_int, default=3, help="batch size 2^k (k = 3)"
+    )
+    report.add_argument(
+        "--seed", type=non_negative_int, default=0, help="seed for split, weights, batches"
+    )
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
+    for command in (demo, explain, report):
+        command.set_defaults(parser=command)
     return parser
 
 
-def quantize_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """``zkpot quantize-report``: train the twins, print the table and the two accuracies."""
+def quantize_report(args: argparse.Namespace) -> int:
+    """``zkpot quantize-report``: train the twins, print the table and the two accuracies.
+
+    Every option is checked before any training: the format, the schedule, the plot
+    directory (and that matplotlib is there to draw into it), and that the data fit
+    the format.
+    """
     from zkpot.errors import ZkpotError
     from zkpot.ml.fixedpoint import FixedPoint
     from zkpot.ml.report import quantize_report
     from zkpot.ml.train import Schedule
 
+    fail = args.parser.error
     try:
-        hidden = [int(width) for width in args.hidden.split(",") if width.strip()]
         fmt = FixedPoint(frac_bits=args.frac_bits, bound_bits=args.bound_bits)
         schedule = Schedule(
             epochs=args.epochs, log2_lr=args.log2_lr, log2_batch=args.log2_batch, seed=args.seed
         )
+    except (ZkpotError, ValueError) as error:
+        fail(str(error))
+    if args.plots is not None:
+        if Path(args.plots).exists() and not Path(args.plots).is_dir():
+            fail(f"argument --plots: {args.plots} exists and is not a directory")
+        if importlib.util.find_spec("matplotlib") is None:
+            fail("argument --plots: plots need matplotlib: pip install 'zkpot[plots]'")
+    try:
         report = quantize_report(
             dataset=args.dataset,
-            hidden=hidden,
+            hidden=args.hidden,
             fmt=fmt,
             schedule=schedule,
             seed=args.seed,
             progress=print,
         )
     except (ZkpotError, ValueError) as error:  # FixedPointOverflow is a ZkpotError too
-        parser.exit(2, f"zkpot quantize-report: {error}\n")
+        fail(str(error))
     if args.plots:
-        try:
-            for path in report.plot(args.plots):
-                print(f"wrote {path}")
-        except ModuleNotFoundError as missing:
-            parser.exit(2, f"zkpot quantize-report: {missing}\n")
+        for path in report.plot(args.plots):
+            print(f"wrote {path}")
     print()
     print(report.summary())
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    A bad option, or a value the library refuses, ends the command before any work
+    with ``zkpot COMMAND: error: …`` on standard error and exit status 2.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        status = run(parser, args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+        return status
+    except BrokenPipeError:  # `zkpot demo | head`: the reader left, which is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The command ``args`` names, its options already parsed and checked."""
     if args.command == "demo":
         from zkpot.demo import commitment_tour, curve_tour, field_tour, ml_tour
 
@@ -116,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return 0 if explain(seed=args.seed) else 1
     if args.command == "quantize-report":
-        return quantize_report(parser, args)
+        return quantize_report(args)
     parser.print_help()
     return 0
 

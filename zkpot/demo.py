@@ -24,9 +24,11 @@ def field_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
 
     say("1. The curve's primes, derived from one seed")
     say(f"   u = {u}")
-    say(f"   p = 36u⁴ + 36u³ + 24u² + 6u + 1 = {bn254.P}")
-    say(f"   r = 36u⁴ + 36u³ + 18u² + 6u + 1 = {bn254.R}")
-    say("   p is the base field (point coordinates); r is the group order (circuits, scalars).\n")
+    say(f"   p = 36u⁴ + 36u³ + 24u² + 6u + 1, a prime of {bn254.P.bit_length()} bits:")
+    say(f"   {bn254.P}")
+    say(f"   r = 36u⁴ + 36u³ + 18u² + 6u + 1, a prime of {bn254.R.bit_length()} bits:")
+    say(f"   {bn254.R}")
+    say("   p is the base field (coordinates); r the group order (circuits, scalars).\n")
 
     n = 1 << bn254.Fr.TWO_ADICITY
     w = bn254.root_of_unity(n)
@@ -34,7 +36,7 @@ def field_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
     say(f"   r − 1 = 2^{bn254.Fr.TWO_ADICITY} · t with t odd, so Fr holds {n} roots of unity.")
     say(f"   ω = 5^((r − 1)/2^28) = {_short(int(w))}")
     say(f"   ω^(2^28) = {w**n}   and   ω^(2^27) = −1: {w ** (n // 2) == -1}")
-    say("   PLONK evaluates its polynomials on the powers of such an ω (the NTT's domain).\n")
+    say("   PLONK evaluates polynomials on the powers of such an ω (the NTT's domain).\n")
 
     two, three = bn254.Fq(2), bn254.Fq(3)
     root = two.sqrt()
@@ -47,10 +49,11 @@ def field_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
     rng = random.Random(seed)
     a = bn254.Fq12.random(rng)
     a_inv = a.inverse()
-    say("4. An inverse in Fq12 = Fq6[w]/(w² − v), Fq6 = Fq2[v]/(v³ − (9+u)), Fq2 = Fq[u]/(u²+1)")
-    say(f"   a = a random element: 12 coordinates in Fq, the first {_short(a.flat()[0])}")
-    say("   a⁻¹ = (a0 − a1·w)/(a0² − v·a1²): one inversion in Fq6, which needs one in Fq2,")
-    say("   which needs one in Fq: an Fq12 inverse costs some products and a single Fq inverse.")
+    say("4. An inverse in the tower Fq12 = Fq6[w]/(w² − v),")
+    say("   Fq6 = Fq2[v]/(v³ − (9 + u)), Fq2 = Fq[u]/(u² + 1)")
+    say(f"   a: 12 random coordinates in Fq, the first {_short(a.flat()[0])}")
+    say("   a⁻¹ = (a0 − a1·w)/(a0² − v·a1²): one inversion in Fq6, which needs one in")
+    say("   Fq2, which needs one in Fq: an Fq12 inverse costs a single Fq inverse.")
     say(f"   a · a⁻¹ == 1: {(a * a_inv).is_one()}")
     say("   Pairings take their values in Fq12: the curve layer builds on this.")
 
@@ -87,7 +90,8 @@ def curve_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
 
     say("8. Ethereum's BN254 pairing precompile (0x08), byte for byte")
     data = (a * P).to_bytes() + (b * Q).to_bytes() + (-(a * b) * P).to_bytes() + Q.to_bytes()
-    say(f"   input: {len(data)} bytes (two 192-byte pairs);  output: {bn254_pairing(data).hex()}")
+    say(f"   input: {len(data)} bytes (two 192-byte pairs); output (1: the check holds):")
+    say(f"   {bn254_pairing(data).hex()}")
 
 
 def commitment_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
@@ -109,11 +113,12 @@ def commitment_tour(say: Callable[[str], None] = print, seed: int = 2024) -> Non
     for name in ("alice", "bob", "carol"):
         contribution = ceremony.contribute(state, name, rng=rng)
         state = ceremony.verify_contribution(state, contribution)  # raises if anything is off
-        say(f"   {name} contributed; checks passed (proof of knowledge, τ kept, powers consistent)")
+        say(f"   {name} contributed; checks passed (knowledge of s, τ kept, powers agree)")
     srs = state.to_srs()
-    say("   the SRS: [τ⁰]₁ … [τ¹⁵]₁ and [1]₂, [τ]₂ — τ = s_alice·s_bob·s_carol, known to nobody\n")
+    say("   the SRS: [τ⁰]₁ … [τ¹⁵]₁ and [1]₂, [τ]₂,")
+    say("   with τ = s_alice·s_bob·s_carol, known to nobody\n")
 
-    say("11. KZG with that SRS: commit to a(X), prove a(3) = 35, verify with one pairing check")
+    say("11. KZG on that SRS: commit to a(X), prove a(3) = 35, check with one pairing")
     C = kzg.commit(srs, a)
     y, proof = kzg.open(srs, a, 3)
     say(f"   C = {C.to_bytes().hex()[:24]}… (64 bytes, whatever the degree)")
@@ -122,7 +127,7 @@ def commitment_tour(say: Callable[[str], None] = print, seed: int = 2024) -> Non
 
     from zkpot.plonk import Circuit, preprocess, prove, verify
 
-    say("\n12. PLONK on that same SRS: prove I know x with x³ + x + 5 = 35, keeping x secret")
+    say("\n12. PLONK on the same SRS: prove I know x with x³ + x + 5 = 35, x kept secret")
     c = Circuit()
     out, x = c.public_input("out"), c.private_input("x")
     c.assert_equal(c.add(c.add(c.mul(c.mul(x, x), x), x), c.constant(5)), out)
@@ -132,7 +137,7 @@ def commitment_tour(say: Callable[[str], None] = print, seed: int = 2024) -> Non
     say(f"   {pk.cs.n_gates} gates on a domain of {vk.n}; the proof is {size} bytes")
     right, wrong = verify(vk, [35], proof), verify(vk, [36], proof)
     say(f"   verify with out = 35: {right};  with out = 36: {wrong}")
-    say("   (zkpot explain walks through this proof round by round; snarkjs verifies it too)")
+    say("   (zkpot explain walks through it round by round; snarkjs verifies it too)")
 
 
 def ml_tour(say: Callable[[str], None] = print, seed: int = 0) -> None:
@@ -149,17 +154,17 @@ def ml_tour(say: Callable[[str], None] = print, seed: int = 0) -> None:
     )
     a, b = fp.quantize(1.3), fp.quantize(-2.7)
     q, rem = fp.rescale(a * b)
-    say(f"   1.3 ↦ {a}, −2.7 ↦ {b};  a·b = {a * b} = {q}·2^16 + {rem} (0 ≤ rem < 2^16)")
+    say(f"   1.3 ↦ a = {a}, −2.7 ↦ b = {b}")
+    say(f"   a·b = {a * b} = {q}·2^16 + {rem}, with 0 ≤ rem < 2^16")
     say(f"   ⌊a·b / 2^16⌋ = {q} ↦ {fp.dequantize(q):.6f} (1.3 × −2.7 = −3.51)")
     say(f"   {q} in the field: r − {-q} = {_short(fp.to_field(q))}\n")
 
-    say("14. Iris (150 flowers, 3 species) split among 4 participants, non-IID (Dirichlet α = 0.5)")
+    say("14. Iris split among 4 participants, non-IID (Dirichlet α = 0.5)")
     train_set, test_set = iris_split(seed=seed)
     parts = split_dirichlet(train_set, 4, alpha=0.5, seed=seed)
     counts = ", ".join(str(part.class_counts().tolist()) for part in parts)
-    say(
-        f"   {len(train_set)} training rows, {len(test_set)} test rows; per participant: {counts}\n"
-    )
+    say(f"   150 flowers of 3 species: {len(train_set)} training rows, {len(test_set)} test rows")
+    say(f"   rows of each species, per participant:\n   {counts}\n")
 
     say("15. A 4-8-3 MLP trained twice from the same weights, in float and in fixed point")
     report = quantize_report(seed=seed)

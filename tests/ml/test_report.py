@@ -133,11 +133,30 @@ def test_quantize_report_options_and_plots(capsys, tmp_path) -> None:
         (["--frac-bits", "30"], "need 0 ≤ f < B − 1"),
         (["--frac-bits", "8", "--bound-bits", "11", "--epochs", "2"], r"outside ±2\^10"),
         (["--log2-batch", "8"], "do not fill a batch of 256"),
-        (["--hidden", "x"], "invalid literal"),
+        (["--hidden", "x"], "argument --hidden: expected widths separated by commas"),
+        (["--hidden", ""], "argument --hidden: give at least one hidden layer width"),
+        (["--hidden", "8,0"], "argument --hidden: every width must be ≥ 1"),
+        (["--seed", "-1"], "argument --seed: expected a number ≥ 0, got -1"),
+        (["--epochs", "two"], "argument --epochs: expected a whole number, got 'two'"),
+        (["--frac-bits", "20", "--bound-bits", "22"], r"iris training inputs .* outside ±2\^21"),
     ],
 )
 def test_quantize_report_errors_exit_2_with_a_message(capsys, args, message) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["quantize-report", *args])
     assert exit_.value.code == 2
-    assert re.search(message, capsys.readouterr().err)
+    out, err = capsys.readouterr()
+    assert err.startswith("usage: zkpot quantize-report")
+    assert re.search(f"zkpot quantize-report: error: .*{message}", err), err
+    if "--log2-batch" not in args and "11" not in args:  # these two are found while training
+        assert "epoch" not in out  # the rest before any training
+
+
+def test_quantize_report_refuses_a_plots_file_before_training(capsys, tmp_path) -> None:
+    existing = tmp_path / "plots.png"
+    existing.write_bytes(b"")
+    with pytest.raises(SystemExit) as exit_:
+        main(["quantize-report", "--plots", str(existing)])
+    assert exit_.value.code == 2
+    out, err = capsys.readouterr()
+    assert "argument --plots" in err and "is not a directory" in err and not out

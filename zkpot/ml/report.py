@@ -282,10 +282,17 @@ def quantize_report(
             batches of 8).
         seed: seeds the data split and the initial weights (the schedule seeds the batches).
         progress: called with a line of text every tenth epoch.
+
+    Raises:
+        FixedPointOverflow: if an input does not fit the format (found before training),
+            or a value leaves the bound while training.
+        InvalidInput: for an unknown data set or a bad schedule.
     """
     fmt = FixedPoint() if fmt is None else fmt
     schedule = Schedule(seed=seed) if schedule is None else schedule
     train_set, test_set = load(dataset, seed=seed)
+    for part, name in ((train_set, "training"), (test_set, "test")):  # before any training
+        fmt.quantize_array(part.x, f"{dataset} {name} inputs")
     sizes = [train_set.n_features, *hidden, train_set.n_classes]
     float_model, fixed_model = twins(sizes, seed=seed, fmt=fmt)
     histories = []
