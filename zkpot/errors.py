@@ -36,3 +36,18 @@ class RootOfUnityError(ZkpotError, ValueError):
 class InvalidInput(ZkpotError, ValueError):
     """Bytes or coordinates that do not describe a valid point: wrong length, a
     non-canonical coordinate, a point off the curve or outside the prime-order group."""
+
+
+class ArgumentTypeError(ZkpotError, TypeError):
+    """An argument of the wrong kind: a verification key where a proving key belongs, a
+    string where a number belongs, ``None`` for an SRS."""
+
+
+class ArgumentError(ZkpotError, ValueError):
+    """An argument of the right kind with an unusable value: lists of different lengths,
+    an empty list where one element at least is needed, the wrong number of public inputs."""
+
+
+class TrustedSetupError(ZkpotError, ValueError):
+    """A structured reference string that cannot serve: τ ≡ 0 (every power the point at
+    infinity), no powers at all, or a trusted-setup file that is not one."""

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.curve.strategies import GROUPS, group_id
 from zkpot.curve import bls12_381, bn254, msm
 from zkpot.curve.pippenger import best_window, signed_digits
-from zkpot.errors import FieldMismatchError
+from zkpot.errors import ArgumentError, ArgumentTypeError, FieldMismatchError
 
 groups = pytest.mark.parametrize("G", GROUPS, ids=group_id)
 
@@ -56,17 +56,17 @@ def test_large_msm_g1() -> None:
 
 def test_errors() -> None:
     P = bn254.G1.generator()
-    with pytest.raises(ValueError, match="2 points but 1 scalars"):
+    with pytest.raises(ArgumentError, match="2 points but 1 scalars"):
         msm([P, P], [1])
-    with pytest.raises(ValueError, match="at least one point"):
+    with pytest.raises(ArgumentError, match="at least one point"):
         msm([], [])
     with pytest.raises(FieldMismatchError):
         msm([P, bn254.G2.generator()], [1, 1])
     with pytest.raises(FieldMismatchError):
         msm([P], [bls12_381.Fr(1)])
-    with pytest.raises(TypeError):
+    with pytest.raises(ArgumentTypeError):
         msm([P], [1.0])
-    with pytest.raises(TypeError):
+    with pytest.raises(ArgumentTypeError):
         msm([1, 2], [1, 2])
 
 

@@ -8,11 +8,12 @@ import random
 import pytest
 
 from zkpot.curve import bn254
-from zkpot.errors import InvalidInput, NonCanonicalError
+from zkpot.errors import ArgumentError, ArgumentTypeError, InvalidInput, NonCanonicalError
+from zkpot.field.bn254 import Fq, Fr
 from zkpot.plonk import Circuit, Proof, preprocess, prove, verify
-from zkpot.plonk.circuit import UnsatisfiedConstraint
+from zkpot.plonk.circuit import InvalidValueError, UnsatisfiedConstraint
 from zkpot.plonk.gadgets import assert_range, is_zero, less_than, rescale, select
-from zkpot.plonk.keys import SetupError
+from zkpot.plonk.keys import SetupError, srs_size
 from zkpot.plonk.proof import POINTS, PROOF_BYTES, SCALARS
 from zkpot.plonk.prover import ProverError, prove_witness
 from zkpot.plonk.verifier import challenges
@@ -154,8 +155,30 @@ def test_every_challenge_depends_on_every_message_before_it() -> None:
 def test_every_public_input_is_checked() -> None:
     pk, vk = preprocess(gadgets_circuit(), SRS_64)
     p = prove(pk, {"x": 7, "y": 0, "limit": 9, "result": 8})
-    for bad in ([10, 8], [9, 9], [9], [9, 8, 0], [9 + R, 8], [-9, 8]):
+    for bad in ([10, 8], [9, 9], [-9, 8], [9, 8 - R + 1]):
         assert not verify(vk, bad, p), bad
+    # the same values prove accepts, reduced mod r as prove reduces them
+    for same in ([9 + R, 8], [Fr(9), 8], [9 - R, Fr(8)], [9, 8 + 5 * R]):
+        assert verify(vk, same, p), same
+
+
+def test_public_inputs_read_as_prove_reads_them() -> None:
+    """prove(pk, {..., "out": -7}) is verified with -7, Fr(-7) or r − 7; mistakes raise."""
+    c = Circuit()
+    out, x = c.public_input("out"), c.private_input("x")
+    c.assert_equal(c.mul(x, -1), out)
+    pk, vk = preprocess(c, SRS_64)
+    p = prove(pk, {"x": 7, "out": -7})
+    assert verify(vk, [-7], p) and verify(vk, [Fr(-7)], p) and verify(vk, [R - 7], p)
+    assert not verify(vk, [7], p)
+    for wrong_count in ([], [-7, 0]):
+        with pytest.raises(ArgumentError, match="expected 1 public inputs"):
+            verify(vk, wrong_count, p)
+    for wrong_type in (["-7"], [-7.0], [None], [Fq(1)]):
+        with pytest.raises(InvalidValueError, match="public input 0 must be an int or an Fr"):
+            verify(vk, wrong_type, p)
+    with pytest.raises(ArgumentTypeError, match="a list"):
+        verify(vk, -7, p)  # type: ignore[arg-type]
 
 
 def _forced(pk, inputs, tamper):
@@ -260,12 +283,22 @@ def test_proof_encoding_errors(proof) -> None:
         Proof.from_bytes(bytes(32) + data[32:])  # flag bits 00: not a compressed point
 
 
-def test_verify_argument_types(keys, proof) -> None:
+def test_argument_types(keys, proof) -> None:
+    """Keys swapped, a missing SRS or circuit: typed errors that say what was expected."""
     pk, vk = keys
-    with pytest.raises(TypeError):
+    with pytest.raises(ArgumentTypeError, match="preprocess returns"):
         verify(pk, [35], proof)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(ArgumentTypeError, match="needs a Proof"):
         verify(vk, [35], proof.to_bytes())  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="preprocess returns"):
+        prove(vk, {"x": 3, "out": 35})  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="needs a ProvingKey, not dict"):
+        prove_witness({}, [0])  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="needs an SRS, not NoneType"):
+        preprocess(cubic(), None)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="a Circuit or a ConstraintSystem"):
+        preprocess(None, SRS_64)  # type: ignore[arg-type]
+    assert issubclass(ArgumentTypeError, TypeError)
 
 
 def test_setup_errors() -> None:
@@ -273,5 +306,9 @@ def test_setup_errors() -> None:
 
     with pytest.raises(SetupError, match="powers of τ"):
         preprocess(cubic(), SRS.from_tau(7, 8))
+    assert srs_size(cubic()) == 14  # 7 gates + 1 public input ≤ 8 rows
+    preprocess(cubic(), SRS.from_tau(7, srs_size(cubic())))
+    with pytest.raises(SetupError, match="need a domain of 8 and 14 powers of τ"):
+        preprocess(cubic(), SRS.from_tau(7, srs_size(cubic()) - 1))
     with pytest.raises(SetupError, match="BN254"):
         preprocess(cubic(), SRS.from_tau(7, 16, bls12_381))

@@ -14,7 +14,7 @@ import ckzg
 import pytest
 
 from zkpot.curve import InvalidInput, bls12_381
-from zkpot.errors import NonCanonicalError
+from zkpot.errors import NonCanonicalError, TrustedSetupError
 from zkpot.poly import eip4844 as E
 from zkpot.poly.domain import EvaluationDomain
 from zkpot.poly.polynomial import Polynomial
@@ -238,12 +238,24 @@ def test_malformed_files_are_rejected(tmp_path) -> None:
         "too few lines": lines[:-3],
         "bad hex": [*lines[:3], "zz" * 48, *lines[4:]],
         "not in the subgroup": [*lines[:3], _off_subgroup_g1().hex(), *lines[4:]],
+        "no points": ["0", "0"],
+        "one G2 point": ["4", "1", *lines[2:7], *lines[9:]],
+        "empty": [],
+        "garbage": ["hello", "world"],
     }
     for name, content in variants.items():
         bad = tmp_path / f"{name}.txt"
         bad.write_text("\n".join(content))
-        with pytest.raises(ValueError):
+        with pytest.raises(TrustedSetupError, match=str(bad)):
             E.load_trusted_setup(bad)
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)))
+    with pytest.raises(TrustedSetupError, match="not text"):
+        E.load_trusted_setup(binary)
+    assert issubclass(TrustedSetupError, ValueError)  # EIP-4844's contract: ValueError
+    for tau in (0, R):
+        with pytest.raises(TrustedSetupError, match="τ ≡ 0"):
+            E.insecure_trusted_setup(tau, n=4, g2_count=3)
     bad = tmp_path / "subgroup.txt"
     bad.write_text("\n".join([*lines[:3], _off_subgroup_g1().hex(), *lines[4:]]))
     with pytest.raises(ValueError, match="line 4"):

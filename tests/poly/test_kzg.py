@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from tests.curve.strategies import CURVES, curve_id
+from zkpot.errors import ArgumentError, ArgumentTypeError, TrustedSetupError
 from zkpot.hash.transcript import Transcript
 from zkpot.poly import kzg
 from zkpot.poly.domain import EvaluationDomain, Evaluations
@@ -83,24 +84,40 @@ def test_commit_evaluations(setup) -> None:
     a = random_poly(curve, SIZE - 1, random.Random(5))
     H = EvaluationDomain(SIZE, curve.Fr)
     assert kzg.commit_evaluations(srs, Evaluations.from_polynomial(a, H)) == kzg.commit(srs, a)
-    with pytest.raises(ValueError, match="domain"):
+    with pytest.raises(ArgumentError, match="domain"):
         kzg.commit_evaluations(srs, Evaluations([0] * 8, EvaluationDomain(8, curve.Fr)))
     no_lagrange = kzg.SRS(curve, srs.g1, srs.g2)
-    with pytest.raises(ValueError, match="no Lagrange"):
+    with pytest.raises(TrustedSetupError, match="no Lagrange"):
         kzg.commit_evaluations(no_lagrange, Evaluations.from_polynomial(a, H))
 
 
 def test_wrong_field_polynomial(setup) -> None:
     curve, srs = setup
     other = next(c for c in CURVES if c is not curve)
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError):
         kzg.commit(srs, Polynomial([1, 2], other.Fr))
 
 
 def test_srs_validation() -> None:
     curve = CURVES[0]
-    with pytest.raises(ValueError, match="needs"):
+    with pytest.raises(TrustedSetupError, match="needs"):
         kzg.SRS(curve, (curve.G1.generator(),), (curve.G2.generator(),))
+
+
+@curves
+def test_from_tau_refuses_what_is_no_setup(curve) -> None:
+    """τ ≡ 0 would give the point at infinity for every power but [1]: no SRS at all."""
+    for tau in (0, curve.R, -curve.R, curve.Fr(0)):
+        with pytest.raises(TrustedSetupError, match="τ ≡ 0"):
+            kzg.SRS.from_tau(tau, 4, curve)
+    for size in (0, -1):
+        with pytest.raises(TrustedSetupError, match="one power of τ at least"):
+            kzg.SRS.from_tau(5, size, curve)
+    for tau, size in (("a", 4), (2.0, 4), (None, 4), (5, "4"), (5, 4.0), (True, 4)):
+        with pytest.raises(ArgumentTypeError):
+            kzg.SRS.from_tau(tau, size, curve)
+    assert kzg.SRS.from_tau(-1, 2, curve).g1[1] == -curve.G1.generator()  # τ mod r
+    assert kzg.SRS.from_tau(curve.Fr(5), 2, curve).g2 == kzg.SRS.from_tau(5, 2, curve).g2
 
 
 # ------------------------------------------------------------------ batched

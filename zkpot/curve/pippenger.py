@@ -23,7 +23,7 @@ from typing import Any
 
 from zkpot.curve.point import CurvePoint
 from zkpot.curve.scalar import scalar_mul
-from zkpot.errors import FieldMismatchError
+from zkpot.errors import ArgumentError, ArgumentTypeError, FieldMismatchError
 from zkpot.field.prime import PrimeField
 
 
@@ -61,18 +61,20 @@ def msm(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> Cu
     True
 
     Raises:
-        ValueError: if the lists differ in length or are empty (there is no group to
+        ArgumentError: if the lists differ in length or are empty (there is no group to
             return the identity of).
+        ArgumentTypeError: something other than curve points, or scalars that are
+            neither ints nor field elements.
         FieldMismatchError: points of different groups, or a scalar of another field.
     """
     points, scalars = list(points), list(scalars)
     if len(points) != len(scalars):
-        raise ValueError(f"msm got {len(points)} points but {len(scalars)} scalars")
+        raise ArgumentError(f"msm got {len(points)} points but {len(scalars)} scalars")
     if not points:
-        raise ValueError("msm needs at least one point: the group is taken from the points")
+        raise ArgumentError("msm needs at least one point: the group is taken from the points")
     group = type(points[0])
     if not isinstance(points[0], CurvePoint):
-        raise TypeError(f"msm takes curve points, not {group.__name__}")
+        raise ArgumentTypeError(f"msm takes curve points, not {group.__name__}")
     for P in points:
         if type(P) is not group:
             raise FieldMismatchError(f"msm: points of {group.__name__} and {type(P).__name__}")
@@ -91,7 +93,7 @@ def msm(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> Cu
 def _scalar(group: type[CurvePoint], k: Any) -> int:
     value = group.scalar(k)
     if value is None:
-        raise TypeError(f"msm scalars are ints or field elements, not {type(k).__name__}")
+        raise ArgumentTypeError(f"msm scalars are ints or field elements, not {type(k).__name__}")
     return value
 
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from zkpot.curve import bn254, msm
 from zkpot.curve.point import CurvePoint
-from zkpot.errors import ZkpotError
+from zkpot.errors import ArgumentTypeError, ZkpotError
+from zkpot.plonk.circuit import Circuit, ConstraintSystem
 from zkpot.poly.domain import EvaluationDomain
 from zkpot.poly.kzg import SRS
 
@@ -64,7 +65,7 @@ class ProvingKey:
     """The verification key plus everything the prover recomputes otherwise."""
 
     vk: VerificationKey
-    cs: Any  # the ConstraintSystem
+    cs: ConstraintSystem
     srs: SRS
     domain: EvaluationDomain
     rows: tuple[tuple[int, int, int], ...]  # the variables on wires a, b, c of each row
@@ -74,16 +75,52 @@ class ProvingKey:
     coset: dict[str, list[int]]  # the fixed polynomials on the quotient's coset of size 4n
 
 
-def preprocess(circuit: Any, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
+def _constraint_system(circuit: Any) -> ConstraintSystem:
+    """The compiled form of a :class:`Circuit` (or a :class:`ConstraintSystem` as it is)."""
+    if isinstance(circuit, Circuit):
+        return circuit.compile()
+    if isinstance(circuit, ConstraintSystem):
+        return circuit
+    raise ArgumentTypeError(
+        f"expected a Circuit or a ConstraintSystem, not {type(circuit).__name__}"
+    )
+
+
+def domain_power(circuit: Circuit | ConstraintSystem) -> int:
+    """k for the domain of n = 2ᵏ rows the circuit is laid out on: n ≥ max(8, rows).
+
+    The rows are one per public input, then one per gate.
+    """
+    cs = _constraint_system(circuit)
+    return max(3, (len(cs.public_inputs) + cs.n_gates - 1).bit_length())
+
+
+def srs_size(circuit: Circuit | ConstraintSystem) -> int:
+    """How many powers of τ :func:`preprocess` needs for this circuit: n + 6.
+
+    >>> from zkpot.plonk import Circuit
+    >>> c = Circuit()
+    >>> c.assert_equal(c.mul(c.private_input("x"), 2), c.public_input("y"))
+    >>> srs_size(c)  # 3 rows (a public input, the constant 0, one gate) fit n = 8
+    14
+    """
+    return (1 << domain_power(circuit)) + 6
+
+
+def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
     """Compile the circuit, lay out its rows, and commit to the selectors and σ.
 
     Raises:
+        ArgumentTypeError: ``circuit`` is not a circuit, or ``srs`` not an :class:`SRS`.
         SetupError: the SRS is not BN254's, or too small: a domain of n needs n + 6
-            powers of τ (the quotient's last third has degree n + 5).
+            powers of τ (the quotient's last third has degree n + 5); :func:`srs_size`
+            tells how many.
     """
+    cs = _constraint_system(circuit)
+    if not isinstance(srs, SRS):
+        raise ArgumentTypeError(f"preprocess needs an SRS, not {type(srs).__name__}")
     if srs.curve is not bn254:
         raise SetupError("zkpot's PLONK runs on BN254 (as snarkjs)")
-    cs = circuit.compile() if hasattr(circuit, "compile") else circuit
     filler = cs.zero_variable  # a variable worth 0, for unused wire slots
     rows: list[tuple[int, int, int]] = []
     selectors: dict[str, list[int]] = {k: [] for k in ("q_m", "q_l", "q_r", "q_o", "q_c")}
@@ -95,7 +132,7 @@ def preprocess(circuit: Any, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
         rows.append((gate.a, gate.b, gate.c))
         for k in selectors:
             selectors[k].append(getattr(gate, k))
-    power = max(3, (len(rows) - 1).bit_length())
+    power = domain_power(cs)
     n = 1 << power
     if n + 6 > len(srs.g1):
         raise SetupError(f"{len(rows)} rows need a domain of {n} and {n + 6} powers of τ; "

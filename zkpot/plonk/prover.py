@@ -22,9 +22,9 @@ from typing import Any
 
 from zkpot.curve import bn254, msm
 from zkpot.curve.point import CurvePoint
-from zkpot.errors import ZkpotError
+from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
-from zkpot.plonk.keys import ProvingKey
+from zkpot.plonk.keys import ProvingKey, VerificationKey
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript
 from zkpot.poly.domain import EvaluationDomain
@@ -94,9 +94,19 @@ def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:
             blinders come from the OS's CSPRNG.
 
     Raises:
+        ArgumentTypeError: ``pk`` is not a :class:`ProvingKey` (a verification key, say).
         ProverError / UnsatisfiedConstraint: the inputs do not satisfy the circuit.
+        CircuitError: an input missing, unknown, or not an int or ``Fr``.
     """
+    _check_key(pk)
     return prove_witness(pk, pk.cs.solve(inputs), rng)
+
+
+def _check_key(pk: object) -> None:
+    if isinstance(pk, VerificationKey):
+        raise ArgumentTypeError("prove needs the ProvingKey: preprocess returns (pk, vk)")
+    if not isinstance(pk, ProvingKey):
+        raise ArgumentTypeError(f"prove needs a ProvingKey, not {type(pk).__name__}")
 
 
 def prove_witness(
@@ -109,6 +119,7 @@ def prove_witness(
             ``check=False`` is for soundness tests only: it pushes on and produces a
             "proof" from a wrong witness, which the verifier must then reject.
     """
+    _check_key(pk)
     public = [witness[v] for _, v in pk.cs.public_inputs]
     draw = (lambda: secrets.randbelow(R)) if rng is None else (lambda: rng.randrange(R))
     state = _State(pk, witness, public, Keccak256Transcript(), [draw() for _ in range(12)],

@@ -53,7 +53,8 @@ def g1_from_json(obj: Sequence[Any], what: str = "point") -> CurvePoint:
 
 def g2_from_json(obj: Sequence[Any], what: str = "point") -> CurvePoint:
     """A G2 point from [[x₀, x₁], [y₀, y₁], [z₀, z₁]]; checked on the twist and in G2."""
-    if not isinstance(obj, Sequence) or len(obj) != 3 or any(len(c) != 2 for c in obj):
+    pairs = isinstance(obj, Sequence) and all(isinstance(c, Sequence) and len(c) == 2 for c in obj)
+    if not pairs or len(obj) != 3:
         raise InvalidInput(f"{what}: a G2 point is [[x0, x1], [y0, y1], [z0, z1]]")
     x, y, z = (bn254.Fq2(_field(c[0], what), _field(c[1], what)) for c in obj)
     if z.is_zero():
@@ -75,9 +76,26 @@ def g2_to_json(P: CurvePoint) -> list[list[str]]:
     return [[str(x0), str(x1)], [str(y0), str(y1)], ["1", "0"]]
 
 
+def _fields(obj: Any, keys: Sequence[str], what: str) -> Mapping[str, Any]:
+    """``obj`` if it is a JSON object with every key, else InvalidInput naming the missing ones."""
+    if not isinstance(obj, Mapping):
+        raise InvalidInput(f"{what} is a JSON object, not {type(obj).__name__}")
+    missing = [k for k in keys if k not in obj]
+    if missing:
+        raise InvalidInput(f"{what} has no {', '.join(map(repr, missing))}")
+    return obj
+
+
 def import_vkey(vkey: Mapping[str, Any]) -> VerificationKey:
-    """A :class:`VerificationKey` from snarkjs's JSON (checks protocol, curve and every point)."""
-    if vkey.get("protocol") != "plonk" or vkey.get("curve") != "bn128":
+    """A :class:`VerificationKey` from snarkjs's JSON (checks protocol, curve and every point).
+
+    Raises:
+        InvalidInput: not a snarkjs PLONK key: a field missing or malformed, a point off
+            the curve.
+    """
+    what = "a snarkjs PLONK verification key"
+    _fields(vkey, ("protocol", "curve", "power", "nPublic", "k1", "k2", "X_2", *VK_POINTS), what)
+    if vkey["protocol"] != "plonk" or vkey["curve"] != "bn128":
         raise InvalidInput("not a snarkjs PLONK verification key on bn128")
     points = {k: g1_from_json(vkey[k], k) for k in VK_POINTS}
     power = _int(vkey["power"], "power")
@@ -92,7 +110,13 @@ def import_vkey(vkey: Mapping[str, Any]) -> VerificationKey:
 
 
 def import_proof(proof: Mapping[str, Any]) -> Proof:
-    """A :class:`Proof` from snarkjs's JSON (points checked; scalars kept as given)."""
+    """A :class:`Proof` from snarkjs's JSON (points checked; scalars kept as given).
+
+    Raises:
+        InvalidInput: not a snarkjs PLONK proof: a field missing or malformed, a point
+            off the curve.
+    """
+    _fields(proof, (*POINTS, *SCALARS), "a snarkjs PLONK proof")
     if proof.get("protocol", "plonk") != "plonk":
         raise InvalidInput("not a PLONK proof")
     values: dict[str, Any] = {k: g1_from_json(proof[k], k) for k in POINTS}
@@ -103,11 +127,18 @@ def import_proof(proof: Mapping[str, Any]) -> Proof:
 def verify(
     vkey_json: Mapping[str, Any], public_signals: Sequence[Any], proof_json: Mapping[str, Any]
 ) -> bool:
-    """Verify snarkjs JSON; ``False`` for a proof that does not verify or invalid points/scalars."""
+    """Verify snarkjs JSON as ``snarkjs plonk verify`` does.
+
+    ``False`` for a proof that does not verify, for JSON that does not parse as a key,
+    a proof or a list of decimal signals, and, as snarkjs, for a signal not in [0, r)
+    or a number of signals other than the key's.
+    """
     try:
         vk, proof = import_vkey(vkey_json), import_proof(proof_json)
         public = [_int(x, "public signal") for x in public_signals]
-    except (InvalidInput, KeyError, TypeError):
+    except (InvalidInput, TypeError):
+        return False
+    if len(public) != vk.n_public or not all(0 <= x < bn254.R for x in public):
         return False
     return verify_proof(vk, public, proof)
 

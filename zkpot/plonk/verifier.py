@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zkpot.curve import bn254, msm
-from zkpot.errors import NotInvertibleError
+from zkpot.errors import ArgumentError, ArgumentTypeError, NotInvertibleError
 from zkpot.field.batch import batch_inverse
-from zkpot.plonk.keys import VerificationKey
+from zkpot.field.bn254 import Fr
+from zkpot.plonk.constraints import field_int
+from zkpot.plonk.keys import ProvingKey, VerificationKey
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
 from zkpot.plonk.transcript import Keccak256Transcript
 
@@ -55,18 +57,40 @@ def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict
     return out
 
 
-def verify(vk: VerificationKey, public: Sequence[int], proof: Proof) -> bool:
-    """Does ``proof`` show that someone knows a witness for these public inputs?"""
-    if not isinstance(vk, VerificationKey) or not isinstance(proof, Proof):
-        raise TypeError("verify(vk: VerificationKey, public: list[int], proof: Proof)")
-    # Steps 1–3: the proof's points are in G1, its scalars in Fr, the public inputs in Fr.
+def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> bool:
+    """Does ``proof`` show that someone knows a witness for these public inputs?
+
+    The public inputs are read as :func:`prove` reads them: ints of any sign and
+    ``Fr`` elements, reduced mod r, so ``verify(vk, [-7], proof)`` checks the proof
+    that ``prove(pk, {..., "out": -7})`` made.
+
+    Returns:
+        ``False`` for a proof that does not verify, or whose elements are not in G1
+        and Fr.
+
+    Raises:
+        ArgumentTypeError: ``vk`` or ``proof`` of the wrong type, or ``public`` not a list.
+        ArgumentError: not as many public inputs as the key declares.
+        InvalidValueError: a public input that is not an int or an ``Fr``.
+    """
+    if not isinstance(vk, VerificationKey):
+        hint = ": preprocess returns (pk, vk)" if isinstance(vk, ProvingKey) else ""
+        raise ArgumentTypeError(f"verify needs a VerificationKey, not {type(vk).__name__}{hint}")
+    if not isinstance(proof, Proof):
+        raise ArgumentTypeError(f"verify needs a Proof, not {type(proof).__name__}")
+    if isinstance(public, str | bytes) or not isinstance(public, Sequence):
+        raise ArgumentTypeError(f"public inputs are a list, not {type(public).__name__}")
+    if len(public) != vk.n_public:
+        raise ArgumentError(
+            f"expected {vk.n_public} public inputs (as the key declares), got {len(public)}"
+        )
+    public = [field_int(x, f"public input {i}") for i, x in enumerate(public)]
+    # Steps 1–3: the proof's points are in G1, its scalars in Fr (the public inputs are).
     if any(type(getattr(proof, k)) is not bn254.G1 for k in POINTS):
         return False
     if any(
         not isinstance(getattr(proof, k), int) or not 0 <= getattr(proof, k) < R for k in SCALARS
     ):
-        return False
-    if len(public) != vk.n_public or any(not isinstance(x, int) or not 0 <= x < R for x in public):
         return False
     try:
         terms = verifier_terms(vk, public, proof)

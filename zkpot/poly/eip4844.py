@@ -25,9 +25,10 @@ from types import ModuleType
 from zkpot.curve import bls12_381, msm
 from zkpot.curve.encoding import decode_zcash
 from zkpot.curve.point import CurvePoint
-from zkpot.errors import InvalidInput, NonCanonicalError
+from zkpot.errors import InvalidInput, NonCanonicalError, TrustedSetupError
 from zkpot.field.batch import batch_inverse
 from zkpot.poly.domain import EvaluationDomain
+from zkpot.poly.kzg import check_tau
 from zkpot.poly.ntt import bit_reverse_permutation
 
 BLS_MODULUS = bls12_381.R
@@ -84,15 +85,23 @@ def load_trusted_setup(path: str | Path, *, check: bool = True) -> TrustedSetup:
             G1 point); ``False`` trusts the file after checking each point is on the curve.
 
     Raises:
-        ValueError: a malformed file: counts, hex, or an invalid point (naming its line).
+        TrustedSetupError: a malformed file (a ``ValueError``): not text, counts, hex, or an
+            invalid point (naming its line).
+        OSError: the file cannot be read.
     """
-    lines = [line.strip() for line in Path(path).read_text().split("\n") if line.strip()]
+    try:
+        text = Path(path).read_text()
+    except UnicodeDecodeError:
+        raise TrustedSetupError(f"{path}: not a trusted_setup.txt (not text)") from None
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     try:
         n1, n2 = int(lines[0]), int(lines[1])
     except (IndexError, ValueError):
-        raise ValueError(f"{path}: the first two lines must be the point counts") from None
-    if n1 & (n1 - 1) or len(lines) != 2 + 2 * n1 + n2:
-        raise ValueError(f"{path}: expected 2 + {n1} + {n2} + {n1} lines, got {len(lines)}")
+        raise TrustedSetupError(f"{path}: the first two lines must be the point counts") from None
+    if n1 < 1 or n1 & (n1 - 1) or n2 < 2:
+        raise TrustedSetupError(f"{path}: need 2^k G1 points and 2 G2 points at least")
+    if len(lines) != 2 + 2 * n1 + n2:
+        raise TrustedSetupError(f"{path}: expected 2 + {n1} + {n2} + {n1} lines, got {len(lines)}")
 
     def points(group: type[CurvePoint], start: int, count: int) -> tuple[CurvePoint, ...]:
         out = []
@@ -101,7 +110,7 @@ def load_trusted_setup(path: str | Path, *, check: bool = True) -> TrustedSetup:
                 data = bytes.fromhex(lines[i].removeprefix("0x"))
                 out.append(decode_zcash(group, data, subgroup=check))
             except ValueError as error:
-                raise ValueError(f"{path}, line {i + 1}: {error}") from None
+                raise TrustedSetupError(f"{path}, line {i + 1}: {error}") from None
         return tuple(out)
 
     g1_lagrange = points(bls12_381.G1, 2, n1)
@@ -116,10 +125,15 @@ def insecure_trusted_setup(
     """A setup for a known τ, in the ceremony's shape. INSECURE: for tests and teaching.
 
     [Lᵢ(τ)]₁ are over the n-th roots of unity from 7, in natural order, as the file has them.
+
+    Raises:
+        TrustedSetupError: τ ≡ 0 mod r (every power but the first would be the point at
+            infinity), or τ not an int.
     """
     from zkpot.curve.fixed_base import multiply_many
 
     r = BLS_MODULUS
+    tau = check_tau(tau, r)
     powers = [1] * max(n, g2_count)
     for i in range(1, len(powers)):
         powers[i] = powers[i - 1] * tau % r

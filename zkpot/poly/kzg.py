@@ -40,7 +40,8 @@ from types import ModuleType
 from zkpot.curve import bn254, msm
 from zkpot.curve.fixed_base import multiply_many
 from zkpot.curve.point import CurvePoint
-from zkpot.errors import ZkpotError
+from zkpot.errors import ArgumentError, ArgumentTypeError, TrustedSetupError, ZkpotError
+from zkpot.field.prime import PrimeField
 from zkpot.hash.transcript import Transcript
 from zkpot.poly.domain import EvaluationDomain, Evaluations
 from zkpot.poly.polynomial import Polynomial
@@ -48,6 +49,24 @@ from zkpot.poly.polynomial import Polynomial
 
 class DegreeError(ZkpotError, ValueError):
     """A polynomial's degree exceeds what the SRS can commit to."""
+
+
+def check_tau(tau: object, r: int) -> int:
+    """τ as a canonical int mod r, refusing τ ≡ 0 (the powers would be the point at infinity).
+
+    Raises:
+        ArgumentTypeError: τ is not an int (or an element of the scalar field).
+        TrustedSetupError: τ ≡ 0 mod r.
+    """
+    if isinstance(tau, PrimeField):
+        tau = tau.value
+    if isinstance(tau, bool) or not isinstance(tau, int):
+        raise ArgumentTypeError(f"τ must be an int, not {type(tau).__name__} {tau!r}")
+    if tau % r == 0:
+        raise TrustedSetupError(
+            "τ ≡ 0 mod r: every power but the first would be the point at infinity"
+        )
+    return tau % r
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,9 +88,9 @@ class SRS:
 
     def __post_init__(self) -> None:
         if len(self.g1) < 1 or len(self.g2) < 2:
-            raise ValueError("an SRS needs [1]₁ and [1]₂, [τ]₂ at least")
+            raise TrustedSetupError("an SRS needs [1]₁ and [1]₂, [τ]₂ at least")
         if self.g1_lagrange is not None and len(self.g1_lagrange) & (len(self.g1_lagrange) - 1):
-            raise ValueError("Lagrange points come on a domain whose size is a power of two")
+            raise TrustedSetupError("Lagrange points come on a domain whose size is a power of 2")
 
     @property
     def max_degree(self) -> int:
@@ -86,8 +105,24 @@ class SRS:
 
         For tests and teaching; real SRSs come from a ceremony (see
         :mod:`zkpot.poly.ceremony`) or a published file.
+
+        Args:
+            tau: τ, an int (reduced mod r) other than 0 mod r.
+            size: n ≥ 1 powers in G1, for polynomials of degree < n (a power of two
+                with ``lagrange=True``).
+            curve: ``zkpot.curve.bn254`` (the default) or ``zkpot.curve.bls12_381``.
+            lagrange: also compute [Lᵢ(τ)]₁ over the domain of size n.
+
+        Raises:
+            ArgumentTypeError: τ or n not an int.
+            TrustedSetupError: τ ≡ 0 mod r, or n < 1.
         """
         r = curve.R
+        tau = check_tau(tau, r)
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise ArgumentTypeError(f"size must be an int, not {type(size).__name__} {size!r}")
+        if size < 1:
+            raise TrustedSetupError(f"an SRS needs one power of τ at least, got size = {size}")
         powers = [1] * size
         for i in range(1, size):
             powers[i] = powers[i - 1] * tau % r
@@ -139,12 +174,14 @@ def commit(srs: SRS, poly: Polynomial) -> CurvePoint:
 def commit_evaluations(srs: SRS, evaluations: Evaluations) -> CurvePoint:
     """C = Σ fᵢ·[Lᵢ(τ)]₁ for a polynomial given by its values on the SRS's domain."""
     if srs.g1_lagrange is None:
-        raise ValueError("this SRS has no Lagrange-basis points")
+        raise TrustedSetupError("this SRS has no Lagrange-basis points")
     if (
         evaluations.domain.size != len(srs.g1_lagrange)
         or evaluations.domain.field is not srs.curve.Fr
     ):
-        raise ValueError(f"the SRS's Lagrange points are for a domain of {len(srs.g1_lagrange)}")
+        raise ArgumentError(
+            f"the SRS's Lagrange points are for a domain of {len(srs.g1_lagrange)}"
+        )
     return msm(list(srs.g1_lagrange), evaluations.values)
 
 
@@ -264,7 +301,7 @@ def batch_verify(srs: SRS, openings: Sequence[Opening], transcript: Transcript) 
 
 def _check_field(srs: SRS, poly: Polynomial) -> None:
     if poly.field is not srs.curve.Fr:
-        raise ValueError(
+        raise ArgumentError(
             f"a {poly.field.__name__} polynomial for an SRS over {srs.curve.Fr.__name__}"
         )
 
