@@ -179,9 +179,7 @@ def commit_evaluations(srs: SRS, evaluations: Evaluations) -> CurvePoint:
         evaluations.domain.size != len(srs.g1_lagrange)
         or evaluations.domain.field is not srs.curve.Fr
     ):
-        raise ArgumentError(
-            f"the SRS's Lagrange points are for a domain of {len(srs.g1_lagrange)}"
-        )
+        raise ArgumentError(f"the SRS's Lagrange points are for a domain of {len(srs.g1_lagrange)}")
     return msm(list(srs.g1_lagrange), evaluations.values)
 
 
