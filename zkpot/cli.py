@@ -89,18 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--hidden", type=widths, default=[8], help="hidden layer widths, comma-separated (8)"
     )
-    report.add_argument("--frac-bits", type=non_negative_int, default=16, help="f (16)")
-    report.add_argument(
-        "--bound-bits", type=non_negative_int, default=24, help="B: |v| < 2^(B−1) (24)"
-    )
-    report.add_argument("--epochs", type=non_negative_int, default=100, help="passes (100)")
-    report.add_argument("--log2-lr", type=non_negative_int, default=4, help="lr 2^−k (k = 4)")
-    report.add_argument(
-        "--log2-batch", type=non_negative_int, default=3, help="batch size 2^k (k = 3)"
-    )
-    report.add_argument(
-        "--seed", type=non_negative_int, default=0, help="seed for split, weights, batches"
-    )
+    for option, default, text in (
+        ("--frac-bits", 16, "f: fractional bits (16)"),
+        ("--bound-bits", 24, "B: |v| < 2^(B−1) (24)"),
+        ("--epochs", 100, "passes over the data (100)"),
+        ("--log2-lr", 4, "learning rate 2^−k (k = 4)"),
+        ("--log2-batch", 3, "batch size 2^k (k = 3)"),
+        ("--seed", 0, "seed for split, weights, batches (0)"),
+    ):
+        report.add_argument(option, type=non_negative_int, default=default, help=text)
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
     for command in (demo, explain, report):
         command.set_defaults(parser=command)

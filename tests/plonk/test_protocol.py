@@ -179,6 +179,7 @@ def test_public_inputs_read_as_prove_reads_them() -> None:
             verify(vk, wrong_type, p)
     with pytest.raises(ArgumentTypeError, match="a list"):
         verify(vk, -7, p)  # type: ignore[arg-type]
+    assert verify(vk, (x for x in [-7]), p)  # any iterable of values will do
 
 
 def _forced(pk, inputs, tamper):

@@ -101,7 +101,7 @@ def srs_size(circuit: Circuit | ConstraintSystem) -> int:
     >>> from zkpot.plonk import Circuit
     >>> c = Circuit()
     >>> c.assert_equal(c.mul(c.private_input("x"), 2), c.public_input("y"))
-    >>> srs_size(c)  # 3 rows (a public input, the constant 0, one gate) fit n = 8
+    >>> srs_size(c)  # 4 rows (y, then the gates 0 = 0, 2·x and the equality) fit n = 8
     14
     """
     return (1 << domain_power(circuit)) + 6

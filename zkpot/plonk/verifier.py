@@ -8,7 +8,7 @@ verify, and raises only for arguments of the wrong types.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from zkpot.curve import bn254, msm
 from zkpot.errors import ArgumentError, ArgumentTypeError, NotInvertibleError
@@ -78,8 +78,9 @@ def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> boo
         raise ArgumentTypeError(f"verify needs a VerificationKey, not {type(vk).__name__}{hint}")
     if not isinstance(proof, Proof):
         raise ArgumentTypeError(f"verify needs a Proof, not {type(proof).__name__}")
-    if isinstance(public, str | bytes) or not isinstance(public, Sequence):
+    if isinstance(public, str | bytes | Mapping) or not isinstance(public, Iterable):
         raise ArgumentTypeError(f"public inputs are a list, not {type(public).__name__}")
+    public = list(public)
     if len(public) != vk.n_public:
         raise ArgumentError(
             f"expected {vk.n_public} public inputs (as the key declares), got {len(public)}"

@@ -311,6 +311,7 @@ __all__ = [
     "batch_challenges",
     "batch_open",
     "batch_verify",
+    "check_tau",
     "commit",
     "commit_evaluations",
     "open",
