@@ -125,8 +125,10 @@ def quantize_report(args: argparse.Namespace) -> int:
     except (ZkpotError, ValueError) as error:
         fail(str(error))
     if args.plots is not None:
-        if Path(args.plots).exists() and not Path(args.plots).is_dir():
-            fail(f"argument --plots: {args.plots} exists and is not a directory")
+        plots = Path(args.plots)
+        existing = next(p for p in (plots, *plots.parents) if p.exists())  # "." at the latest
+        if not existing.is_dir():
+            fail(f"argument --plots: {existing} exists and is not a directory")
         if importlib.util.find_spec("matplotlib") is None:
             fail("argument --plots: plots need matplotlib: pip install 'zkpot[plots]'")
     try:
@@ -141,8 +143,11 @@ def quantize_report(args: argparse.Namespace) -> int:
     except (ZkpotError, ValueError) as error:  # FixedPointOverflow is a ZkpotError too
         fail(str(error))
     if args.plots:
-        for path in report.plot(args.plots):
-            print(f"wrote {path}")
+        try:
+            for path in report.plot(args.plots):
+                print(f"wrote {path}")
+        except OSError as error:  # a directory we may not write into, a full disk
+            fail(f"argument --plots: {error}")
     print()
     print(report.summary())
     return 0
@@ -163,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `zkpot demo | head`: the reader left, which is no error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's status for SIGINT
+        print(f"\nzkpot {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

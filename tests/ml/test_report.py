@@ -155,8 +155,9 @@ def test_quantize_report_errors_exit_2_with_a_message(capsys, args, message) -> 
 def test_quantize_report_refuses_a_plots_file_before_training(capsys, tmp_path) -> None:
     existing = tmp_path / "plots.png"
     existing.write_bytes(b"")
-    with pytest.raises(SystemExit) as exit_:
-        main(["quantize-report", "--plots", str(existing)])
-    assert exit_.value.code == 2
-    out, err = capsys.readouterr()
-    assert "argument --plots" in err and "is not a directory" in err and not out
+    for plots in (existing, existing / "inside"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["quantize-report", "--plots", str(plots)])
+        assert exit_.value.code == 2
+        out, err = capsys.readouterr()
+        assert f"argument --plots: {existing} exists and is not a directory" in err and not out
