@@ -113,7 +113,7 @@ def main() -> None:
         return
     sizes = [8, 10] if args.quick else [8, 10, 12, 14, 16]
     use_snarkjs = not args.quick and SNARKJS.exists() and CIRCOM.exists()
-    rows = []
+    measured = []  # (log_n, zkpot's figures, snarkjs's or None)
     with tempfile.TemporaryDirectory() as tmp:
         ptau = None
         if use_snarkjs:
@@ -131,11 +131,11 @@ def main() -> None:
                 folder = Path(tmp) / f"s{log_n}"
                 folder.mkdir()
                 theirs = snarkjs_one(log_n, ptau, folder)
-            rows.append((log_n, ours, theirs))
+            measured.append((log_n, ours, theirs))
     header = ["gates", "zkpot prove", "zkpot verify", "peak memory", "proof bytes",
               "snarkjs prove", "snarkjs verify"]  # fmt: skip
     rows = []
-    for log_n, ours, theirs in rows:
+    for log_n, ours, theirs in measured:
         s_prove = format_time(theirs["prove"]) if theirs else "—"
         s_verify = format_time(theirs["verify"]) if theirs else "—"
         cells = [f"2^{log_n}", format_time(ours["prove"]), format_time(ours["verify"]),
