@@ -54,6 +54,7 @@ from zkpot.plonk.constraints import (
     field_int,
     signed,
 )
+from zkpot.plonk.tables import Table, TableError
 
 __all__ = [  # the builder, and (re-exported) its compiled form and errors
     "MAX_BITS",
@@ -69,6 +70,8 @@ __all__ = [  # the builder, and (re-exported) its compiled form and errors
     "InvalidValueError",
     "MissingInputError",
     "R",
+    "Table",
+    "TableError",
     "UnknownInputError",
     "UnsatisfiedConstraint",
     "Variable",
@@ -151,6 +154,7 @@ class Circuit:
         self._constants: dict[int, Variable] = {}  # value → variable
         self._constant_of: dict[int, int] = {}  # variable index → value
         self._scopes: list[str] = []
+        self._tables: list[Table] = []  # table k is self._tables[k − 1]
         self.zero = self._new(Hint(_affine((), 0), (), "constant 0"), "0")
         """Variable 0, the constant 0, which fills every unused wire slot."""
         self._constants[0], self._constant_of[0] = self.zero, 0
@@ -299,6 +303,42 @@ class Circuit:
         ins = [self.as_variable(v) for v in inputs]
         return self._new(Hint(compute, tuple(v.index for v in ins), self._scoped(label)), name)
 
+    def lookup(self, table: Table, *operands: Operand, label: str | None = None) -> None:
+        """Constrain (x₁, …) to be a row of ``table``: one lookup row.
+
+        The row's wires a, b, c hold the operands (1 to the table's number of
+        columns; the missing ones are 0) and every selector is 0; the lookup
+        argument (:mod:`zkpot.plonk.lookup`) proves that the triple is one of the
+        table's rows. The circuit then needs the lookup configuration of PLONK.
+
+        Raises:
+            TableError: more operands than the table has columns, or none; or another
+                table of the same name in this circuit.
+        """
+        if not isinstance(table, Table):
+            raise InvalidValueError(f"lookup takes a Table, not {type(table).__name__}")
+        if not 1 <= len(operands) <= table.columns:
+            raise TableError(
+                f"a lookup in {table.name!r} takes 1 to {table.columns} values, got {len(operands)}"
+            )
+        wires = [self.as_variable(x) for x in operands]
+        wires += [self.zero] * (3 - len(wires))
+        names = ", ".join(w.name for w in wires[: len(operands)])
+        text = label or f"lookup ({names}) in {table.name}"
+        a, b, c = (w.index for w in wires)
+        k = self._table_id(table)
+        self._gates.append(Gate(a, b, c, 0, 0, 0, 0, 0, self._scoped(text), table=k))
+
+    def _table_id(self, table: Table) -> int:
+        """k for table k of this circuit, registering the table on its first use."""
+        for k, known in enumerate(self._tables, start=1):
+            if known.name == table.name:
+                if known != table:
+                    raise TableError(f"two different tables are named {table.name!r}")
+                return k
+        self._tables.append(table)
+        return len(self._tables)
+
     @contextmanager
     def scope(self, name: str) -> Iterator[None]:
         """Prefix the labels of the gates added inside: ``with c.scope("relu"): ...``."""
@@ -317,6 +357,7 @@ class Circuit:
             gates=tuple(self._gates),
             hints=tuple(self._hints),
             names=tuple(self._names),
+            tables=tuple(self._tables),
         )
 
     # -- internals -------------------------------------------------------------

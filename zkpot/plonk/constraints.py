@@ -10,10 +10,14 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from zkpot.errors import ZkpotError
 from zkpot.field.bn254 import Fr
 from zkpot.field.prime import PrimeField
+
+if TYPE_CHECKING:
+    from zkpot.plonk.tables import Table
 
 R = Fr.MODULUS
 MAX_BITS = R.bit_length() - 1
@@ -69,7 +73,7 @@ class UnsatisfiedConstraint(CircuitError):
             f"{slot} = {names[v]}" + ("" if names[v] == str(signed(x)) else f" = {signed(x)}")
             for slot, v, x in zip("abc", (gate.a, gate.b, gate.c), values, strict=True)
         ]
-        wires = ", ".join(shown)
+        wires = ", ".join(shown) + (", not a row of the table" if gate.table else "")
         super().__init__(f"gate {gate_index} ({gate.label}) is not satisfied: {wires}")
 
 
@@ -95,7 +99,11 @@ def signed(value: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """One row: q_L·a + q_R·b + q_O·c + q_M·a·b + q_C = 0 (selectors are canonical ints mod r)."""
+    """One row: q_L·a + q_R·b + q_O·c + q_M·a·b + q_C = 0 (selectors are canonical ints mod r).
+
+    A *lookup row* (``table`` = k ≥ 1) has every selector 0 and asks instead that
+    (a, b, c) be a row of the circuit's k-th table (``ConstraintSystem.tables[k − 1]``).
+    """
 
     a: int  # variable index on the left wire
     b: int  # … on the right wire
@@ -106,6 +114,7 @@ class Gate:
     q_m: int
     q_c: int
     label: str
+    table: int = 0  # 0: an arithmetic gate; k ≥ 1: a lookup in table k
 
     def evaluate(self, witness: Sequence[int]) -> int:
         """q_L·a + q_R·b + q_O·c + q_M·a·b + q_C mod r: zero exactly when the gate holds."""
@@ -133,6 +142,8 @@ class ConstraintSystem:
         gates: the gates; public inputs have none (the prover prepends them).
         hints: per variable, how to compute it (``None`` for the inputs).
         names: per variable, a display name.
+        tables: the lookup tables (:class:`~zkpot.plonk.tables.Table`) that lookup rows
+            name, table k being ``tables[k − 1]``.
     """
 
     n_variables: int
@@ -141,6 +152,12 @@ class ConstraintSystem:
     gates: tuple[Gate, ...]
     hints: tuple[Hint | None, ...]
     names: tuple[str, ...]
+    tables: tuple[Table, ...] = ()
+
+    @property
+    def has_lookups(self) -> bool:
+        """Whether any row is a lookup (the circuit then needs the lookup configuration)."""
+        return any(gate.table for gate in self.gates)
 
     @property
     def n_gates(self) -> int:
@@ -188,13 +205,15 @@ class ConstraintSystem:
         return witness
 
     def check(self, witness: Sequence[int]) -> None:
-        """Raise :class:`UnsatisfiedConstraint` for the first gate that does not hold."""
+        """Raise :class:`UnsatisfiedConstraint` for the first gate or lookup that fails."""
         if len(witness) != self.n_variables:
             raise CircuitError(f"a witness has {self.n_variables} values, got {len(witness)}")
         w = [field_int(v, f"witness[{i}]") for i, v in enumerate(witness)]
         for i, gate in enumerate(self.gates):
-            if gate.evaluate(w):
-                raise UnsatisfiedConstraint(i, gate, (w[gate.a], w[gate.b], w[gate.c]), self.names)
+            values = (w[gate.a], w[gate.b], w[gate.c])
+            missing = gate.table and not self.tables[gate.table - 1].contains(values)
+            if gate.evaluate(w) or missing:
+                raise UnsatisfiedConstraint(i, gate, values, self.names)
 
     def public_values(self, witness: Sequence[int]) -> list[int]:
         """The public inputs' values, in declaration order (what the verifier is given)."""

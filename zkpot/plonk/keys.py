@@ -114,13 +114,19 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         ArgumentTypeError: ``circuit`` is not a circuit, or ``srs`` not an :class:`SRS`.
         SetupError: the SRS is not BN254's, or too small: a domain of n needs n + 6
             powers of τ (the quotient's last third has degree n + 5); :func:`srs_size`
-            tells how many.
+            tells how many. Or the circuit has lookups, which this configuration
+            (snarkjs's) cannot prove.
     """
     cs = _constraint_system(circuit)
     if not isinstance(srs, SRS):
         raise ArgumentTypeError(f"preprocess needs an SRS, not {type(srs).__name__}")
     if srs.curve is not bn254:
         raise SetupError("zkpot's PLONK runs on BN254 (as snarkjs)")
+    if cs.has_lookups:  # its rows would be all-zero gates here: the lookups unproven
+        raise SetupError(
+            "this circuit has lookup rows, which snarkjs's PLONK configuration cannot prove "
+            "(zkpot's lookup configuration is not available yet)"
+        )
     filler = cs.zero_variable  # a variable worth 0, for unused wire slots
     rows: list[tuple[int, int, int]] = []
     selectors: dict[str, list[int]] = {k: [] for k in ("q_m", "q_l", "q_r", "q_o", "q_c")}
