@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from zkpot.plonk import Circuit, preprocess
+from zkpot.plonk import Circuit
 from zkpot.plonk.circuit import InvalidValueError, R, UnsatisfiedConstraint
-from zkpot.plonk.keys import SetupError
 from zkpot.plonk.tables import MAX_TABLE_BITS, Table, TableError
-from zkpot.poly.kzg import SRS
 
 
 def test_range_tables() -> None:
@@ -103,10 +101,3 @@ def test_lookup_arguments() -> None:
         c.lookup(Table.range(2))
     with pytest.raises(InvalidValueError, match="takes a Table"):
         c.lookup([(0,)], x)  # type: ignore[arg-type]
-
-
-def test_snarkjs_configuration_refuses_lookups() -> None:
-    """Its rows would be all-zero gates: a proof would say nothing about the lookups."""
-    c, _ = lookup_circuit(Table.range(2), 1)
-    with pytest.raises(SetupError, match="lookup rows"):
-        preprocess(c, SRS.from_tau(3, 14))

@@ -22,6 +22,7 @@ from zkpot.curve import bn254, msm
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.plonk.circuit import Circuit, ConstraintSystem
+from zkpot.plonk.lookup import FIXED, LookupKey, table_columns
 from zkpot.poly.domain import EvaluationDomain
 from zkpot.poly.kzg import SRS
 
@@ -50,6 +51,7 @@ class VerificationKey:
     S2: CurvePoint
     S3: CurvePoint
     X_2: CurvePoint  # [τ]₂
+    lookup: LookupKey | None = None  # the lookup configuration's part, or None (snarkjs's)
 
     @property
     def n(self) -> int:
@@ -73,6 +75,7 @@ class ProvingKey:
     sigmas: tuple[list[int], list[int], list[int]]  # Sσ₁, Sσ₂, Sσ₃ in coefficient form
     sigma_values: tuple[list[int], list[int], list[int]]  # … and on H
     coset: dict[str, list[int]]  # the fixed polynomials on the quotient's coset of size 4n
+    lookup_values: dict[str, list[int]] | None = None  # the lookup columns on H, if any
 
 
 def _constraint_system(circuit: Any) -> ConstraintSystem:
@@ -89,10 +92,12 @@ def _constraint_system(circuit: Any) -> ConstraintSystem:
 def domain_power(circuit: Circuit | ConstraintSystem) -> int:
     """k for the domain of n = 2ᵏ rows the circuit is laid out on: n ≥ max(8, rows).
 
-    The rows are one per public input, then one per gate.
+    The rows are one per public input, then one per gate; the domain must also hold
+    every row of the circuit's lookup tables.
     """
     cs = _constraint_system(circuit)
-    return max(3, (len(cs.public_inputs) + cs.n_gates - 1).bit_length())
+    rows = max(len(cs.public_inputs) + cs.n_gates, sum(len(t) for t in cs.tables))
+    return max(3, (rows - 1).bit_length())
 
 
 def srs_size(circuit: Circuit | ConstraintSystem) -> int:
@@ -122,22 +127,22 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         raise ArgumentTypeError(f"preprocess needs an SRS, not {type(srs).__name__}")
     if srs.curve is not bn254:
         raise SetupError("zkpot's PLONK runs on BN254 (as snarkjs)")
-    if cs.has_lookups:  # its rows would be all-zero gates here: the lookups unproven
-        raise SetupError(
-            "this circuit has lookup rows, which snarkjs's PLONK configuration cannot prove "
-            "(zkpot's lookup configuration is not available yet)"
-        )
     filler = cs.zero_variable  # a variable worth 0, for unused wire slots
     rows: list[tuple[int, int, int]] = []
     selectors: dict[str, list[int]] = {k: [] for k in ("q_m", "q_l", "q_r", "q_o", "q_c")}
+    if cs.has_lookups:  # the lookup configuration's two selectors (zkpot.plonk.lookup)
+        selectors.update(q_lookup=[], q_table=[])
     for _, variable in cs.public_inputs:
         rows.append((variable, filler, filler))
-        for k, v in zip(selectors, (0, 1, 0, 0, 0), strict=True):
-            selectors[k].append(v)
+        for k in selectors:
+            selectors[k].append(1 if k == "q_l" else 0)
     for gate in cs.gates:
         rows.append((gate.a, gate.b, gate.c))
-        for k in selectors:
+        for k in ("q_m", "q_l", "q_r", "q_o", "q_c"):
             selectors[k].append(getattr(gate, k))
+        if cs.has_lookups:
+            selectors["q_lookup"].append(1 if gate.table else 0)
+            selectors["q_table"].append(gate.table)
     power = domain_power(cs)
     n = 1 << power
     if n + 6 > len(srs.g1):
@@ -150,6 +155,11 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     domain = EvaluationDomain(n, bn254.Fr)
     _check_cosets(domain)
     sigma_values = _permutation(rows, domain)
+    lookup_values = None
+    if cs.has_lookups:
+        tables = table_columns(cs.tables, n)
+        selectors.update(zip(("t0", "t1", "t2", "tid"), tables, strict=True))
+        lookup_values = {k: selectors[k] for k in FIXED}
     selector_coeffs = {k: domain.intt(v) for k, v in selectors.items()}
     sigma_coeffs = tuple(domain.intt(s) for s in sigma_values)
     g1 = list(srs.g1[:n])
@@ -163,6 +173,8 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         Qr=commit(selector_coeffs["q_r"]), Qo=commit(selector_coeffs["q_o"]),
         Qc=commit(selector_coeffs["q_c"]), S1=commit(sigma_coeffs[0]),
         S2=commit(sigma_coeffs[1]), S3=commit(sigma_coeffs[2]), X_2=srs.g2[1],
+        lookup=None if lookup_values is None else LookupKey(
+            *(commit(selector_coeffs[k]) for k in FIXED)),
     )  # fmt: skip
     # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
     # do those NTTs once here rather than in every proof
@@ -171,7 +183,7 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
              "l1": domain.intt([1] + [0] * (n - 1))}  # fmt: skip
     coset = {name: big.coset_ntt(coeffs) for name, coeffs in fixed.items()}
     pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
-                    sigma_coeffs, sigma_values, coset)  # type: ignore[arg-type]  # fmt: skip
+                    sigma_coeffs, sigma_values, coset, lookup_values)  # type: ignore[arg-type]  # fmt: skip
     return pk, vk
 
 

@@ -1,4 +1,9 @@
-"""A PLONK proof: nine G1 commitments and six evaluations, the same size for every circuit."""
+"""A PLONK proof: nine G1 commitments and six evaluations, the same size for every circuit.
+
+In the lookup configuration (:mod:`zkpot.plonk.lookup`) two commitments and four
+evaluations follow: 672 bytes, again whatever the circuit. The length says which
+configuration a proof belongs to.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from zkpot.curve import bn254
 from zkpot.curve.encoding import decode_bn254_compressed, encode_bn254_compressed
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import InvalidInput, NonCanonicalError
+from zkpot.plonk.lookup import LookupProof
 
 POINTS = ("A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw")
 SCALARS = ("eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw")
 PROOF_BYTES = 32 * (len(POINTS) + len(SCALARS))
+LOOKUP_PROOF_BYTES = PROOF_BYTES + 32 * (len(LookupProof.POINTS) + len(LookupProof.SCALARS))
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class Proof:
         eval_s1, eval_s2: s̄σ₁ = Sσ₁(ξ), s̄σ₂ = Sσ₂(ξ) (round 4).
         eval_zw: z̄ω = z(ξω) (round 4).
         Wxi, Wxiw: [W_ξ(τ)]₁, [W_ξω(τ)]₁ — the opening proofs at ξ and ξω (round 5).
+        lookup: the lookup argument's part (:class:`~zkpot.plonk.lookup.LookupProof`), or
+            ``None`` in snarkjs's configuration.
     """
 
     A: CurvePoint
@@ -43,11 +52,19 @@ class Proof:
     eval_s1: int
     eval_s2: int
     eval_zw: int
+    lookup: LookupProof | None = None
 
     def to_bytes(self) -> bytes:
-        """480 bytes: the nine points compressed (32 bytes each), then the six scalars."""
-        out = b"".join(encode_bn254_compressed(getattr(self, name)) for name in POINTS)
-        return out + b"".join(getattr(self, name).to_bytes(32, "big") for name in SCALARS)
+        """480 bytes: the nine points compressed (32 bytes each), then the six scalars;
+        in the lookup configuration 192 more: [m], [φ], then φ̄, φ̄ω, q̄_lookup, q̄_table."""
+        parts = [(self, POINTS, SCALARS)]
+        if self.lookup is not None:
+            parts.append((self.lookup, LookupProof.POINTS, LookupProof.SCALARS))
+        out = b""
+        for holder, points, scalars in parts:
+            out += b"".join(encode_bn254_compressed(getattr(holder, name)) for name in points)
+            out += b"".join(getattr(holder, name).to_bytes(32, "big") for name in scalars)
+        return out
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Proof:
@@ -57,17 +74,15 @@ class Proof:
             InvalidInput: wrong length or an invalid point.
             NonCanonicalError: a scalar ≥ r.
         """
-        if not isinstance(data, bytes | bytearray) or len(data) != PROOF_BYTES:
-            raise InvalidInput(f"a PLONK proof is {PROOF_BYTES} bytes")
-        values: dict[str, object] = {}
-        for i, name in enumerate(POINTS):
-            values[name] = decode_bn254_compressed(bn254.G1, bytes(data[32 * i : 32 * i + 32]))
-        offset = 32 * len(POINTS)
-        for i, name in enumerate(SCALARS):
-            value = int.from_bytes(data[offset + 32 * i : offset + 32 * i + 32], "big")
-            if value >= bn254.R:
-                raise NonCanonicalError(f"proof scalar {name} is not below r")
-            values[name] = value
+        sizes = (PROOF_BYTES, LOOKUP_PROOF_BYTES)
+        if not isinstance(data, bytes | bytearray) or len(data) not in sizes:
+            raise InvalidInput(
+                f"a PLONK proof is {PROOF_BYTES} bytes ({LOOKUP_PROOF_BYTES} with lookups)"
+            )
+        values = _decode(bytes(data[:PROOF_BYTES]), POINTS, SCALARS)
+        if len(data) == LOOKUP_PROOF_BYTES:
+            extra = _decode(bytes(data[PROOF_BYTES:]), LookupProof.POINTS, LookupProof.SCALARS)
+            values["lookup"] = LookupProof(**extra)  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     def replace(self, **changes: object) -> Proof:
@@ -75,3 +90,17 @@ class Proof:
         current = {f.name: getattr(self, f.name) for f in fields(self)}
         current.update(changes)
         return Proof(**current)  # type: ignore[arg-type]
+
+
+def _decode(data: bytes, points: tuple[str, ...], scalars: tuple[str, ...]) -> dict[str, object]:
+    """Compressed points (each checked on the curve), then scalars (each checked below r)."""
+    values: dict[str, object] = {}
+    for i, name in enumerate(points):
+        values[name] = decode_bn254_compressed(bn254.G1, data[32 * i : 32 * i + 32])
+    offset = 32 * len(points)
+    for i, name in enumerate(scalars):
+        value = int.from_bytes(data[offset + 32 * i : offset + 32 * i + 32], "big")
+        if value >= bn254.R:
+            raise NonCanonicalError(f"proof scalar {name} is not below r")
+        values[name] = value
+    return values

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from zkpot.curve import bn254, msm
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
+from zkpot.plonk import lookup
 from zkpot.plonk.keys import ProvingKey, VerificationKey
+from zkpot.plonk.lookup import LookupKey, LookupProof
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript
 from zkpot.poly.domain import EvaluationDomain
@@ -76,6 +78,13 @@ class _State:
     challenges: dict[str, int]
     evals: dict[str, int]
     check: bool = True  # refuse a witness that does not satisfy the circuit
+    values: dict[str, list[int]] = field(default_factory=dict)  # columns on H kept for later
+    sent: dict[str, CurvePoint] = field(default_factory=dict)  # the lookup's commitments
+
+    @property
+    def lookups(self) -> bool:
+        """Whether this is the lookup configuration (zkpot.plonk.lookup adds its steps)."""
+        return self.pk.vk.lookup is not None
 
 
 def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
@@ -122,14 +131,19 @@ def prove_witness(
     _check_key(pk)
     public = [witness[v] for _, v in pk.cs.public_inputs]
     draw = (lambda: secrets.randbelow(R)) if rng is None else (lambda: rng.randrange(R))
-    state = _State(pk, witness, public, Keccak256Transcript(), [draw() for _ in range(12)],
-                   {}, {}, {}, check)  # fmt: skip
+    blinders = [draw() for _ in range(12 + 5 * (pk.vk.lookup is not None))]  # b₁ … b₁₂ (b₁₇)
+    state = _State(pk, witness, public, Keccak256Transcript(), blinders, {}, {}, {}, check)
     A, B, C = round_1(state)
     Z = round_2(state)
     T1, T2, T3 = round_3(state)
     evals = round_4(state)
     Wxi, Wxiw = round_5(state)
-    return Proof(A, B, C, Z, T1, T2, T3, Wxi, Wxiw, *evals)
+    extra = None
+    if state.lookups:
+        e = state.evals
+        extra = LookupProof(state.sent["M"], state.sent["Phi"], e["phi"], e["phiw"],
+                            e["q_lookup"], e["q_table"])  # fmt: skip
+    return Proof(A, B, C, Z, T1, T2, T3, Wxi, Wxiw, *evals, lookup=extra)
 
 
 def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
@@ -143,14 +157,22 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     t, vk = s.transcript, pk.vk
     for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
         t.add_point(P)
+    if s.lookups:  # the lookup configuration's fixed columns belong to the statement too
+        for name in LookupKey.POINTS:
+            t.add_point(getattr(vk.lookup, name))
     for value in s.public:
         t.add_scalar(value)
     for P in commitments:
         t.add_point(P)
+    if s.lookups:  # L1: [m]₁ beside [a]₁, [b]₁, [c]₁
+        s.sent["M"] = lookup.prover_round_1(s, _blind, _commit)
+        t.add_point(s.sent["M"])
     s.challenges["beta"] = t.challenge()
     t.reset()
     t.add_scalar(s.challenges["beta"])
     s.challenges["gamma"] = t.challenge()
+    if s.lookups:
+        lookup.draw_challenges(s)  # η, θ
     return commitments  # type: ignore[return-value]
 
 
@@ -179,6 +201,9 @@ def round_2(s: _State) -> CurvePoint:
     t.add_scalar(beta)
     t.add_scalar(gamma)
     t.add_point(Z)
+    if s.lookups:  # L2: [φ]₁ beside [z]₁ (θ and η follow from γ)
+        s.sent["Phi"] = lookup.prover_round_2(s, _blind, _commit)
+        t.add_point(s.sent["Phi"])
     s.challenges["alpha"] = t.challenge()
     return Z
 
@@ -203,6 +228,7 @@ def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     # Z_H(x) = xⁿ − 1 on the coset takes four values (ω₄ₙⁿ has order 4)
     zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(4)], R)
     k1, k2, alpha2 = pk.vk.k1, pk.vk.k2, alpha * alpha % R
+    extra = lookup.quotient_terms(s, on_coset, a, b, c) if s.lookups else [0] * (4 * n)  # L3
     t = [0] * (4 * n)
     for j in range(4 * n):
         x, aj, bj, cj, zj = xs[j], a[j], b[j], c[j], z[j]
@@ -212,7 +238,8 @@ def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
         perm1 = (aj + bx + gamma) * (bj + k1 * bx + gamma) % R * (cj + k2 * bx + gamma) % R * zj
         perm2 = ((aj + beta * s1[j] + gamma) * (bj + beta * s2[j] + gamma) % R
                  * (cj + beta * s3[j] + gamma) % R * z_omega[j])  # fmt: skip
-        numerator = gate + alpha * ((perm1 - perm2) % R) + alpha2 * ((zj - 1) * l1[j] % R)
+        numerator = (gate + alpha * ((perm1 - perm2) % R) + alpha2 * ((zj - 1) * l1[j] % R)
+                     + extra[j])  # fmt: skip
         t[j] = numerator % R * zh_inverse[j % 4] % R
     t = big.coset_intt(t)
     if s.check and any(t[3 * n + 6 :]):
@@ -247,10 +274,14 @@ def round_4(s: _State) -> tuple[int, int, int, int, int, int]:
         "s2": _evaluate(pk.sigmas[1], xi),
         "zw": _evaluate(s.polys["z"], xi * int(pk.domain.omega) % R),
     }
+    names = ["a", "b", "c", "s1", "s2", "zw"]
+    if s.lookups:  # L4: φ̄, φ̄ω, q̄_lookup, q̄_table
+        lookup.evaluations(s, _evaluate)
+        names += ["phi", "phiw", "q_lookup", "q_table"]
     t = s.transcript
     t.reset()
     t.add_scalar(xi)
-    for k in ("a", "b", "c", "s1", "s2", "zw"):
+    for k in names:
         t.add_scalar(s.evals[k])
     s.challenges["v"] = t.challenge()
     return tuple(s.evals[k] for k in ("a", "b", "c", "s1", "s2", "zw"))  # type: ignore[return-value]
@@ -286,14 +317,20 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
     perm_s = perm_s * e["zw"] % R
     add(pk.sigmas[2], -perm_s * beta)  # −α(ā + βs̄₁ + γ)(b̄ + βs̄₂ + γ)·z̄ω·(c̄ + βSσ₃(X) + γ)
     r[0] = (r[0] - perm_s * (e["c"] + gamma) - alpha * alpha % R * l1) % R
+    if s.lookups:  # L5: the running sum's constraint, linearised
+        constant = lookup.linearisation_terms(s, add, l1)  # adds its X terms to r
+        r[0] = (r[0] + constant) % R
     xin = pow(xi, n, R)
     add(s.polys["t_lo"], -zh)
     add(s.polys["t_mid"], -zh * xin)
     add(s.polys["t_hi"], -zh * xin * xin)
     numerator = list(r)  # r + v(a − ā) + v²(b − b̄) + v³(c − c̄) + v⁴(Sσ₁ − s̄₁) + v⁵(Sσ₂ − s̄₂)
     power = 1
-    for poly, value in ((s.polys["a"], e["a"]), (s.polys["b"], e["b"]), (s.polys["c"], e["c"]),
-                        (pk.sigmas[0], e["s1"]), (pk.sigmas[1], e["s2"])):  # fmt: skip
+    opened = [(s.polys["a"], e["a"]), (s.polys["b"], e["b"]), (s.polys["c"], e["c"]),
+              (pk.sigmas[0], e["s1"]), (pk.sigmas[1], e["s2"])]  # fmt: skip
+    if s.lookups:  # L5: φ, q_lookup, q_table at ξ, weights v⁶, v⁷, v⁸
+        opened += lookup.opened_at_xi(s)
+    for poly, value in opened:
         power = power * v % R
         for i, coef in enumerate(poly):
             numerator[i] = (numerator[i] + power * coef) % R
@@ -301,5 +338,10 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
     w_xi = _divide_linear(numerator, xi, s.check)
     z_shifted = list(s.polys["z"])
     z_shifted[0] = (z_shifted[0] - e["zw"]) % R
-    w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R)
+    if s.lookups:  # L5: φ at ξω too, weight v: z − z̄ω + v·(φ − φ̄ω)
+        z_shifted += [0] * max(0, len(s.polys["phi"]) - len(z_shifted))
+        for i, coef in enumerate(s.polys["phi"]):
+            z_shifted[i] = (z_shifted[i] + v * coef) % R
+        z_shifted[0] = (z_shifted[0] - v * e["phiw"]) % R
+    w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
     return _commit(pk, w_xi), _commit(pk, w_xiw)

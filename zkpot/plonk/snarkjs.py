@@ -17,7 +17,7 @@ from typing import Any
 
 from zkpot.curve import bn254
 from zkpot.curve.point import CurvePoint
-from zkpot.errors import InvalidInput
+from zkpot.errors import ArgumentError, InvalidInput
 from zkpot.plonk.keys import VerificationKey
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
 from zkpot.plonk.verifier import verify as verify_proof
@@ -143,8 +143,18 @@ def verify(
     return verify_proof(vk, public, proof)
 
 
+def _snarkjs_configuration(item: VerificationKey | Proof) -> None:
+    if item.lookup is not None:
+        raise ArgumentError("snarkjs has no lookup configuration: this key or proof uses lookups")
+
+
 def export_vkey(vk: VerificationKey) -> dict[str, Any]:
-    """snarkjs's ``verification_key.json`` for a zkpot key."""
+    """snarkjs's ``verification_key.json`` for a zkpot key.
+
+    Raises:
+        ArgumentError: a key of the lookup configuration, which snarkjs cannot verify.
+    """
+    _snarkjs_configuration(vk)
     out: dict[str, Any] = {"protocol": "plonk", "curve": "bn128", "nPublic": vk.n_public,
                            "power": vk.power, "k1": str(vk.k1), "k2": str(vk.k2)}  # fmt: skip
     out.update({k: g1_to_json(getattr(vk, k)) for k in VK_POINTS})
@@ -154,7 +164,12 @@ def export_vkey(vk: VerificationKey) -> dict[str, Any]:
 
 
 def export_proof(proof: Proof) -> dict[str, Any]:
-    """snarkjs's ``proof.json`` for a zkpot proof."""
+    """snarkjs's ``proof.json`` for a zkpot proof.
+
+    Raises:
+        ArgumentError: a proof of the lookup configuration.
+    """
+    _snarkjs_configuration(proof)
     out: dict[str, Any] = {k: g1_to_json(getattr(proof, k)) for k in POINTS}
     out.update({k: str(getattr(proof, k)) for k in SCALARS})
     out.update(protocol="plonk", curve="bn128")

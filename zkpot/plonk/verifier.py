@@ -14,8 +14,10 @@ from zkpot.curve import bn254, msm
 from zkpot.errors import ArgumentError, ArgumentTypeError, NotInvertibleError
 from zkpot.field.batch import batch_inverse
 from zkpot.field.bn254 import Fr
+from zkpot.plonk import lookup
 from zkpot.plonk.constraints import field_int
 from zkpot.plonk.keys import ProvingKey, VerificationKey
+from zkpot.plonk.lookup import LookupKey, LookupProof
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
 from zkpot.plonk.transcript import Keccak256Transcript
 
@@ -25,20 +27,31 @@ R = bn254.R
 def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict[str, int]:
     """Step 4: β, γ, α, ξ, v, u from the transcript, exactly as the prover drew them."""
     t, out = Keccak256Transcript(), {}
+    lookups = vk.lookup is not None and proof.lookup is not None
     for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
         t.add_point(P)
+    if lookups:
+        for name in LookupKey.POINTS:
+            t.add_point(getattr(vk.lookup, name))
     for value in public:
         t.add_scalar(value)
-    for P in (proof.A, proof.B, proof.C):
+    for P in (proof.A, proof.B, proof.C, *([proof.lookup.M] if lookups else [])):
         t.add_point(P)
     out["beta"] = t.challenge()
     t.reset()
     t.add_scalar(out["beta"])
     out["gamma"] = t.challenge()
+    if lookups:  # η = H(γ), θ = H(η)
+        for name, previous in (("eta", "gamma"), ("theta", "eta")):
+            t.reset()
+            t.add_scalar(out[previous])
+            out[name] = t.challenge()
     t.reset()
     t.add_scalar(out["beta"])
     t.add_scalar(out["gamma"])
     t.add_point(proof.Z)
+    if lookups:
+        t.add_point(proof.lookup.Phi)
     out["alpha"] = t.challenge()
     t.reset()
     t.add_scalar(out["alpha"])
@@ -49,8 +62,13 @@ def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict
     t.add_scalar(out["xi"])
     for k in SCALARS:
         t.add_scalar(getattr(proof, k))
+    if lookups:
+        for k in LookupProof.SCALARS:
+            t.add_scalar(getattr(proof.lookup, k))
     out["v"] = t.challenge()
     t.reset()
+    if lookups:  # zkpot's own configuration chains u to everything before it
+        t.add_scalar(out["v"])
     t.add_point(proof.Wxi)
     t.add_point(proof.Wxiw)
     out["u"] = t.challenge()
@@ -86,13 +104,19 @@ def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> boo
             f"expected {vk.n_public} public inputs (as the key declares), got {len(public)}"
         )
     public = [field_int(x, f"public input {i}") for i, x in enumerate(public)]
+    if (vk.lookup is None) != (proof.lookup is None):
+        return False  # a proof of the other configuration (with or without lookups)
     # Steps 1–3: the proof's points are in G1, its scalars in Fr (the public inputs are).
-    if any(type(getattr(proof, k)) is not bn254.G1 for k in POINTS):
-        return False
-    if any(
-        not isinstance(getattr(proof, k), int) or not 0 <= getattr(proof, k) < R for k in SCALARS
-    ):
-        return False
+    parts = [(proof, POINTS, SCALARS)]
+    if proof.lookup is not None:
+        if not isinstance(proof.lookup, LookupProof):
+            return False
+        parts.append((proof.lookup, LookupProof.POINTS, LookupProof.SCALARS))
+    for holder, points, scalars in parts:
+        if any(type(getattr(holder, k)) is not bn254.G1 for k in points):
+            return False
+        if any(not isinstance(x := getattr(holder, k), int) or not 0 <= x < R for k in scalars):
+            return False
     try:
         terms = verifier_terms(vk, public, proof)
     except NotInvertibleError:  # ξ fell on a public row's root ωⁱ: reject (never by chance)
@@ -130,9 +154,17 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
                 % R * alpha + l1 * alpha2 + u) % R  # fmt: skip
     s3_scalar = -perm * alpha % R * beta % R * zw % R
     vs = [v]
-    for _ in range(4):
-        vs.append(vs[-1] * v % R)
+    for _ in range(7):
+        vs.append(vs[-1] * v % R)  # v … v⁸ (the lookup configuration uses v⁶ … v⁸)
+    extra_points, extra_scalars = [], []
+    if vk.lookup is not None:
+        r0_lookup, extra_points, extra_scalars, e_lookup = lookup.verifier_terms(
+            vk.lookup, proof.lookup, ch, (a, b, c), l1, vs
+        )
+        r0 = (r0 + r0_lookup) % R
     e = (-r0 + vs[0] * a + vs[1] * b + vs[2] * c + vs[3] * s1 + vs[4] * s2 + u * zw) % R
+    if vk.lookup is not None:
+        e = (e + e_lookup) % R
     points = [
         vk.Qm,
         vk.Ql,
@@ -152,9 +184,11 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
         bn254.G1.generator(),
         proof.Wxi,
         proof.Wxiw,
+        *extra_points,
     ]
     scalars = [a * b % R, a, b, c, 1, z_scalar, s3_scalar, -zh % R, -zh * xin % R,
-               -zh * xin % R * xin % R, *vs, -e % R, xi, u * xi % R * omega % R]  # fmt: skip
+               -zh * xin % R * xin % R, *vs[:5], -e % R, xi, u * xi % R * omega % R,
+               *extra_scalars]  # fmt: skip
     right = msm(points, scalars)
     left = proof.Wxi + proof.Wxiw * u
     return {**ch, "zh": zh, "l1": l1, "pi": pi, "r0": r0, "e": e, "left": left, "right": right}
