@@ -1,0 +1,127 @@
+"""Gadgets by lookup: the same sets as the bit-decomposition gadgets, in fewer rows, and
+every cheat of the known failures of this field caught, in a proof too."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zkpot.ml.fixedpoint import FixedPoint
+from zkpot.plonk import Circuit, preprocess, prove, verify
+from zkpot.plonk import gadgets as bits_gadgets
+from zkpot.plonk import lookup_gadgets as lg
+from zkpot.plonk.circuit import R, UnsatisfiedConstraint, signed
+from zkpot.plonk.keys import srs_size
+from zkpot.plonk.prover import prove_witness
+from zkpot.poly.kzg import SRS
+
+FAST = settings(max_examples=30, deadline=None)
+
+
+def one_input(build):
+    c = Circuit()
+    x = c.private_input("x")
+    before = c.n_gates
+    out = build(c, x)
+    return c, c.compile(), out, c.n_gates - before
+
+
+def accepted(cs, value: int) -> bool:
+    try:
+        cs.solve({"x": value})
+    except UnsatisfiedConstraint:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("bits", "table_bits"), [(5, 2), (4, 4), (6, 3), (1, 3), (0, 2)])
+def test_assert_range_accepts_exactly_below_2_to_the_bits(bits: int, table_bits: int) -> None:
+    _, cs, _, _ = one_input(lambda c, x: lg.assert_range(c, x, bits, table_bits))
+    for value in range(-40, 80):
+        assert accepted(cs, value) == (0 <= value < 1 << bits), value
+    assert not accepted(cs, R // 2) and not accepted(cs, (1 << bits) + R // 3)
+
+
+@pytest.mark.parametrize(("bits", "table_bits"), [(5, 2), (4, 4), (6, 3), (1, 1)])
+def test_assert_signed_range_is_the_strict_bound(bits: int, table_bits: int) -> None:
+    _, cs, _, _ = one_input(lambda c, x: lg.assert_signed_range(c, x, bits, table_bits))
+    half = 1 << (bits - 1)
+    for value in range(-3 * half - 3, 3 * half + 3):
+        assert accepted(cs, value) == (-half < value < half), value
+
+
+def test_rows_against_bit_decomposition() -> None:
+    """The figures of the module docstring, measured."""
+    rows = {name: one_input(build)[3] for name, build in {
+        "range16": lambda c, x: lg.assert_range(c, x, 16),
+        "range24": lambda c, x: lg.assert_range(c, x, 24),
+        "rescale": lambda c, x: lg.rescale(c, x, 16, 24),
+        "bits range16": lambda c, x: bits_gadgets.assert_range(c, x, 16),
+        "bits range24": lambda c, x: bits_gadgets.assert_range(c, x, 24),
+        "bits rescale": lambda c, x: bits_gadgets.rescale(c, x, 16, 24),
+    }.items()}  # fmt: skip
+    assert rows == {"range16": 3, "range24": 5, "rescale": 10,
+                    "bits range16": 31, "bits range24": 47, "bits rescale": 81}  # fmt: skip
+
+
+@FAST
+@given(data=st.data(), f=st.integers(0, 12), b=st.integers(2, 14), t=st.integers(1, 6))
+def test_rescale_is_fixedpoint_floor_division(data, f: int, b: int, t: int) -> None:
+    half = 1 << (b - 1)
+    x_value = data.draw(st.integers(-half << f, half << f))
+    _, cs, q, _ = one_input(lambda c, x: lg.rescale(c, x, f, b, table_bits=t))
+    expected = x_value >> f
+    if -half < expected < half:
+        assert signed(cs.solve({"x": x_value})[q.index]) == expected
+        if f < b - 1:
+            assert FixedPoint(frac_bits=f, bound_bits=b).rescale(x_value)[0] == expected
+    else:
+        with pytest.raises(UnsatisfiedConstraint):
+            cs.solve({"x": x_value})
+
+
+def test_the_known_failures_cannot_be_proven() -> None:
+    """A remainder ≥ 2^f, a negative remainder, a quotient off by one or just outside
+    the bound: a cheating prover who writes any value into q and the limbs fails."""
+    f, b = 4, 8
+    _, cs, q, _ = one_input(lambda c, x: lg.rescale(c, x, f, b, table_bits=2))
+    rem_limbs = [g.a for g in cs.gates if g.table][:2]  # the remainder's come first
+    x_value = -37  # q = −3, rem = 11 = (3, 2) in 2-bit limbs
+
+    def cheat(q_value: int, rem_value: int | None) -> list[int]:
+        overrides = {q.index: q_value}
+        if rem_value is not None:  # write the remainder's limbs as a cheater would
+            overrides.update({rem_limbs[0]: rem_value % R, rem_limbs[1]: 0})
+        return cs.assign({"x": x_value}, overrides)
+
+    honest = cs.solve({"x": x_value})
+    assert signed(honest[q.index]) == -3
+    for q_value, rem_value in ((-4, 27), (-2, -5), (-2, None), (-4, None)):
+        with pytest.raises(UnsatisfiedConstraint):
+            cs.check(cheat(q_value, rem_value))
+    # negative quotients are proven, down to −(2^(B−1) − 1), and no further
+    assert signed(cs.solve({"x": -127 * 16})[q.index]) == -127
+    with pytest.raises(UnsatisfiedConstraint, match="inv = 1"):
+        cs.solve({"x": -128 * 16})  # q = −128: the bits pass, the nonzero gate does not
+    with pytest.raises(UnsatisfiedConstraint):
+        cs.solve({"x": 128 * 16})
+
+
+def test_a_rescale_proof_and_a_forged_one() -> None:
+    """The lookup configuration proves q = ⌊x / 2^f⌋ and refuses the field-element quotient
+    that a remainder-only check would accept."""
+    c = Circuit()
+    x, q_out = c.public_input("x"), c.public_input("q")
+    q = lg.rescale(c, x, 4, 8, table_bits=4)
+    c.assert_equal(q, q_out)
+    pk, vk = preprocess(c, SRS.from_tau(99, srs_size(c)))
+    rng = random.Random(4)
+    for x_value in (1000, -1000, -1, 127 * 16 + 15):
+        p = prove(pk, {"x": x_value, "q": x_value >> 4}, rng=rng)
+        assert verify(vk, [x_value, x_value >> 4], p)
+    forged_q = 1000 * pow(16, -1, R) % R
+    witness = pk.cs.assign({"x": 1000, "q": forged_q}, {q.index: forged_q})
+    assert not verify(vk, [1000, forged_q], prove_witness(pk, witness, rng=rng, check=False))
