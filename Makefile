@@ -71,6 +71,7 @@ bench: $(VENV)/.stamp-test node_modules/.stamp
 	$(PY) benchmarks/bench_poly.py --save
 	$(PY) benchmarks/bench_hash.py --save
 	$(PY) benchmarks/bench_plonk.py --save
+	$(PY) benchmarks/bench_lookup.py --save
 	$(PY) benchmarks/bench_ml.py --save
 
 lint: $(VENV)/.stamp-test

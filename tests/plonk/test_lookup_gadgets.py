@@ -125,3 +125,65 @@ def test_a_rescale_proof_and_a_forged_one() -> None:
     forged_q = 1000 * pow(16, -1, R) % R
     witness = pk.cs.assign({"x": 1000, "q": forged_q}, {q.index: forged_q})
     assert not verify(vk, [1000, forged_q], prove_witness(pk, witness, rng=rng, check=False))
+
+
+@FAST
+@given(st.lists(st.integers(-127, 127), min_size=1, max_size=5))
+def test_argmax_is_numpys_ties_to_the_lowest_index(values: list[int]) -> None:
+    import numpy as np
+
+    c = Circuit()
+    xs = [c.private_input(f"x{i}") for i in range(len(values))]
+    index = lg.argmax(c, xs, 8, table_bits=4)
+    cs = c.compile()
+    assert cs.solve({f"x{i}": v for i, v in enumerate(values)})[index.index] == np.argmax(values)
+
+
+@FAST
+@given(st.integers(-(2**11) + 1, 2**11 - 1))
+def test_relu_and_its_sign_bit_are_fixedarithmetic_s(value: int) -> None:
+    """The pair FixedArithmetic.relu returns: max(z, 0) and the bit z ≥ 0."""
+    import numpy as np
+
+    from zkpot.ml.model import FixedArithmetic
+
+    _, cs, (out, sign), _ = one_input(lambda c, x: lg.relu(c, x, 12, table_bits=5))
+    w = cs.solve({"x": value})
+    expected, bits = FixedArithmetic(FixedPoint(frac_bits=4, bound_bits=12)).relu(
+        np.array([value]), ("test", 1, "relu")
+    )
+    assert (signed(w[out.index]), w[sign.index]) == (int(expected[0]), int(bits[0]))
+
+
+def test_a_flipped_sign_or_index_is_caught() -> None:
+    """A cheater who writes the other sign bit, or another argmax index, is refused."""
+    _, cs, (_, sign), _ = one_input(lambda c, x: lg.relu(c, x, 12, table_bits=5))
+    for value in (-3, 5):
+        flipped = cs.assign({"x": value}, {sign.index: 1 - (value >= 0)})
+        with pytest.raises(UnsatisfiedConstraint, match="top limb and sign"):
+            cs.check(flipped)
+    c = Circuit()
+    xs = [c.private_input(f"x{i}") for i in range(3)]
+    index = lg.argmax(c, xs, 8, table_bits=4)
+    cs = c.compile()
+    inputs = {"x0": 1, "x1": 9, "x2": 4}
+    assert cs.solve(inputs)[index.index] == 1
+    for wrong in (0, 2):
+        with pytest.raises(UnsatisfiedConstraint):
+            cs.check(cs.assign(inputs, {index.index: wrong}))
+    # the comparison bits are pinned by their lookups: claiming 4 > 9 fails there
+    g2 = max(v for v, name in enumerate(cs.names) if name.endswith("≥ 0"))  # 4 > 9 ?
+    with pytest.raises(UnsatisfiedConstraint, match="top limb and sign"):
+        cs.check(cs.assign(inputs, {g2: 1}))
+
+
+def test_rescale_with_sign_gives_the_sign_in_the_same_rows() -> None:
+    c = Circuit()
+    x = c.private_input("x")
+    before = c.n_gates
+    q, sign = lg.rescale_with_sign(c, x, 16, 24)
+    assert c.n_gates - before == 10
+    cs = c.compile()
+    for value in (-(2**20), -1, 0, 2**20 + 5):
+        w = cs.solve({"x": value})
+        assert (signed(w[q.index]), w[sign.index]) == (value >> 16, int(value >> 16 >= 0))

@@ -25,7 +25,9 @@ True
 
 from __future__ import annotations
 
-from zkpot.plonk.circuit import MAX_BITS, Circuit, Operand, R, Variable, signed
+from collections.abc import Sequence
+
+from zkpot.plonk.circuit import MAX_BITS, BitWidthError, Circuit, Operand, R, Variable, signed
 from zkpot.plonk.gadgets import _check_width
 from zkpot.plonk.tables import MAX_TABLE_BITS, Table
 
@@ -82,15 +84,32 @@ def assert_signed_range(c: Circuit, x: Operand, bits: int, table_bits: int = 8) 
         _signed_limbs(c, x, bits, table_bits)
 
 
-def _signed_limbs(c: Circuit, x: Variable, bits: int, table_bits: int) -> None:
-    """Limbs of x + 2^(bits−1), their recomposition, and x + 2^(bits−1) ≠ 0 (one gate)."""
+def _signed_limbs(c: Circuit, x: Variable, bits: int, table_bits: int) -> Variable:
+    """Limbs of x + 2^(bits−1), their recomposition, x + 2^(bits−1) ≠ 0; returns [x ≥ 0].
+
+    The top limb (w bits) is looked up with its top bit in the two-column table
+    (k, ⌊k / 2^(w−1)⌋): that proves 0 ≤ k < 2^w, as its range table would, and
+    gives the sign bit of x for no extra row, since x ≥ 0 ⟺ x + 2^(bits−1) ≥ 2^(bits−1).
+    """
     half = 1 << (bits - 1)
-    parts = limbs(c, c.hint(lambda v: (v + half) % R, x, label="u = x + 2^(bits−1)"),
-                  bits, table_bits)  # fmt: skip
-    # the hint above only feeds the limbs' hints; the gates below speak of x itself
+    u = c.hint(lambda v: (v + half) % R, x, label="u = x + 2^(bits−1)")  # feeds the limbs' hints
+    low = (bits - 1) // table_bits * table_bits  # the top limb holds bit bits − 1
+    width = bits - low
+    parts = limbs(c, u, low, table_bits) if low else []
+    top = c.hint(lambda v: v >> low, u, label="top limb", name=f"{x.name}[top]")
+    sign = c.hint(lambda k: k >> (width - 1), top, label="sign", name=f"{x.name} ≥ 0")
+    c.lookup(_top_bit_table(width), top, sign, label=f"top limb and sign in top{width}")
+    parts.append((1 << low, top))
+    # the gates speak of x itself: Σ 2^(i·t)·limbᵢ = x + 2^(bits−1), and that is not 0
     c.assert_linear([*parts, (-1, x)], -half, label="Σ 2^(i·t)·limbᵢ = x + 2^(bits−1)")
     inv = c.hint(lambda v: pow((v + half) % R, -1, R) if (v + half) % R else 0, x, label="inv")
     c.gate(x, inv, q_m=1, q_r=half, q_c=-1, label="(x + 2^(bits−1))·inv = 1")
+    return sign
+
+
+def _top_bit_table(width: int) -> Table:
+    """(k, ⌊k / 2^(width−1)⌋) for 0 ≤ k < 2^width: a limb and its top bit."""
+    return Table.function(f"top{width}", range(1 << width), lambda k: k >> (width - 1))
 
 
 def rescale(
@@ -112,6 +131,13 @@ def rescale(
     remainder are unique. Without the remainder's limbs any q would do; without q's,
     any of 2^f field elements (see the other module's rescale).
     """
+    return rescale_with_sign(c, x, frac_bits, bound_bits, table_bits)[0]
+
+
+def rescale_with_sign(
+    c: Circuit, x: Operand, frac_bits: int, bound_bits: int, table_bits: int = 8
+) -> tuple[Variable, Variable]:
+    """(q, [q ≥ 0]): :func:`rescale`, and the sign bit its range check finds, in the same rows."""
     _check_width(frac_bits, MAX_BITS - 1, "rescale's frac_bits")
     _check_width(bound_bits, MAX_BITS - frac_bits, "rescale's bound_bits", low=1)
     x = c.as_variable(x)
@@ -120,8 +146,48 @@ def rescale(
         rem = c.hint(lambda v: signed(v) & ((1 << frac_bits) - 1), x, label="rem")
         parts = limbs(c, rem, frac_bits, table_bits)
         c.assert_linear([(1 << frac_bits, q), *parts, (-1, x)], label="x = q·2^f + rem")
-        _signed_limbs(c, q, bound_bits, table_bits)
-    return q
+        sign = _signed_limbs(c, q, bound_bits, table_bits)
+    return q, sign
 
 
-__all__ = ["assert_range", "assert_signed_range", "limbs", "rescale"]
+def relu(c: Circuit, x: Operand, bits: int, table_bits: int = 8) -> tuple[Variable, Variable]:
+    """(max(x, 0), [x ≥ 0]) for −2^(bits−1) < x < 2^(bits−1), which it also proves.
+
+    ``FixedArithmetic.relu``'s pair: the value and the bit the backward pass uses. Rows:
+    :func:`assert_signed_range` (its top limb's lookup gives the sign bit) and one
+    multiplication out = sign·x. After a rescale, multiply by the sign
+    :func:`rescale_with_sign` returns instead: one row.
+
+    Soundness: the sign is the top bit of x + 2^(bits−1), fixed by the lookup of the
+    pair (top limb, sign); out = sign·x is one gate.
+    """
+    _check_width(bits, MAX_BITS, "relu", low=1)
+    x = c.as_variable(x)
+    with c.scope(f"relu {x.name}"):
+        sign = _signed_limbs(c, x, bits, table_bits)
+        return c.mul(sign, x, label="ReLU = [x ≥ 0]·x"), sign
+
+
+def argmax(c: Circuit, values: Sequence[Operand], bits: int, table_bits: int = 8) -> Variable:
+    """The index of the largest of signed values |vᵢ| < 2^(bits−1); ties go to the lowest.
+
+    ``FixedArithmetic``'s argmax (numpy's). A running maximum m and its index: for each
+    next value, g = [vᵢ − m ≥ 1] (the sign of vᵢ − m − 1, on bits + 2 bits: the
+    difference of two values is below 2^bits in magnitude), then m ← m + g·(vᵢ − m)
+    and index ← index + g·(i − index). Strictly greater, so a tie keeps the lower index.
+    """
+    _check_width(bits, MAX_BITS - 2, "argmax", low=1)
+    if not values:
+        raise BitWidthError("argmax of no values")
+    with c.scope("argmax"):
+        best, index = c.as_variable(values[0]), c.constant(0)
+        for i, v in enumerate(values[1:], start=1):
+            d = c.sub(v, best, label=f"d{i} = v{i} − max")
+            g = _signed_limbs(c, c.add_const(d, -1), bits + 2, table_bits)
+            best = c.add(best, c.mul(g, d), label=f"max after v{i}")
+            index = c.add(index, c.mul(g, c.sub(i, index)), label=f"index after v{i}")
+    return index
+
+
+__all__ = ["argmax", "assert_range", "assert_signed_range", "limbs", "relu", "rescale",
+           "rescale_with_sign"]  # fmt: skip
