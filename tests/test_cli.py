@@ -85,7 +85,11 @@ def test_every_command_fits_80_columns(capsys) -> None:
     demo = capsys.readouterr().out
     assert main(["explain"]) == 0
     explain = capsys.readouterr().out
-    for name, text in (("demo", demo), ("explain", explain)):
+    assert main(["explain", "--lookup"]) == 0
+    lookup = capsys.readouterr().out
+    assert "L1: multiplicities" in lookup and "pairing check: True" in lookup
+    assert "statement): False" in lookup
+    for name, text in (("demo", demo), ("explain", explain), ("explain --lookup", lookup)):
         wide = [line for line in text.splitlines() if len(line) > 80]
         assert not wide, (name, wide)
 

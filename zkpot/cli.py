@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--seed", type=non_negative_int, default=1, help="seed for τ and the blinding"
     )
+    explain.add_argument(
+        "--lookup", action="store_true", help="a proof with a lookup (x in [0, 4)), LogUp's steps"
+    )
     report = commands.add_parser(
         "quantize-report",
         help="train an MLP in float and fixed point; what quantization costs, per layer",
@@ -184,9 +187,9 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         ml_tour(seed=args.seed)
         return 0
     if args.command == "explain":
-        from zkpot.plonk.explain import explain
+        from zkpot.plonk.explain import explain, explain_lookup
 
-        return 0 if explain(seed=args.seed) else 1
+        return 0 if (explain_lookup if args.lookup else explain)(seed=args.seed) else 1
     if args.command == "quantize-report":
         return quantize_report(args)
     parser.print_help()

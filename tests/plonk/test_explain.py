@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zkpot.cli import main
-from zkpot.plonk.explain import explain
+from zkpot.plonk.explain import explain, explain_lookup
 
 
 def test_the_trace_covers_every_round_in_80_columns() -> None:
@@ -23,3 +23,15 @@ def test_the_trace_covers_every_round_in_80_columns() -> None:
 def test_the_command(capsys) -> None:
     assert main(["explain", "--seed", "3"]) == 0
     assert "equal: True" in capsys.readouterr().out
+
+
+def test_the_lookup_trace_shows_each_logup_step() -> None:
+    lines: list[str] = []
+    assert explain_lookup(lines.append, seed=2) is True
+    text = "\n".join(lines)
+    assert all(len(line) <= 80 for line in lines)
+    for needle in ("range2 = {0, 1, 2, 3}", "L1: multiplicities", "m on H = [0, 0, 0, 1",
+                   "η = Keccak(γ)", "θ = Keccak(η)", "L2: the running sum", "on H: 0, 0, 0, ",
+                   "L3:", "L4:", "L5:", "672 bytes", "pairing check: True",
+                   "statement): False"):  # fmt: skip
+        assert needle in text, needle

@@ -231,6 +231,7 @@ def prover_round_2(s: Any, blind: Any, commit: Any) -> CurvePoint:
         phi = running_sum(m, t, fixed["q_lookup"], f, ch["theta"])
     else:  # a cheating prover's φ: the steps as they come, whether or not they return to 0
         phi = _steps(m, t, fixed["q_lookup"], f, ch["theta"])
+    s.values["phi"] = phi
     s.polys["phi"] = blind(pk.domain.intt(phi), s.blinders[14:17], n)
     return commit(pk, s.polys["phi"])
 
