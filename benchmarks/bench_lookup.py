@@ -46,8 +46,12 @@ def gadget_rows() -> list[list[str]]:
         ("assert_signed_range, 24 bits", lambda m: lambda c, x: m.assert_signed_range(c, x, 24)),
         ("rescale, f = 16, B = 24", lambda m: lambda c, x: m.rescale(c, x, 16, 24)),
     ]
-    return [[name, str(rows(case(gadgets))), str(rows(case(lookup_gadgets)))]
-            for name, case in cases]  # fmt: skip
+    out = [[name, str(rows(case(gadgets))), str(rows(case(lookup_gadgets)))]
+           for name, case in cases]  # fmt: skip
+    relu_bits = rows(lambda c, x: gadgets.select(c, gadgets.is_negative(c, x, 23), 0, x))
+    out.append(["ReLU and its sign, 24 bits", str(relu_bits),
+                str(rows(lambda c, x: lookup_gadgets.relu(c, x, 24)))])  # fmt: skip
+    return out
 
 
 def one(log_n: int, lookups: bool) -> dict:
