@@ -22,8 +22,8 @@ import time
 from harness import format_time, markdown_table, save_table
 
 NOTE = (
-    "Rows: gates plus lookups a gadget adds. Both configurations prove on the same domain; "
-    "the lookup circuit holds its 256-row table in that domain."
+    "Rows: gates plus lookups a zkpot gadget adds. zkpot's two PLONK configurations prove on "
+    "the same domain; the lookup circuit holds its 256-row table in that domain."
 )
 
 
