@@ -11,6 +11,11 @@ as snarkjs 0.7 lays it out so that keys and proofs interoperate:
   in the encoding id(slot) = ωⁱ, k₁ωⁱ, k₂ωⁱ for wires a, b, c, with k₁ = 2, k₂ = 3;
 - the verification key is the commitments [q_M], [q_L], [q_R], [q_O], [q_C], [Sσ₁],
   [Sσ₂], [Sσ₃] and [τ]₂.
+
+A circuit with lookup rows gets the lookup configuration
+(:mod:`zkpot.plonk.lookup`): six more fixed columns — the tables T₀, T₁, T₂, T_id and
+the selectors q_lookup, q_table — committed in ``vk.lookup``; the domain also holds
+every table row.
 """
 
 from __future__ import annotations

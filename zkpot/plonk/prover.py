@@ -11,6 +11,10 @@ Blinding (what each random bᵢ hides):
 - z gets (b₇X² + b₈X + b₉)·Z_H (three: z is seen at ξ, ξω and in [Z]);
 - the quotient's three parts share b₁₀, b₁₁ (t_lo + b₁₀Xⁿ, t_mid − b₁₀ + b₁₁Xⁿ,
   t_hi − b₁₁): the sum t(X) is unchanged, the parts' commitments are randomised.
+
+In the lookup configuration (a circuit with lookup rows) each round also runs its
+step of the lookup argument, L1 … L5 of :mod:`zkpot.plonk.lookup`: the
+multiplicities m blinded with b₁₃, b₁₄ and the running sum φ with b₁₅, b₁₆, b₁₇.
 """
 
 from __future__ import annotations

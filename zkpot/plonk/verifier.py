@@ -3,7 +3,10 @@
 Gabizon, Williamson, Ciobotaru, "PLONK" (ePrint 2019/953), section 8.3, "Verifier
 algorithm", in the form with r₀ (the linearisation's constant term) and a combined
 commitment [D]. It returns ``False`` for any proof or statement that does not
-verify, and raises only for arguments of the wrong types.
+verify (a proof of the other configuration included: with lookups or without),
+and raises only for arguments of the wrong types. In the lookup configuration the
+lookup argument's terms (:func:`zkpot.plonk.lookup.verifier_terms`) join the same
+single pairing check.
 """
 
 from __future__ import annotations
