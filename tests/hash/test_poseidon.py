@@ -14,16 +14,14 @@ from hypothesis import strategies as st
 from zkpot.errors import NonCanonicalError, ZkpotError
 from zkpot.field.bn254 import Fr, R
 from zkpot.hash.poseidon import (
-    COMMIT_CHUNK,
-    COMMIT_HEADER,
+    COMMIT_TAG,
     N_ROUNDS_F,
     N_ROUNDS_P,
     PoseidonParameterError,
     _chunks,
     check_security,
     commit,
-    commit_chunk,
-    commit_header,
+    commit_states,
     grain_bits,
     parameters,
     permute,
@@ -217,31 +215,34 @@ def _chain_value(values: list[int], salt: int) -> int:
 
 @pytest.mark.parametrize("prefix", [[], list(range(1, 16))], ids=["[0]", "16 ending in 0"])
 def test_commitment_collisions_across_lengths_fail(prefix: list[int]) -> None:
-    """w ‖ [0] with salt s opened as the empty vector (issue 11): a forgery without tags."""
+    """w ‖ [0] with salt s opened as the empty vector (issue 11): the old chain's forgery."""
     salt = 31337
     vector = [*prefix, 0]
     h_w = _chain_value(prefix, salt)
     # Against the untagged chain the forgery works: the header of ([], h_w) is the last chunk.
     assert _untagged_commit(vector, salt) == _untagged_commit([], h_w)
-    # Against zkpot's commitment it does not, neither with that salt nor with the tagged chain's.
+    # Against zkpot's commitment it does not: not with that salt, nor with any value of
+    # any state the sponge went through (what the committer knows).
     c = commit(vector, salt)
     assert verify_commitment(c, vector, salt)
     assert not verify_commitment(c, [], h_w)
-    tagged_h_w = commit_header(salt, len(vector))
-    for start in range(0, len(prefix), 15):
-        tagged_h_w = commit_chunk(tagged_h_w, prefix[start : start + 15])
-    assert not verify_commitment(c, [], tagged_h_w)
+    for state in commit_states(vector, salt):
+        for element in state:
+            assert not verify_commitment(c, [], element)
+            assert not verify_commitment(c, [0], element)
 
 
-def test_commitment_calls_are_tagged() -> None:
-    """The documented chain, call by call, with circomlib's PoseidonEx initial states."""
-    values = list(range(20))
-    h = poseidon([9, 20], initial_state=COMMIT_HEADER)
-    h = poseidon([h, *values[:15]], initial_state=COMMIT_CHUNK)
-    h = poseidon([h, *values[15:]], initial_state=COMMIT_CHUNK)
-    assert commit(values, 9) == h
-    assert commit([], 9) == commit_header(9, 0) != poseidon([9, 0])
-    assert COMMIT_HEADER != COMMIT_CHUNK and min(COMMIT_HEADER, COMMIT_CHUNK) > 0
+def test_commitment_is_the_documented_sponge() -> None:
+    """state₀ = permute([tag, salt, n]), then two values added to the rate per permutation."""
+    values = list(range(1, 6))
+    state = permute([COMMIT_TAG, 9, 5])
+    for pair in ((1, 2), (3, 4), (5, 0)):
+        state = permute([state[0], state[1] + pair[0], state[2] + pair[1]])
+    assert int(commit(values, 9)) == state[0]
+    assert len(commit_states(values, 9)) == 4  # the header and three pairs
+    assert int(commit([], 9)) == permute([COMMIT_TAG, 9, 0])[0] != int(poseidon([9, 0]))
+    assert commit([1], 9) != commit([1, 0], 9)  # the pad is not a value: n differs
+    assert int.from_bytes(b"zkpot.commit", "big") == COMMIT_TAG
 
 
 EDGE_LENGTHS = (0, 1, 2, 14, 15, 16, 29, 30, 31)

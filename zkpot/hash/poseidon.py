@@ -267,57 +267,55 @@ def poseidon(inputs: Sequence[int | Fr], initial_state: int | Fr = 0) -> Fr:
 # Commitments to vectors of any length
 # ---------------------------------------------------------------------------
 
-CHUNK = MAX_INPUTS - 1  # 15 values per call, beside the running digest
-COMMIT_HEADER = int.from_bytes(b"zkpot.commit.header", "big")
-"""The domain tag (initial capacity element) of a commitment's first call."""
-COMMIT_CHUNK = int.from_bytes(b"zkpot.commit.chunk", "big")
-"""The domain tag of every call that absorbs values."""
+COMMIT_TAG = int.from_bytes(b"zkpot.commit", "big")
+"""The commitment's domain tag: the capacity element its first permutation starts from."""
+RATE = 2  # values absorbed per permutation of width 3
 
 
-def commit_header(salt: int | Fr, length: int) -> Fr:
-    """h₀ = Poseidon_header(salt, length): the start of a commitment's chain."""
-    return poseidon([_canonical(salt, "salt"), length], initial_state=COMMIT_HEADER)
+def commit_states(values: Sequence[int | Fr], salt: int | Fr) -> list[list[int]]:
+    """The sponge's state after each permutation of :func:`commit` (the last gives the commitment).
 
-
-def commit_chunk(h: int | Fr, chunk: Sequence[int | Fr]) -> Fr:
-    """hᵢ = Poseidon_chunk(hᵢ₋₁, *chunk): absorb 1 to 15 values into the chain."""
-    return poseidon([h, *chunk], initial_state=COMMIT_CHUNK)
+    The first state is permute([COMMIT_TAG, salt, n]); each next one adds two values
+    to the rate elements state[1], state[2] (a last odd value is paired with 0) and
+    permutes again.
+    """
+    vals = [_canonical(v, f"values[{i}]") for i, v in enumerate(values)]
+    state = permute([COMMIT_TAG, _canonical(salt, "salt"), len(vals)])
+    states = [state]
+    for start in range(0, len(vals), RATE):
+        pair = (*vals[start : start + RATE], 0)[:RATE]
+        state = permute([state[0], (state[1] + pair[0]) % R, (state[2] + pair[1]) % R])
+        states.append(state)
+    return states
 
 
 def commit(values: Sequence[int | Fr], salt: int | Fr) -> Fr:
     """A hiding, binding commitment to a vector of canonical field elements.
 
-    The construction is a chain of Poseidon calls, each with a domain tag as its
-    initial capacity element (circomlib's ``PoseidonEx``):
+    A sponge over Poseidon's permutation of width 3 (capacity 1, rate 2):
 
-        h₀ = Poseidon_header(salt, n)          tag COMMIT_HEADER, n = len(values)
-        hᵢ = Poseidon_chunk(hᵢ₋₁, *chunkᵢ)     tag COMMIT_CHUNK, chunks of 15, the last shorter
+        state₀ = permute([COMMIT_TAG, salt, n])                  n = len(values)
+        stateᵢ = permute(stateᵢ₋₁ + [0, v₂ᵢ₋₂, v₂ᵢ₋₁])           a last odd value beside 0
 
-    and the commitment is the last h (h₀ for the empty vector).
+    and the commitment is the last state's element 0. Each step is circomlib's
+    ``PoseidonEx(2, 3)`` with ``initialState`` = stateᵢ₋₁[0], so a circom circuit can
+    compute it too. Width 3 because that is what a PLONK row of three wires holds: in
+    a circuit it costs one permutation per two values (see
+    :mod:`zkpot.plonk.poseidon_circuit`).
 
-    Binding. Suppose (v, s) ≠ (v′, s′) had the same commitment. Compare the two
-    chains from their last call backwards. Where the two calls differ in tag, in
-    width or in inputs, their equal outputs are a Poseidon collision. Otherwise
-    both calls are the same, so their inputs and the outputs before them are
-    equal; step back. The walk ends at a header on both sides: then s = s′ and
-    n = n′, so the chunks had the same sizes, every chunk matched, and v = v′. The
-    tags matter in that walk. Without them a header Poseidon(s, n) and a last
-    chunk Poseidon(h, v) holding one value are the *same* width-3 function, and
-    (w ‖ [0], s) opens as ([], h_w) for any w whose length is a multiple of 15
-    (h_w being the chain value after w, which the committer knows). The tests
-    carry out that forgery against the untagged chain.
+    Binding. The tag keeps these permutations apart from every other use of Poseidon
+    in zkpot; n is absorbed before any value, so the 0 that pads an odd vector and
+    vectors of different lengths cannot be confused; and the values enter the rate
+    only, the capacity element carrying the chain. Two openings of one commitment are
+    then a collision of the sponge, which for a random permutation costs about 2¹²⁷
+    work (half the capacity's 254 bits).
 
-    Hiding. The salt is uniform in Fr and enters the first permutation beside n;
-    for a Poseidon modelled as a random function, every later hᵢ, and so the
-    commitment, is independent of the values to anyone who does not know the
-    salt. That hides n as well, but a circuit that checks an opening has a
-    shape, and the shape shows how many values it opens.
+    Hiding. The salt is uniform in Fr and enters the first permutation; for a
+    Poseidon modelled as a random permutation, the output is independent of the
+    values to anyone who does not know the salt. The number n is hidden as well, but
+    a circuit that checks an opening has a shape, and the shape shows n.
     """
-    vals = [_canonical(v, f"values[{i}]") for i, v in enumerate(values)]
-    h = commit_header(salt, len(vals))
-    for start in range(0, len(vals), CHUNK):
-        h = commit_chunk(h, vals[start : start + CHUNK])
-    return h
+    return Fr(commit_states(values, salt)[-1][0])
 
 
 def verify_commitment(commitment: int | Fr, values: Sequence[int | Fr], salt: int | Fr) -> bool:

@@ -37,10 +37,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zkpot.hash.poseidon import (
-    COMMIT_CHUNK,
-    COMMIT_HEADER,
+    COMMIT_TAG,
     N_ROUNDS_F,
     N_ROUNDS_P,
+    RATE,
     PoseidonParameterError,
     parameters,
 )
@@ -127,17 +127,19 @@ def hash(c: Circuit, inputs: Sequence[Operand], initial_state: int = 0) -> Varia
 
 
 def commit(c: Circuit, values: Sequence[Operand], salt: Operand) -> Variable:
-    """:func:`zkpot.hash.poseidon.commit` in the circuit: the same chain, tags and chunks.
+    """:func:`zkpot.hash.poseidon.commit` in the circuit: the same width-3 sponge.
 
-    With a public commitment and private values and salt, the circuit proves "these
-    values open that commitment" (assert the result equal to the public input).
+    Adding two values to the rate is a change of linear forms, no row; each pair
+    costs one permutation. With a public commitment and private values and salt, the
+    circuit proves "these values open that commitment" (assert the result equal to
+    the public input).
     """
-    from zkpot.hash.poseidon import CHUNK
-
-    h = hash(c, [salt, len(values)], initial_state=COMMIT_HEADER)
-    for start in range(0, len(values), CHUNK):
-        h = hash(c, [h, *values[start : start + CHUNK]], initial_state=COMMIT_CHUNK)
-    return h
+    state = permute_forms(c, [COMMIT_TAG, salt, len(values)])
+    for start in range(0, len(values), RATE):
+        pair = [form(v) for v in (*values[start : start + RATE], 0)[:RATE]]
+        state = permute_forms(c, [state[0], *(_combine((1, 1), [s, p]) for s, p in
+                                               zip(state[1:], pair, strict=True))])  # fmt: skip
+    return materialize(c, state[0])
 
 
 __all__ = ["Form", "commit", "evaluate", "form", "hash", "materialize", "permute_forms", "sbox"]
