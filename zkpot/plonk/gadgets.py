@@ -246,12 +246,9 @@ def rescale(c: Circuit, x: Operand, frac_bits: int, bound_bits: int) -> tuple[Va
     Raises:
         BitWidthError: unless f ≥ 0, B ≥ 1 and f + B ≤ 253.
     """
-    _check_width(frac_bits, MAX_BITS - 1, "rescale's frac_bits")
-    _check_width(bound_bits, MAX_BITS - frac_bits, "rescale's bound_bits", low=1)
     x = c.as_variable(x)
     with c.scope(f"rescale {x.name}"):
-        q = c.hint(lambda v: signed(v) >> frac_bits, x, label="q = ⌊x / 2^f⌋")
-        rem = c.hint(lambda v: signed(v) & ((1 << frac_bits) - 1), x, label="rem = x mod 2^f")
+        q, rem = quotient_hints(c, x, frac_bits, bound_bits)
         c.assert_linear([(1 << frac_bits, q), (1, rem), (-1, x)], label="x = q·2^f + rem")
         assert_range(c, rem, frac_bits)
         assert_signed_range(c, q, bound_bits)
@@ -259,6 +256,21 @@ def rescale(c: Circuit, x: Operand, frac_bits: int, bound_bits: int) -> tuple[Va
 
 
 # -- hints (what the honest prover computes; the gates above check it) ------------
+
+
+def quotient_hints(
+    c: Circuit, x: Variable, frac_bits: int, bound_bits: int
+) -> tuple[Variable, Variable]:
+    """(q, rem) = (⌊x / 2^f⌋, x mod 2^f) of x's signed value, as hints: no gate.
+
+    Both rescale gadgets (by bits, by lookups) start here and differ in how they
+    check the pair. Raises BitWidthError unless f ≥ 0, B ≥ 1 and f + B ≤ 253.
+    """
+    _check_width(frac_bits, MAX_BITS - 1, "rescale's frac_bits")
+    _check_width(bound_bits, MAX_BITS - frac_bits, "rescale's bound_bits", low=1)
+    q = c.hint(lambda v: signed(v) >> frac_bits, x, label="q = ⌊x / 2^f⌋")
+    rem = c.hint(lambda v: signed(v) & ((1 << frac_bits) - 1), x, label="rem = x mod 2^f")
+    return q, rem
 
 
 def _bit(i: int) -> Callable[[int], int]:

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zkpot.plonk.circuit import MAX_BITS, BitWidthError, Circuit, Operand, R, Variable, signed
-from zkpot.plonk.gadgets import _check_width
+from zkpot.plonk.circuit import MAX_BITS, BitWidthError, Circuit, Operand, R, Variable
+from zkpot.plonk.gadgets import _check_width, quotient_hints
 from zkpot.plonk.tables import MAX_TABLE_BITS, Table
 
 
@@ -138,12 +138,9 @@ def rescale_with_sign(
     c: Circuit, x: Operand, frac_bits: int, bound_bits: int, table_bits: int = 8
 ) -> tuple[Variable, Variable]:
     """(q, [q ≥ 0]): :func:`rescale`, and the sign bit its range check finds, in the same rows."""
-    _check_width(frac_bits, MAX_BITS - 1, "rescale's frac_bits")
-    _check_width(bound_bits, MAX_BITS - frac_bits, "rescale's bound_bits", low=1)
     x = c.as_variable(x)
     with c.scope(f"rescale {x.name}"):
-        q = c.hint(lambda v: signed(v) >> frac_bits, x, label="q = ⌊x / 2^f⌋")
-        rem = c.hint(lambda v: signed(v) & ((1 << frac_bits) - 1), x, label="rem")
+        q, rem = quotient_hints(c, x, frac_bits, bound_bits)
         parts = limbs(c, rem, frac_bits, table_bits)
         c.assert_linear([(1 << frac_bits, q), *parts, (-1, x)], label="x = q·2^f + rem")
         sign = _signed_limbs(c, q, bound_bits, table_bits)
