@@ -1,6 +1,6 @@
 """Lookups: rows per gadget with bits and with lookups, and both PLONK configurations timed.
 
-    python benchmarks/bench_lookup.py             # domains of 2^10, 2^12 and 2^14
+    python benchmarks/bench_lookup.py             # domains of 2^10 … 2^16
     python benchmarks/bench_lookup.py --quick     # 2^8 and 2^10
     python benchmarks/bench_lookup.py --save      # also write benchmarks/tables/lookup*.md
 
@@ -102,7 +102,7 @@ def main() -> None:
         return
     rows_table = markdown_table(["gadget", "rows with bits", "rows with lookups"], gadget_rows())
     print(rows_table, end="\n\n")
-    sizes = [8, 10] if args.quick else [10, 12, 14]
+    sizes = [8, 10] if args.quick else [10, 12, 14, 16]
     table_rows = []
     for log_n in sizes:
         print(f"2^{log_n}…", flush=True)

@@ -218,6 +218,14 @@ class Circuit:
             [(1, x)], k, label=label or self._say("add_const", x, "+", k)
         )
 
+    def pow5(self, x: Operand, *, label: str | None = None) -> Variable:
+        """x⁵ in one row, the custom gate q_5·a⁵ − c = 0 (three multiplications otherwise)."""
+        x = self.as_variable(x)
+        label = label or self._say("pow5", x, "⁵")
+        out = self._new(Hint(lambda v: pow(v, 5, R), (x.index,), label))
+        self.gate(x, None, out, q_o=-1, q_5=1, label=label)
+        return out
+
     def mul(self, x: Operand, y: Operand, *, label: str | None = None) -> Variable:
         """x·y: one gate (a = x, b = y, c = out; q_M = 1, q_O = −1), or k·y for a constant x."""
         x, y = self._operand(x), self._operand(y)
@@ -282,11 +290,24 @@ class Circuit:
         q_m: int | Fr = 0,
         q_c: int | Fr = 0,
         label: str = "gate",
+        q_5: int | Fr = 0,
+        poseidon: int = 0,
+        rc: tuple[int, int, int] = (0, 0, 0),
     ) -> None:
-        """Add the gate q_L·a + q_R·b + q_O·c + q_M·a·b + q_C = 0 (a missing wire is ``zero``)."""
+        """Add the gate q_L·a + q_R·b + q_O·c + q_M·a·b + q_C = 0 (a missing wire is ``zero``).
+
+        The custom gates (:mod:`zkpot.plonk.custom`): ``q_5`` adds q_5·a⁵ to the equation;
+        ``poseidon`` = 1 (full) or 2 (partial) makes the row a Poseidon round of width 3
+        with constants ``rc``, whose output the *next* row's wires must hold.
+        """
         a, b, c = (self.zero if v is None else self._own(v) for v in (a, b, c))
         q = [field_int(s, "a selector") for s in (q_l, q_r, q_o, q_m, q_c)]
-        self._gates.append(Gate(a.index, b.index, c.index, *q, label=self._scoped(label)))
+        if poseidon not in (0, 1, 2):
+            raise InvalidValueError(f"poseidon is 0, 1 (full) or 2 (partial), got {poseidon!r}")
+        constants = tuple(field_int(k, "a round constant") for k in rc)
+        self._gates.append(Gate(a.index, b.index, c.index, *q, label=self._scoped(label),
+                                q_5=field_int(q_5, "a selector"), poseidon=poseidon,
+                                rc=constants))  # type: ignore[arg-type]  # fmt: skip
 
     def hint(
         self,

@@ -115,11 +115,15 @@ class Gate:
     q_c: int
     label: str
     table: int = 0  # 0: an arithmetic gate; k ≥ 1: a lookup in table k
+    q_5: int = 0  # the custom x⁵ gate's selector: q_5·a⁵ joins the equation
+    poseidon: int = 0  # a Poseidon round (zkpot.plonk.custom): 1 full, 2 partial, 0 none
+    rc: tuple[int, int, int] = (0, 0, 0)  # that round's constants
 
     def evaluate(self, witness: Sequence[int]) -> int:
-        """q_L·a + q_R·b + q_O·c + q_M·a·b + q_C mod r: zero exactly when the gate holds."""
+        """q_L·a + q_R·b + q_O·c + q_M·a·b + q_C (+ q_5·a⁵) mod r: zero when the gate holds."""
         a, b, c = witness[self.a], witness[self.b], witness[self.c]
-        return (self.q_l * a + self.q_r * b + self.q_o * c + self.q_m * a * b + self.q_c) % R
+        value = self.q_l * a + self.q_r * b + self.q_o * c + self.q_m * a * b + self.q_c
+        return (value + self.q_5 * pow(a, 5, R)) % R
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,11 @@ class ConstraintSystem:
     def has_lookups(self) -> bool:
         """Whether any row is a lookup (the circuit then needs the lookup configuration)."""
         return any(gate.table for gate in self.gates)
+
+    @property
+    def has_custom_gates(self) -> bool:
+        """Whether any row is a custom gate (x⁵ or a Poseidon round: :mod:`zkpot.plonk.custom`)."""
+        return any(gate.q_5 or gate.poseidon for gate in self.gates)
 
     @property
     def n_gates(self) -> int:
@@ -212,8 +221,23 @@ class ConstraintSystem:
         for i, gate in enumerate(self.gates):
             values = (w[gate.a], w[gate.b], w[gate.c])
             missing = gate.table and not self.tables[gate.table - 1].contains(values)
-            if gate.evaluate(w) or missing:
+            if gate.evaluate(w) or missing or (gate.poseidon and self._round_fails(i, w)):
                 raise UnsatisfiedConstraint(i, gate, values, self.names)
+
+    def _round_fails(self, i: int, w: Sequence[int]) -> bool:
+        """Whether the Poseidon round of row i does not give the next row's wires."""
+        from zkpot.plonk.custom import round_outputs
+
+        gate = self.gates[i]
+        if i + 1 == len(self.gates):
+            return True  # a round needs the next row to hold its output
+        following = self.gates[i + 1]
+        state = [w[gate.a], w[gate.b], w[gate.c]]
+        return round_outputs(gate.poseidon, state, gate.rc) != [
+            w[following.a],
+            w[following.b],
+            w[following.c],
+        ]
 
     def public_values(self, witness: Sequence[int]) -> list[int]:
         """The public inputs' values, in declaration order (what the verifier is given)."""

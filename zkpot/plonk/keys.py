@@ -27,6 +27,8 @@ from zkpot.curve import bn254, msm
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.plonk.circuit import Circuit, ConstraintSystem
+from zkpot.plonk.custom import COSET_FACTOR, FULL, PARTIAL, QUOTIENT_PARTS, CustomKey
+from zkpot.plonk.custom import FIXED as CUSTOM_FIXED
 from zkpot.plonk.lookup import FIXED, LookupKey, table_columns
 from zkpot.poly.domain import EvaluationDomain
 from zkpot.poly.kzg import SRS
@@ -57,6 +59,7 @@ class VerificationKey:
     S3: CurvePoint
     X_2: CurvePoint  # [τ]₂
     lookup: LookupKey | None = None  # the lookup configuration's part, or None (snarkjs's)
+    custom: CustomKey | None = None  # the custom gates' part, or None
 
     @property
     def n(self) -> int:
@@ -81,6 +84,16 @@ class ProvingKey:
     sigma_values: tuple[list[int], list[int], list[int]]  # … and on H
     coset: dict[str, list[int]]  # the fixed polynomials on the quotient's coset of size 4n
     lookup_values: dict[str, list[int]] | None = None  # the lookup columns on H, if any
+
+
+def quotient_factor(vk: VerificationKey) -> int:
+    """The quotient's coset is this many times n: 8 with custom gates (degree 6), else 4."""
+    return COSET_FACTOR if vk.custom is not None else 4
+
+
+def quotient_parts(vk: VerificationKey) -> int:
+    """How many parts the quotient is committed in: 5 with custom gates, else 3."""
+    return QUOTIENT_PARTS if vk.custom is not None else 3
 
 
 def _constraint_system(circuit: Any) -> ConstraintSystem:
@@ -137,6 +150,8 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     selectors: dict[str, list[int]] = {k: [] for k in ("q_m", "q_l", "q_r", "q_o", "q_c")}
     if cs.has_lookups:  # the lookup configuration's two selectors (zkpot.plonk.lookup)
         selectors.update(q_lookup=[], q_table=[])
+    if cs.has_custom_gates:  # the custom gates' six columns (zkpot.plonk.custom)
+        selectors.update({name: [] for name in CUSTOM_FIXED})
     for _, variable in cs.public_inputs:
         rows.append((variable, filler, filler))
         for k in selectors:
@@ -148,6 +163,12 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         if cs.has_lookups:
             selectors["q_lookup"].append(1 if gate.table else 0)
             selectors["q_table"].append(gate.table)
+        if cs.has_custom_gates:
+            selectors["q_5"].append(gate.q_5)
+            selectors["q_full"].append(1 if gate.poseidon == FULL else 0)
+            selectors["q_partial"].append(1 if gate.poseidon == PARTIAL else 0)
+            for k in range(3):
+                selectors[f"rc{k}"].append(gate.rc[k])
     power = domain_power(cs)
     n = 1 << power
     if n + 6 > len(srs.g1):
@@ -180,10 +201,12 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         S2=commit(sigma_coeffs[1]), S3=commit(sigma_coeffs[2]), X_2=srs.g2[1],
         lookup=None if lookup_values is None else LookupKey(
             *(commit(selector_coeffs[k]) for k in FIXED)),
+        custom=CustomKey(*(commit(selector_coeffs[k]) for k in CUSTOM_FIXED))
+        if cs.has_custom_gates else None,
     )  # fmt: skip
     # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
     # do those NTTs once here rather than in every proof
-    big = EvaluationDomain(4 * n, bn254.Fr)
+    big = EvaluationDomain(quotient_factor(vk) * n, bn254.Fr)
     fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2],
              "l1": domain.intt([1] + [0] * (n - 1))}  # fmt: skip
     coset = {name: big.coset_ntt(coeffs) for name, coeffs in fixed.items()}

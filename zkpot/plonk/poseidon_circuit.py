@@ -35,6 +35,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from zkpot.hash.poseidon import (
     COMMIT_TAG,
@@ -121,25 +122,71 @@ def permute_forms(c: Circuit, state: Sequence[Operand | Form]) -> list[Form]:
     return forms
 
 
+def permute_rows(c: Circuit, state: Sequence[Operand | Form]) -> list[Variable]:
+    """The permutation of width 3 with the custom round gate: one row per round, one more.
+
+    Row r holds the state before round r on its wires and the round's constants; the
+    next row holds the state after it (:mod:`zkpot.plonk.custom`). 65 round rows and an
+    output row, where plain gates take 592 (:func:`permute_forms`).
+    """
+    from zkpot.plonk.custom import FULL, PARTIAL
+
+    if len(state) != 3:
+        raise PoseidonParameterError(f"the round gate is for width 3, got {len(state)}")
+    wires = [materialize(c, s if isinstance(s, tuple) else form(s)) for s in state]
+    constants, _ = parameters(3)
+    half, r_p = N_ROUNDS_F // 2, N_ROUNDS_P[1]
+    with c.scope("Poseidon t=3 (round gates)"):
+        for r in range(N_ROUNDS_F + r_p):
+            kind = FULL if r < half or r >= half + r_p else PARTIAL
+            rc = tuple(constants[3 * r : 3 * r + 3])
+            outputs = [c.hint(_round_output(kind, rc, j), *wires, label=f"round {r} output {j}")
+                       for j in range(3)]  # fmt: skip
+            c.gate(*wires, poseidon=kind, rc=rc, label=f"round {r}")  # type: ignore[arg-type]
+            wires = outputs
+        c.gate(*wires, label="output")  # places the last state in the row after the last round
+    return wires
+
+
+def _round_output(kind: int, rc: tuple[int, ...], j: int) -> Any:
+    """The hint for element j of a round's output."""
+    from zkpot.plonk.custom import round_outputs
+
+    def compute(*state: int) -> int:
+        return round_outputs(kind, state, rc)[j]
+
+    return compute
+
+
 def hash(c: Circuit, inputs: Sequence[Operand], initial_state: int = 0) -> Variable:
     """:func:`zkpot.hash.poseidon.poseidon` in the circuit: state[0] after the permutation."""
     return materialize(c, permute_forms(c, [initial_state, *inputs])[0])
 
 
-def commit(c: Circuit, values: Sequence[Operand], salt: Operand) -> Variable:
+def commit(
+    c: Circuit, values: Sequence[Operand], salt: Operand, *, round_gates: bool = False
+) -> Variable:
     """:func:`zkpot.hash.poseidon.commit` in the circuit: the same width-3 sponge.
 
     Adding two values to the rate is a change of linear forms, no row; each pair
-    costs one permutation. With a public commitment and private values and salt, the
-    circuit proves "these values open that commitment" (assert the result equal to
-    the public input).
+    costs one permutation: 592 rows with plain gates, 66 (and 2 to place the sums)
+    with ``round_gates=True``, the custom Poseidon round gate. With a public
+    commitment and private values and salt, the circuit proves "these values open
+    that commitment" (assert the result equal to the public input).
     """
-    state = permute_forms(c, [COMMIT_TAG, salt, len(values)])
+
+    def permute(state: Sequence[Operand | Form]) -> list[Form]:
+        if round_gates:
+            return [form(v) for v in permute_rows(c, state)]
+        return permute_forms(c, state)
+
+    state = permute([COMMIT_TAG, salt, len(values)])
     for start in range(0, len(values), RATE):
         pair = [form(v) for v in (*values[start : start + RATE], 0)[:RATE]]
-        state = permute_forms(c, [state[0], *(_combine((1, 1), [s, p]) for s, p in
-                                               zip(state[1:], pair, strict=True))])  # fmt: skip
+        state = permute([state[0], *(_combine((1, 1), [s, p]) for s, p in
+                                     zip(state[1:], pair, strict=True))])  # fmt: skip
     return materialize(c, state[0])
 
 
-__all__ = ["Form", "commit", "evaluate", "form", "hash", "materialize", "permute_forms", "sbox"]
+__all__ = ["Form", "commit", "evaluate", "form", "hash", "materialize", "permute_forms",
+           "permute_rows", "sbox"]  # fmt: skip

@@ -13,12 +13,15 @@ from zkpot.curve import bn254
 from zkpot.curve.encoding import decode_bn254_compressed, encode_bn254_compressed
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import InvalidInput, NonCanonicalError
+from zkpot.plonk.custom import CustomProof
 from zkpot.plonk.lookup import LookupProof
 
 POINTS = ("A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw")
 SCALARS = ("eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw")
 PROOF_BYTES = 32 * (len(POINTS) + len(SCALARS))
 LOOKUP_PROOF_BYTES = PROOF_BYTES + 32 * (len(LookupProof.POINTS) + len(LookupProof.SCALARS))
+CUSTOM_EXTRA = 32 * (len(CustomProof.POINTS) + len(CustomProof.SCALARS))
+CUSTOM_PROOF_BYTES = PROOF_BYTES + CUSTOM_EXTRA
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Proof:
     eval_s2: int
     eval_zw: int
     lookup: LookupProof | None = None
+    custom: CustomProof | None = None
 
     def to_bytes(self) -> bytes:
         """480 bytes: the nine points compressed (32 bytes each), then the six scalars;
@@ -60,6 +64,8 @@ class Proof:
         parts = [(self, POINTS, SCALARS)]
         if self.lookup is not None:
             parts.append((self.lookup, LookupProof.POINTS, LookupProof.SCALARS))
+        if self.custom is not None:
+            parts.append((self.custom, CustomProof.POINTS, CustomProof.SCALARS))
         out = b""
         for holder, points, scalars in parts:
             out += b"".join(encode_bn254_compressed(getattr(holder, name)) for name in points)
@@ -74,15 +80,27 @@ class Proof:
             InvalidInput: wrong length or an invalid point.
             NonCanonicalError: a scalar ≥ r.
         """
-        sizes = (PROOF_BYTES, LOOKUP_PROOF_BYTES)
-        if not isinstance(data, bytes | bytearray) or len(data) not in sizes:
+        size = len(data) if isinstance(data, bytes | bytearray) else -1
+        configurations = {PROOF_BYTES: (False, False), LOOKUP_PROOF_BYTES: (True, False),
+                          CUSTOM_PROOF_BYTES: (False, True),
+                          LOOKUP_PROOF_BYTES + CUSTOM_EXTRA: (True, True)}  # fmt: skip
+        lookups, custom = configurations.get(size, (None, None))
+        if lookups is None:
             raise InvalidInput(
-                f"a PLONK proof is {PROOF_BYTES} bytes ({LOOKUP_PROOF_BYTES} with lookups)"
+                f"a PLONK proof is {PROOF_BYTES} bytes ({LOOKUP_PROOF_BYTES} with lookups, "
+                f"{CUSTOM_PROOF_BYTES} with custom gates, {LOOKUP_PROOF_BYTES + CUSTOM_EXTRA} "
+                "with both)"
             )
         values = _decode(bytes(data[:PROOF_BYTES]), POINTS, SCALARS)
-        if len(data) == LOOKUP_PROOF_BYTES:
-            extra = _decode(bytes(data[PROOF_BYTES:]), LookupProof.POINTS, LookupProof.SCALARS)
+        offset = PROOF_BYTES
+        if lookups:
+            extra = _decode(bytes(data[offset:LOOKUP_PROOF_BYTES]), LookupProof.POINTS,
+                            LookupProof.SCALARS)  # fmt: skip
             values["lookup"] = LookupProof(**extra)  # type: ignore[arg-type]
+            offset = LOOKUP_PROOF_BYTES
+        if custom:
+            extra = _decode(bytes(data[offset:]), CustomProof.POINTS, CustomProof.SCALARS)
+            values["custom"] = CustomProof(**extra)  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     def replace(self, **changes: object) -> Proof:

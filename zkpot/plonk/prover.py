@@ -28,8 +28,9 @@ from zkpot.curve import bn254, msm
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
-from zkpot.plonk import lookup
-from zkpot.plonk.keys import ProvingKey, VerificationKey
+from zkpot.plonk import custom, lookup
+from zkpot.plonk.custom import CustomKey, CustomProof
+from zkpot.plonk.keys import ProvingKey, VerificationKey, quotient_factor, quotient_parts
 from zkpot.plonk.lookup import LookupKey, LookupProof
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript
@@ -90,6 +91,11 @@ class _State:
         """Whether this is the lookup configuration (zkpot.plonk.lookup adds its steps)."""
         return self.pk.vk.lookup is not None
 
+    @property
+    def custom(self) -> bool:
+        """Whether the circuit has custom gates (zkpot.plonk.custom adds its terms)."""
+        return self.pk.vk.custom is not None
+
 
 def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
     if not any(coeffs):
@@ -135,19 +141,22 @@ def prove_witness(
     _check_key(pk)
     public = [witness[v] for _, v in pk.cs.public_inputs]
     draw = (lambda: secrets.randbelow(R)) if rng is None else (lambda: rng.randrange(R))
-    blinders = [draw() for _ in range(12 + 5 * (pk.vk.lookup is not None))]  # b₁ … b₁₂ (b₁₇)
+    # b₁ … b₁₂; b₁₃ … b₁₇ for the lookup argument; b₁₈, b₁₉ for the quotient's extra parts
+    blinders = [draw() for _ in range(19 if pk.vk.custom is not None else
+                                      17 if pk.vk.lookup is not None else 12)]  # fmt: skip
     state = _State(pk, witness, public, Keccak256Transcript(), blinders, {}, {}, {}, check)
     A, B, C = round_1(state)
     Z = round_2(state)
-    T1, T2, T3 = round_3(state)
+    T1, T2, T3, *more = round_3(state)
     evals = round_4(state)
     Wxi, Wxiw = round_5(state)
-    extra = None
+    e, extra, extra_custom = state.evals, None, None
     if state.lookups:
-        e = state.evals
         extra = LookupProof(state.sent["M"], state.sent["Phi"], e["phi"], e["phiw"],
                             e["q_lookup"], e["q_table"])  # fmt: skip
-    return Proof(A, B, C, Z, T1, T2, T3, Wxi, Wxiw, *evals, lookup=extra)
+    if state.custom:
+        extra_custom = CustomProof(*more, *(e[k] for k in ("aw", "bw", "cw", "rc0", "rc1", "rc2")))
+    return Proof(A, B, C, Z, T1, T2, T3, Wxi, Wxiw, *evals, lookup=extra, custom=extra_custom)
 
 
 def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
@@ -164,6 +173,9 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     if s.lookups:  # the lookup configuration's fixed columns belong to the statement too
         for name in LookupKey.POINTS:
             t.add_point(getattr(vk.lookup, name))
+    if s.custom:  # and so do the custom gates'
+        for name in CustomKey.POINTS:
+            t.add_point(getattr(vk.custom, name))
     for value in s.public:
         t.add_scalar(value)
     for P in commitments:
@@ -212,11 +224,15 @@ def round_2(s: _State) -> CurvePoint:
     return Z
 
 
-def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
-    """The quotient t = (gates + α·permutation + α²·(z − 1)L₁)/Z_H, on a coset of size 4n."""
+def round_3(s: _State) -> tuple[CurvePoint, ...]:
+    """The quotient t = (gates + α·permutation + α²·(z − 1)L₁)/Z_H, on a coset of size 4n.
+
+    With custom gates the coset has 8n points and t five parts (zkpot.plonk.custom).
+    """
     pk, n = s.pk, s.pk.domain.size
     alpha, beta, gamma = (s.challenges[k] for k in ("alpha", "beta", "gamma"))
-    big = EvaluationDomain(4 * n, bn254.Fr)
+    factor, parts = quotient_factor(pk.vk), quotient_parts(pk.vk)
+    big = EvaluationDomain(factor * n, bn254.Fr)
     on_coset = big.coset_ntt
     a, b, c, z = (on_coset(s.polys[k]) for k in "abcz")
     w = int(pk.domain.omega)
@@ -229,12 +245,17 @@ def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     pi = on_coset(pk.domain.intt(pi_values))
     g = int(big.coset_shift)
     xs = [g * x % R for x in big.roots()]
-    # Z_H(x) = xⁿ − 1 on the coset takes four values (ω₄ₙⁿ has order 4)
-    zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(4)], R)
+    # Z_H(x) = xⁿ − 1 on the coset takes `factor` values (ω_{factor·n}ⁿ has that order)
+    zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(factor)], R)
     k1, k2, alpha2 = pk.vk.k1, pk.vk.k2, alpha * alpha % R
-    extra = lookup.quotient_terms(s, on_coset, a, b, c) if s.lookups else [0] * (4 * n)  # L3
-    t = [0] * (4 * n)
-    for j in range(4 * n):
+    extra = [0] * (factor * n)
+    if s.lookups:  # L3
+        extra = lookup.quotient_terms(s, on_coset, a, b, c)
+    if s.custom:  # q_5·a⁵ and the Poseidon rounds
+        more = custom.quotient_terms(s, on_coset, a, b, c)
+        extra = [(x + y) % R for x, y in zip(extra, more, strict=True)]
+    t = [0] * (factor * n)
+    for j in range(factor * n):
         x, aj, bj, cj, zj = xs[j], a[j], b[j], c[j], z[j]
         gate = (aj * bj % R * q["q_m"][j] + aj * q["q_l"][j] + bj * q["q_r"][j]
                 + cj * q["q_o"][j] + pi[j] + q["q_c"][j])  # fmt: skip
@@ -244,20 +265,25 @@ def round_3(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
                  * (cj + beta * s3[j] + gamma) % R * z_omega[j])  # fmt: skip
         numerator = (gate + alpha * ((perm1 - perm2) % R) + alpha2 * ((zj - 1) * l1[j] % R)
                      + extra[j])  # fmt: skip
-        t[j] = numerator % R * zh_inverse[j % 4] % R
+        t[j] = numerator % R * zh_inverse[j % factor] % R
     t = big.coset_intt(t)
-    if s.check and any(t[3 * n + 6 :]):
+    if s.check and any(t[parts * n + 6 :]):
         raise ProverError(
             "the quotient is not a polynomial: the witness does not satisfy the gates"
         )
-    b10, b11 = s.blinders[9], s.blinders[10]
-    low = [*t[:n], b10]  # t_lo + b₁₀Xⁿ
-    mid = [*t[n : 2 * n], b11]  # t_mid − b₁₀ + b₁₁Xⁿ
-    mid[0] = (mid[0] - b10) % R
-    high = t[2 * n : 3 * n + 6]  # t_hi − b₁₁
-    high[0] = (high[0] - b11) % R
-    s.polys.update(t_lo=low, t_mid=mid, t_hi=high)
-    commitments = tuple(_commit(pk, p) for p in (low, mid, high))
+    # t_lo + b₁₀Xⁿ, t_mid − b₁₀ + b₁₁Xⁿ, t_hi − b₁₁ (and so on for more parts): the sum
+    # t(X) = Σ X^(i·n)·partᵢ is unchanged, each part's commitment randomised
+    blind = [s.blinders[9], s.blinders[10], *s.blinders[17:19]][: parts - 1]
+    pieces = []
+    for i in range(parts):
+        piece = t[i * n : (i + 1) * n] if i < parts - 1 else t[i * n : parts * n + 6]
+        piece = [*piece, blind[i]] if i < parts - 1 else list(piece)
+        if i:
+            piece[0] = (piece[0] - blind[i - 1]) % R
+        pieces.append(piece)
+    s.polys["t"] = pieces
+    s.polys.update(t_lo=pieces[0], t_mid=pieces[1], t_hi=pieces[2])
+    commitments = tuple(_commit(pk, p) for p in pieces)
     tr = s.transcript
     tr.reset()
     tr.add_scalar(alpha)
@@ -282,6 +308,9 @@ def round_4(s: _State) -> tuple[int, int, int, int, int, int]:
     if s.lookups:  # L4: φ̄, φ̄ω, q̄_lookup, q̄_table
         lookup.evaluations(s, _evaluate)
         names += ["phi", "phiw", "q_lookup", "q_table"]
+    if s.custom:  # a, b, c at ξω (the next row) and the round constants at ξ
+        custom.evaluations(s, _evaluate)
+        names += ["aw", "bw", "cw", "rc0", "rc1", "rc2"]
     t = s.transcript
     t.reset()
     t.add_scalar(xi)
@@ -324,28 +353,38 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
     if s.lookups:  # L5: the running sum's constraint, linearised
         constant = lookup.linearisation_terms(s, add, l1)  # adds its X terms to r
         r[0] = (r[0] + constant) % R
+    if s.custom:  # the selectors q_5, q_full, q_partial times their values at ξ
+        custom.linearisation_terms(s, add)
     xin = pow(xi, n, R)
-    add(s.polys["t_lo"], -zh)
-    add(s.polys["t_mid"], -zh * xin)
-    add(s.polys["t_hi"], -zh * xin * xin)
+    for i, piece in enumerate(s.polys["t"]):  # −Z_H(ξ)·Σ ξ^(i·n)·tᵢ(X)
+        add(piece, -zh * pow(xin, i, R))
     numerator = list(r)  # r + v(a − ā) + v²(b − b̄) + v³(c − c̄) + v⁴(Sσ₁ − s̄₁) + v⁵(Sσ₂ − s̄₂)
     power = 1
     opened = [(s.polys["a"], e["a"]), (s.polys["b"], e["b"]), (s.polys["c"], e["c"]),
               (pk.sigmas[0], e["s1"]), (pk.sigmas[1], e["s2"])]  # fmt: skip
     if s.lookups:  # L5: φ, q_lookup, q_table at ξ, weights v⁶, v⁷, v⁸
         opened += lookup.opened_at_xi(s)
+    if s.custom:  # rc₀, rc₁, rc₂ at ξ, the next powers of v
+        opened += custom.opened_at_xi(s)
     for poly, value in opened:
         power = power * v % R
         for i, coef in enumerate(poly):
             numerator[i] = (numerator[i] + power * coef) % R
         numerator[0] = (numerator[0] - power * value) % R
     w_xi = _divide_linear(numerator, xi, s.check)
-    z_shifted = list(s.polys["z"])
-    z_shifted[0] = (z_shifted[0] - e["zw"]) % R
-    if s.lookups:  # L5: φ at ξω too, weight v: z − z̄ω + v·(φ − φ̄ω)
-        z_shifted += [0] * max(0, len(s.polys["phi"]) - len(z_shifted))
-        for i, coef in enumerate(s.polys["phi"]):
-            z_shifted[i] = (z_shifted[i] + v * coef) % R
-        z_shifted[0] = (z_shifted[0] - v * e["phiw"]) % R
+    # at ξω: z − z̄ω, then (lookups) v·(φ − φ̄ω), then (custom) the next powers of v
+    # times a − āω, b − b̄ω, c − c̄ω
+    at_xiw = [(s.polys["z"], e["zw"])]
+    if s.lookups:
+        at_xiw.append((s.polys["phi"], e["phiw"]))
+    if s.custom:
+        at_xiw += custom.opened_at_xiw(s)
+    z_shifted = [0] * max(len(poly) for poly, _ in at_xiw)
+    power = 1
+    for poly, value in at_xiw:
+        for i, coef in enumerate(poly):
+            z_shifted[i] = (z_shifted[i] + power * coef) % R
+        z_shifted[0] = (z_shifted[0] - power * value) % R
+        power = power * v % R
     w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
     return _commit(pk, w_xi), _commit(pk, w_xiw)

@@ -146,6 +146,8 @@ def verify(
 def _snarkjs_configuration(item: VerificationKey | Proof) -> None:
     if item.lookup is not None:
         raise ArgumentError("snarkjs has no lookup configuration: this key or proof uses lookups")
+    if item.custom is not None:
+        raise ArgumentError("snarkjs has no custom gates: this key or proof uses them")
 
 
 def export_vkey(vk: VerificationKey) -> dict[str, Any]:

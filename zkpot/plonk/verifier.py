@@ -17,8 +17,9 @@ from zkpot.curve import bn254, msm
 from zkpot.errors import ArgumentError, ArgumentTypeError, NotInvertibleError
 from zkpot.field.batch import batch_inverse
 from zkpot.field.bn254 import Fr
-from zkpot.plonk import lookup
+from zkpot.plonk import custom, lookup
 from zkpot.plonk.constraints import field_int
+from zkpot.plonk.custom import CustomKey, CustomProof
 from zkpot.plonk.keys import ProvingKey, VerificationKey
 from zkpot.plonk.lookup import LookupKey, LookupProof
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
@@ -31,11 +32,15 @@ def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict
     """Step 4: β, γ, α, ξ, v, u from the transcript, exactly as the prover drew them."""
     t, out = Keccak256Transcript(), {}
     lookups = vk.lookup is not None and proof.lookup is not None
+    customs = vk.custom is not None and proof.custom is not None
     for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
         t.add_point(P)
     if lookups:
         for name in LookupKey.POINTS:
             t.add_point(getattr(vk.lookup, name))
+    if customs:
+        for name in CustomKey.POINTS:
+            t.add_point(getattr(vk.custom, name))
     for value in public:
         t.add_scalar(value)
     for P in (proof.A, proof.B, proof.C, *([proof.lookup.M] if lookups else [])):
@@ -58,7 +63,12 @@ def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict
     out["alpha"] = t.challenge()
     t.reset()
     t.add_scalar(out["alpha"])
-    for P in (proof.T1, proof.T2, proof.T3):
+    for P in (
+        proof.T1,
+        proof.T2,
+        proof.T3,
+        *((proof.custom.T4, proof.custom.T5) if customs else ()),
+    ):
         t.add_point(P)
     out["xi"] = t.challenge()
     t.reset()
@@ -68,9 +78,12 @@ def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict
     if lookups:
         for k in LookupProof.SCALARS:
             t.add_scalar(getattr(proof.lookup, k))
+    if customs:
+        for k in CustomProof.SCALARS:
+            t.add_scalar(getattr(proof.custom, k))
     out["v"] = t.challenge()
     t.reset()
-    if lookups:  # zkpot's own configuration chains u to everything before it
+    if lookups or customs:  # zkpot's own configurations chain u to everything before it
         t.add_scalar(out["v"])
     t.add_point(proof.Wxi)
     t.add_point(proof.Wxiw)
@@ -107,14 +120,20 @@ def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> boo
             f"expected {vk.n_public} public inputs (as the key declares), got {len(public)}"
         )
     public = [field_int(x, f"public input {i}") for i, x in enumerate(public)]
-    if (vk.lookup is None) != (proof.lookup is None):
-        return False  # a proof of the other configuration (with or without lookups)
+    if (vk.lookup is None) != (proof.lookup is None) or (vk.custom is None) != (
+        proof.custom is None
+    ):
+        return False  # a proof of another configuration (with or without lookups, custom gates)
     # Steps 1–3: the proof's points are in G1, its scalars in Fr (the public inputs are).
     parts = [(proof, POINTS, SCALARS)]
     if proof.lookup is not None:
         if not isinstance(proof.lookup, LookupProof):
             return False
         parts.append((proof.lookup, LookupProof.POINTS, LookupProof.SCALARS))
+    if proof.custom is not None:
+        if not isinstance(proof.custom, CustomProof):
+            return False
+        parts.append((proof.custom, CustomProof.POINTS, CustomProof.SCALARS))
     for holder, points, scalars in parts:
         if any(type(getattr(holder, k)) is not bn254.G1 for k in points):
             return False
@@ -157,8 +176,8 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
                 % R * alpha + l1 * alpha2 + u) % R  # fmt: skip
     s3_scalar = -perm * alpha % R * beta % R * zw % R
     vs = [v]
-    for _ in range(7):
-        vs.append(vs[-1] * v % R)  # v … v⁸ (the lookup configuration uses v⁶ … v⁸)
+    for _ in range(10):
+        vs.append(vs[-1] * v % R)  # v … v¹¹: the lookups' and the custom gates' openings
     extra_points, extra_scalars = [], []
     if vk.lookup is not None:
         r0_lookup, extra_points, extra_scalars, e_lookup = lookup.verifier_terms(
@@ -168,6 +187,21 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
     e = (-r0 + vs[0] * a + vs[1] * b + vs[2] * c + vs[3] * s1 + vs[4] * s2 + u * zw) % R
     if vk.lookup is not None:
         e = (e + e_lookup) % R
+    quotient = [proof.T1, proof.T2, proof.T3]
+    if vk.custom is not None:  # their weights continue the powers of v after the lookups'
+        lk = 1 if vk.lookup is not None else 0
+        points_c, scalars_c, e_custom = custom.verifier_terms(
+            vk.custom,
+            proof.custom,
+            ch,
+            (a, b, c),
+            (proof.A, proof.B, proof.C),
+            vs[5 + 3 * lk : 8 + 3 * lk],
+            vs[lk : lk + 3],
+        )
+        extra_points, extra_scalars = [*extra_points, *points_c], [*extra_scalars, *scalars_c]
+        e = (e + e_custom) % R
+        quotient += [proof.custom.T4, proof.custom.T5]
     points = [
         vk.Qm,
         vk.Ql,
@@ -176,9 +210,7 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
         vk.Qc,
         proof.Z,
         vk.S3,
-        proof.T1,
-        proof.T2,
-        proof.T3,
+        *quotient,
         proof.A,
         proof.B,
         proof.C,
@@ -189,9 +221,9 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
         proof.Wxiw,
         *extra_points,
     ]
-    scalars = [a * b % R, a, b, c, 1, z_scalar, s3_scalar, -zh % R, -zh * xin % R,
-               -zh * xin % R * xin % R, *vs[:5], -e % R, xi, u * xi % R * omega % R,
-               *extra_scalars]  # fmt: skip
+    scalars = [a * b % R, a, b, c, 1, z_scalar, s3_scalar,
+               *(-zh * pow(xin, i, R) % R for i in range(len(quotient))),  # −Z_H(ξ)·ξ^(i·n)
+               *vs[:5], -e % R, xi, u * xi % R * omega % R, *extra_scalars]  # fmt: skip
     right = msm(points, scalars)
     left = proof.Wxi + proof.Wxiw * u
     return {**ch, "zh": zh, "l1": l1, "pi": pi, "r0": r0, "e": e, "left": left, "right": right}
