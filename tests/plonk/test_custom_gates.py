@@ -199,3 +199,34 @@ def test_snarkjs_has_no_custom_gates(keys, proof) -> None:
         snarkjs.export_vkey(keys[1])
     with pytest.raises(ArgumentError, match="no custom gates"):
         snarkjs.export_proof(proof)
+
+
+def test_the_wires_get_a_third_blinding_coefficient(keys) -> None:
+    """a, b, c are seen at ξ, at ξω and in their commitments: three random coefficients."""
+    from zkpot.plonk import prover as P
+    from zkpot.plonk.transcript import Keccak256Transcript
+
+    pk, _ = keys
+    n = pk.domain.size
+    witness = pk.cs.solve({"x": 3, "out": expected(3)})
+    rng = random.Random(6)
+    state = P._State(pk, witness, [expected(3)], Keccak256Transcript(),
+                     [rng.randrange(R) for _ in range(22)], {}, {}, {})  # fmt: skip
+    P.round_1(state)
+    assert all(len(state.polys[w]) == n + 3 for w in "abc")  # degree n + 2
+    assert srs_size(poseidon_circuit()[0]) == n + 10
+
+
+def test_the_rows_follow_permute_trace_round_by_round() -> None:
+    """Row r of the round gates holds the state before round r, as permute_trace lists it."""
+    from zkpot.hash.poseidon import permute_trace
+
+    c = Circuit()
+    xs = [c.private_input(f"x{i}") for i in range(3)]
+    pc.permute_rows(c, xs)
+    cs = c.compile()
+    w = cs.solve({"x0": 4, "x1": 5, "x2": 6})
+    rows = [g for g in cs.gates if g.poseidon or g.label.endswith("output")]
+    trace = permute_trace([4, 5, 6])
+    assert len(rows) == len(trace) == 66
+    assert all([w[g.a], w[g.b], w[g.c]] == state for g, state in zip(rows, trace, strict=True))

@@ -16,10 +16,14 @@ A custom gate is a new term in the quotient, switched on by a new fixed selector
   for its output, against 592 with plain gates (:mod:`zkpot.plonk.poseidon_circuit`).
 
 **The price: degree.** The selector times a fifth power has degree about 6n, so
-the quotient t = numerator/Z_H has degree up to 5n + 4. It is computed on a coset
+the quotient t = numerator/Z_H has degree up to 5n + 9. It is computed on a coset
 of size 8n instead of 4n and committed in five parts instead of three. The proof
 grows by those two commitments and six evaluations: a, b, c at ξω (the next row)
 and rc₀, rc₁, rc₂ at ξ. A circuit without custom gates keeps the 4n coset.
+
+**Zero knowledge.** a, b, c are now seen at two points (ξ and ξω) besides their
+commitments, so each is blinded by three random coefficients, (b X² + b′X + b″)·Z_H,
+as z is, instead of two: degree n + 2, which is what the 5n + 9 above counts.
 
 **Steps.** The prover's round 3 adds :func:`quotient_terms`; round 4
 :func:`evaluations`; round 5 :func:`linearisation_terms` (the selectors times
@@ -40,8 +44,9 @@ from zkpot.plonk.constraints import R
 FULL, PARTIAL = 1, 2
 FIXED = ("q_5", "q_full", "q_partial", "rc0", "rc1", "rc2")
 """The custom configuration's fixed columns: the three selectors and the round constants."""
-COSET_FACTOR = 8  # the quotient's coset: 8n points for a degree up to 5n + 4
-QUOTIENT_PARTS = 5  # t in five parts of n coefficients, the last n + 6
+COSET_FACTOR = 8  # the quotient's coset: 8n points for a degree up to 5n + 9
+QUOTIENT_PARTS = 5  # t in five parts of n coefficients, the last n + 10
+EXTRA_POWERS = 10  # so the SRS needs n + 10 powers of τ (snarkjs's layout: n + 6)
 
 
 def mds() -> tuple[tuple[int, ...], ...]:

@@ -28,6 +28,7 @@ from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.plonk.circuit import Circuit, ConstraintSystem
 from zkpot.plonk.custom import COSET_FACTOR, FULL, PARTIAL, QUOTIENT_PARTS, CustomKey
+from zkpot.plonk.custom import EXTRA_POWERS as CUSTOM_EXTRA_POWERS
 from zkpot.plonk.custom import FIXED as CUSTOM_FIXED
 from zkpot.plonk.lookup import FIXED, LookupKey, table_columns
 from zkpot.poly.domain import EvaluationDomain
@@ -96,6 +97,12 @@ def quotient_parts(vk: VerificationKey) -> int:
     return QUOTIENT_PARTS if vk.custom is not None else 3
 
 
+def extra_powers(custom: bool) -> int:
+    """The quotient's last part has n + this many coefficients, and the SRS as many powers:
+    6 (snarkjs's layout), 10 with custom gates."""
+    return CUSTOM_EXTRA_POWERS if custom else 6
+
+
 def _constraint_system(circuit: Any) -> ConstraintSystem:
     """The compiled form of a :class:`Circuit` (or a :class:`ConstraintSystem` as it is)."""
     if isinstance(circuit, Circuit):
@@ -119,7 +126,7 @@ def domain_power(circuit: Circuit | ConstraintSystem) -> int:
 
 
 def srs_size(circuit: Circuit | ConstraintSystem) -> int:
-    """How many powers of τ :func:`preprocess` needs for this circuit: n + 6.
+    """How many powers of τ :func:`preprocess` needs: n + 6 (n + 10 with custom gates).
 
     >>> from zkpot.plonk import Circuit
     >>> c = Circuit()
@@ -127,7 +134,9 @@ def srs_size(circuit: Circuit | ConstraintSystem) -> int:
     >>> srs_size(c)  # 4 rows (y, then the gates 0 = 0, 2·x and the equality) fit n = 8
     14
     """
-    return (1 << domain_power(circuit)) + 6
+    cs = _constraint_system(circuit)
+    extra = extra_powers(cs.has_custom_gates)
+    return (1 << domain_power(cs)) + extra
 
 
 def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
@@ -171,8 +180,9 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
                 selectors[f"rc{k}"].append(gate.rc[k])
     power = domain_power(cs)
     n = 1 << power
-    if n + 6 > len(srs.g1):
-        raise SetupError(f"{len(rows)} rows need a domain of {n} and {n + 6} powers of τ; "
+    needed = srs_size(cs)
+    if needed > len(srs.g1):
+        raise SetupError(f"{len(rows)} rows need a domain of {n} and {needed} powers of τ; "
                          f"the SRS has {len(srs.g1)}")  # fmt: skip
     for _ in range(n - len(rows)):  # padding rows: every selector zero
         rows.append((filler, filler, filler))

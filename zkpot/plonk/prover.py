@@ -30,7 +30,13 @@ from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
 from zkpot.plonk import custom, lookup
 from zkpot.plonk.custom import CustomKey, CustomProof
-from zkpot.plonk.keys import ProvingKey, VerificationKey, quotient_factor, quotient_parts
+from zkpot.plonk.keys import (
+    ProvingKey,
+    VerificationKey,
+    extra_powers,
+    quotient_factor,
+    quotient_parts,
+)
 from zkpot.plonk.lookup import LookupKey, LookupProof
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript
@@ -142,7 +148,8 @@ def prove_witness(
     public = [witness[v] for _, v in pk.cs.public_inputs]
     draw = (lambda: secrets.randbelow(R)) if rng is None else (lambda: rng.randrange(R))
     # b₁ … b₁₂; b₁₃ … b₁₇ for the lookup argument; b₁₈, b₁₉ for the quotient's extra parts
-    blinders = [draw() for _ in range(19 if pk.vk.custom is not None else
+    # b₂₀, b₂₁, b₂₂ for a third coefficient on a, b, c (custom gates open them at ξω)
+    blinders = [draw() for _ in range(22 if pk.vk.custom is not None else
                                       17 if pk.vk.lookup is not None else 12)]  # fmt: skip
     state = _State(pk, witness, public, Keccak256Transcript(), blinders, {}, {}, {}, check)
     A, B, C = round_1(state)
@@ -165,7 +172,10 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     for wire, name in enumerate("abc"):
         values = [s.witness[row[wire]] for row in pk.rows]
         coeffs = pk.domain.intt(values)
-        s.polys[name] = _blind(coeffs, [s.blinders[2 * wire + 1], s.blinders[2 * wire]], n)
+        blinders = [s.blinders[2 * wire + 1], s.blinders[2 * wire]]
+        if s.custom:  # a, b, c are opened at ξω too: a third random coefficient each
+            blinders.append(s.blinders[19 + wire])
+        s.polys[name] = _blind(coeffs, blinders, n)
     commitments = tuple(_commit(pk, s.polys[name]) for name in "abc")
     t, vk = s.transcript, pk.vk
     for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
@@ -267,7 +277,8 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
                      + extra[j])  # fmt: skip
         t[j] = numerator % R * zh_inverse[j % factor] % R
     t = big.coset_intt(t)
-    if s.check and any(t[parts * n + 6 :]):
+    length = (parts - 1) * n + n + extra_powers(s.custom)  # the last part has n + 6 (or 10)
+    if s.check and any(t[length:]):
         raise ProverError(
             "the quotient is not a polynomial: the witness does not satisfy the gates"
         )
@@ -276,7 +287,7 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     blind = [s.blinders[9], s.blinders[10], *s.blinders[17:19]][: parts - 1]
     pieces = []
     for i in range(parts):
-        piece = t[i * n : (i + 1) * n] if i < parts - 1 else t[i * n : parts * n + 6]
+        piece = t[i * n : (i + 1) * n] if i < parts - 1 else t[i * n : length]
         piece = [*piece, blind[i]] if i < parts - 1 else list(piece)
         if i:
             piece[0] = (piece[0] - blind[i - 1]) % R
@@ -329,7 +340,7 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
     lagrange = pk.domain.lagrange_basis(xi)
     l1 = lagrange[0].value
     pi = -sum(value * lagrange[i].value for i, value in enumerate(s.public)) % R
-    size = n + 6
+    size = n + extra_powers(s.custom)
     r = [0] * size
 
     def add(coeffs: list[int], k: int) -> None:
