@@ -230,3 +230,29 @@ def test_the_rows_follow_permute_trace_round_by_round() -> None:
     trace = permute_trace([4, 5, 6])
     assert len(rows) == len(trace) == 66
     assert all([w[g.a], w[g.b], w[g.c]] == state for g, state in zip(rows, trace, strict=True))
+
+
+def test_multiply_accumulate_dot_products() -> None:
+    """Σ xᵢ·yᵢ in k + 1 rows (plain gates: 2k − 1), proven, and a wrong partial sum refused."""
+    k = 6
+    c = Circuit()
+    out = c.public_input("out")
+    xs = [c.private_input(f"x{i}") for i in range(k)]
+    ys = [c.private_input(f"y{i}") for i in range(k)]
+    before = c.n_gates
+    total = c.dot(xs, ys)
+    assert c.n_gates - before == k + 1
+    c.assert_equal(total, out)
+    inputs = {**{f"x{i}": i + 1 for i in range(k)}, **{f"y{i}": 2 - i for i in range(k)}}
+    value = sum((i + 1) * (2 - i) for i in range(k))
+    cs = c.compile()
+    assert cs.solve({**inputs, "out": value})[total.index] == value % R
+    rows = [g for g in cs.gates if g.q_mac]
+    cheat = cs.assign({**inputs, "out": value}, {rows[2].c: 1})  # a wrong partial sum
+    with pytest.raises(UnsatisfiedConstraint, match="acc 2 = acc 1"):
+        cs.check(cheat)
+    pk, vk = preprocess(c, SRS.from_tau(99, srs_size(c)))
+    p = prove(pk, {**inputs, "out": value}, rng=random.Random(7))
+    assert verify(vk, [value], p) and not verify(vk, [value + 1], p)
+    forged = prove_witness(pk, cheat, rng=random.Random(8), check=False)
+    assert not verify(vk, cs.public_values(cheat), forged)

@@ -131,6 +131,10 @@ def _product(x: int, y: int) -> int:
     return x * y % R
 
 
+def _mac(acc: int, x: int, y: int) -> int:
+    return (acc + x * y) % R
+
+
 Operand = Variable | int | Fr
 Terms = Sequence[tuple[int | Fr, Operand]]
 
@@ -226,6 +230,27 @@ class Circuit:
         self.gate(x, None, out, q_o=-1, q_5=1, label=label)
         return out
 
+    def dot(self, xs: Sequence[Operand], ys: Sequence[Operand], *,
+            label: str = "dot") -> Variable:  # fmt: skip
+        """Σ xᵢ·yᵢ with the multiply-accumulate custom gate: one row a term, one for the sum.
+
+        Row i holds (xᵢ, yᵢ, accᵢ) with acc₀ = 0 (the constant-0 variable) and says the
+        next row's c is accᵢ + xᵢ·yᵢ; the last row holds the sum on its wire c.
+        """
+        if len(xs) != len(ys) or not xs:
+            raise InvalidValueError(f"dot takes two equally long, non-empty lists, got "
+                                    f"{len(xs)} and {len(ys)}")  # fmt: skip
+        xs = [self.as_variable(x) for x in xs]
+        ys = [self.as_variable(y) for y in ys]
+        acc = self.zero
+        with self.scope(label):
+            for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+                nxt = self._new(Hint(_mac, (acc.index, x.index, y.index), f"acc {i + 1}"))
+                self.gate(x, y, acc, q_mac=1, label=f"acc {i + 1} = acc {i} + x{i}·y{i}")
+                acc = nxt
+            self.gate(None, None, acc, label="the sum")
+        return acc
+
     def mul(self, x: Operand, y: Operand, *, label: str | None = None) -> Variable:
         """x·y: one gate (a = x, b = y, c = out; q_M = 1, q_O = −1), or k·y for a constant x."""
         x, y = self._operand(x), self._operand(y)
@@ -293,12 +318,14 @@ class Circuit:
         q_5: int | Fr = 0,
         poseidon: int = 0,
         rc: tuple[int, int, int] = (0, 0, 0),
+        q_mac: int | Fr = 0,
     ) -> None:
         """Add the gate q_L·a + q_R·b + q_O·c + q_M·a·b + q_C = 0 (a missing wire is ``zero``).
 
         The custom gates (:mod:`zkpot.plonk.custom`): ``q_5`` adds q_5·a⁵ to the equation;
         ``poseidon`` = 1 (full) or 2 (partial) makes the row a Poseidon round of width 3
-        with constants ``rc``, whose output the *next* row's wires must hold.
+        with constants ``rc``, whose output the *next* row's wires must hold; ``q_mac``
+        says the next row's c is c + q_mac·a·b (multiply-accumulate).
         """
         a, b, c = (self.zero if v is None else self._own(v) for v in (a, b, c))
         q = [field_int(s, "a selector") for s in (q_l, q_r, q_o, q_m, q_c)]
@@ -307,7 +334,7 @@ class Circuit:
         constants = tuple(field_int(k, "a round constant") for k in rc)
         self._gates.append(Gate(a.index, b.index, c.index, *q, label=self._scoped(label),
                                 q_5=field_int(q_5, "a selector"), poseidon=poseidon,
-                                rc=constants))  # type: ignore[arg-type]  # fmt: skip
+                                rc=constants, q_mac=field_int(q_mac, "a selector")))  # type: ignore[arg-type]  # fmt: skip
 
     def hint(
         self,

@@ -118,6 +118,7 @@ class Gate:
     q_5: int = 0  # the custom x⁵ gate's selector: q_5·a⁵ joins the equation
     poseidon: int = 0  # a Poseidon round (zkpot.plonk.custom): 1 full, 2 partial, 0 none
     rc: tuple[int, int, int] = (0, 0, 0)  # that round's constants
+    q_mac: int = 0  # multiply-accumulate: the next row's c is c + q_mac·a·b
 
     def evaluate(self, witness: Sequence[int]) -> int:
         """q_L·a + q_R·b + q_O·c + q_M·a·b + q_C (+ q_5·a⁵) mod r: zero when the gate holds."""
@@ -166,7 +167,7 @@ class ConstraintSystem:
     @property
     def has_custom_gates(self) -> bool:
         """Whether any row is a custom gate (x⁵ or a Poseidon round: :mod:`zkpot.plonk.custom`)."""
-        return any(gate.q_5 or gate.poseidon for gate in self.gates)
+        return any(gate.q_5 or gate.poseidon or gate.q_mac for gate in self.gates)
 
     @property
     def n_gates(self) -> int:
@@ -221,23 +222,26 @@ class ConstraintSystem:
         for i, gate in enumerate(self.gates):
             values = (w[gate.a], w[gate.b], w[gate.c])
             missing = gate.table and not self.tables[gate.table - 1].contains(values)
-            if gate.evaluate(w) or missing or (gate.poseidon and self._round_fails(i, w)):
+            rotated = (gate.poseidon or gate.q_mac) and self._next_row_fails(i, w)
+            if gate.evaluate(w) or missing or rotated:
                 raise UnsatisfiedConstraint(i, gate, values, self.names)
 
-    def _round_fails(self, i: int, w: Sequence[int]) -> bool:
-        """Whether the Poseidon round of row i does not give the next row's wires."""
+    def _next_row_fails(self, i: int, w: Sequence[int]) -> bool:
+        """Whether row i's Poseidon round or multiply-accumulate misses the next row's wires."""
         from zkpot.plonk.custom import round_outputs
 
         gate = self.gates[i]
         if i + 1 == len(self.gates):
-            return True  # a round needs the next row to hold its output
+            return True  # these gates need the next row to hold their output
         following = self.gates[i + 1]
+        if gate.q_mac and (w[gate.c] + gate.q_mac * w[gate.a] * w[gate.b] - w[following.c]) % R:
+            return True
+        if not gate.poseidon:
+            return False
         state = [w[gate.a], w[gate.b], w[gate.c]]
         return round_outputs(gate.poseidon, state, gate.rc) != [
-            w[following.a],
-            w[following.b],
-            w[following.c],
-        ]
+            w[following.a], w[following.b], w[following.c]
+        ]  # fmt: skip
 
     def public_values(self, witness: Sequence[int]) -> list[int]:
         """The public inputs' values, in declaration order (what the verifier is given)."""

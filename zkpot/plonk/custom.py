@@ -1,4 +1,4 @@
-"""Custom gates: x⁵ in one row, and a whole Poseidon round of width 3 in one row.
+"""Custom gates: x⁵, a whole Poseidon round of width 3, and multiply-accumulate, a row each.
 
 A custom gate is a new term in the quotient, switched on by a new fixed selector.
 
@@ -14,6 +14,10 @@ A custom gate is a new term in the quotient, switched on by a new fixed selector
   for j = 0, 1, 2, each multiplied by its selector (q_full or q_partial) and joined
   to the quotient with weights α⁵, α⁶, α⁷. A permutation is then 65 rows and one
   for its output, against 592 with plain gates (:mod:`zkpot.plonk.poseidon_circuit`).
+- **Multiply-accumulate.** The selector q_mac says c(ωX) = c(X) + a(X)·b(X) (weight
+  α⁸): a dot product of k terms is k rows and one for the sum (``Circuit.dot``),
+  where plain gates need k products and k − 1 additions. It uses the same next-row
+  opening of c as the round gate, so it needs no fourth wire.
 
 **The price: degree.** The selector times a fifth power has degree about 6n, so
 the quotient t = numerator/Z_H has degree up to 5n + 9. It is computed on a coset
@@ -42,8 +46,8 @@ from zkpot.hash.poseidon import parameters
 from zkpot.plonk.constraints import R
 
 FULL, PARTIAL = 1, 2
-FIXED = ("q_5", "q_full", "q_partial", "rc0", "rc1", "rc2")
-"""The custom configuration's fixed columns: the three selectors and the round constants."""
+FIXED = ("q_5", "q_full", "q_partial", "rc0", "rc1", "rc2", "q_mac")
+"""The custom configuration's fixed columns, in :class:`CustomKey`'s order."""
 COSET_FACTOR = 8  # the quotient's coset: 8n points for a degree up to 5n + 9
 QUOTIENT_PARTS = 5  # t in five parts of n coefficients, the last n + 10
 EXTRA_POWERS = 10  # so the SRS needs n + 10 powers of τ (snarkjs's layout: n + 6)
@@ -71,8 +75,9 @@ class CustomKey:
     Rc0: CurvePoint
     Rc1: CurvePoint
     Rc2: CurvePoint
+    Qmac: CurvePoint
 
-    POINTS = ("Q5", "Qfull", "Qpartial", "Rc0", "Rc1", "Rc2")
+    POINTS = ("Q5", "Qfull", "Qpartial", "Rc0", "Rc1", "Rc2", "Qmac")
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ def quotient_terms(s: Any, on_coset: Any, a: list[int], b: list[int], c: list[in
     pk, q = s.pk, s.pk.coset
     alpha = s.challenges["alpha"]
     weights = [pow(alpha, 5 + j, R) for j in range(3)]
+    alpha8 = pow(alpha, 8, R)
     w = int(pk.domain.omega)
     shifted = [on_coset([coef * pow(w, i, R) % R for i, coef in enumerate(s.polys[name])])
                for name in "abc"]  # a(ωX), b(ωX), c(ωX)  # fmt: skip
@@ -129,7 +135,8 @@ def quotient_terms(s: Any, on_coset: Any, a: list[int], b: list[int], c: list[in
                              (shifted[0][j], shifted[1][j], shifted[2][j]),
                              (q["rc0"][j], q["rc1"][j], q["rc2"][j]))  # fmt: skip
         rounds = sum(k * x for k, x in zip(weights, terms, strict=True))
-        value = q["q_5"][j] * pow(a[j], 5, R) + rounds
+        mac = q["q_mac"][j] * (shifted[2][j] - c[j] - a[j] * b[j])  # c(ωX) − c − a·b
+        value = q["q_5"][j] * pow(a[j], 5, R) + rounds + alpha8 * mac
         out.append(value % R)
     return out
 
@@ -144,8 +151,8 @@ def evaluations(s: Any, evaluate: Any) -> None:
         s.evals[f"rc{k}"] = evaluate(pk.selectors[f"rc{k}"], xi)
 
 
-def _selector_scalars(e: dict[str, int], alpha: int) -> tuple[int, int, int]:
-    """(for q_5, q_full, q_partial): what each selector polynomial is multiplied by in r(X)."""
+def _selector_scalars(e: dict[str, int], alpha: int) -> tuple[int, int, int, int]:
+    """(for q_5, q_full, q_partial, q_mac): what each selector is multiplied by in r(X)."""
     m = mds()
     w = (e["a"], e["b"], e["c"])
     w_next = (e["aw"], e["bw"], e["cw"])
@@ -156,13 +163,14 @@ def _selector_scalars(e: dict[str, int], alpha: int) -> tuple[int, int, int]:
         weight = pow(alpha, 5 + j, R)
         full += weight * (w_next[j] - sum(m[j][k] * fifth[k] for k in range(3)))
         partial += weight * (w_next[j] - m[j][0] * fifth[0] - m[j][1] * s[1] - m[j][2] * s[2])
-    return pow(e["a"], 5, R), full % R, partial % R
+    mac = pow(alpha, 8, R) * (e["cw"] - e["c"] - e["a"] * e["b"])
+    return pow(e["a"], 5, R), full % R, partial % R, mac % R
 
 
 def linearisation_terms(s: Any, add: Any) -> None:
     """Round 5: q_5(X)·ā⁵ + q_full(X)·(…) + q_partial(X)·(…), the values taken at ξ."""
     scalars = _selector_scalars(s.evals, s.challenges["alpha"])
-    for name, k in zip(("q_5", "q_full", "q_partial"), scalars, strict=True):
+    for name, k in zip(("q_5", "q_full", "q_partial", "q_mac"), scalars, strict=True):
         add(s.pk.selectors[name], k)
 
 
@@ -192,7 +200,7 @@ def verifier_terms(key: CustomKey, proof: CustomProof, ch: dict[str, int], evals
     e = {"a": a, "b": b, "c": c, "aw": proof.eval_aw, "bw": proof.eval_bw, "cw": proof.eval_cw,
          "rc0": proof.eval_rc0, "rc1": proof.eval_rc1, "rc2": proof.eval_rc2}  # fmt: skip
     u = ch["u"]
-    points = [key.Q5, key.Qfull, key.Qpartial, key.Rc0, key.Rc1, key.Rc2, *wires]
+    points = [key.Q5, key.Qfull, key.Qpartial, key.Qmac, key.Rc0, key.Rc1, key.Rc2, *wires]
     scalars = [*_selector_scalars(e, ch["alpha"]), *at_xi, *(u * wt % R for wt in at_xiw)]
     e_part = sum(wt * e[f"rc{k}"] for k, wt in enumerate(at_xi))
     for name, wt in zip("abc", at_xiw, strict=True):

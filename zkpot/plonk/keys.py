@@ -178,6 +178,7 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
             selectors["q_partial"].append(1 if gate.poseidon == PARTIAL else 0)
             for k in range(3):
                 selectors[f"rc{k}"].append(gate.rc[k])
+            selectors["q_mac"].append(gate.q_mac)
     power = domain_power(cs)
     n = 1 << power
     needed = srs_size(cs)
