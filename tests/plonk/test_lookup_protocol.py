@@ -200,3 +200,17 @@ def test_every_challenge_depends_on_every_message_before_it(keys, proof) -> None
     moved = dataclasses.replace(vk.lookup, Qtable=vk.lookup.Qtable + G1)
     after = challenges(dataclasses.replace(vk, lookup=moved), [7], proof)
     assert all(after[c] != before[c] for c in ORDER)
+
+
+def test_a_running_sum_shifted_by_a_constant_fails(keys, monkeypatch) -> None:
+    """φ + 5 keeps every step of the running sum; only L₁·φ = 0 (φ starts at 0) catches it."""
+    from zkpot.plonk import lookup
+
+    pk, vk = keys
+    steps = lookup._steps
+    monkeypatch.setattr(lookup, "_steps", lambda *args: [(v + 5) % R for v in steps(*args)])
+    witness = pk.cs.solve({"x": 13, "y": 2, "out": 7})
+    forged = prove_witness(pk, witness, rng=random.Random(12), check=False)
+    assert not verify(vk, [7], forged)
+    monkeypatch.setattr(lookup, "_steps", steps)
+    assert verify(vk, [7], prove_witness(pk, witness, rng=random.Random(12), check=False))
