@@ -111,3 +111,24 @@ def test_a_tiny_2_3_2_forward_pass_is_proven() -> None:
     proof = prove(pk, inputs, rng=random.Random(1))
     assert verify(vk, expected, proof)
     assert not verify(vk, [expected[0] + 1, expected[1]], proof)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_accuracy_count_is_numpys(seed: int) -> None:
+    """correct = #rows whose argmax (ties to the lowest index) is the label, as MLP.correct."""
+    rng = np.random.default_rng(seed)
+    rows, classes = 5, 3
+    outputs = rng.integers(-3, 3, (rows, classes)) * 100  # small range: ties are likely
+    labels = rng.integers(0, classes, rows)
+    c = Circuit()
+    count_out = c.public_input("count")
+    ca = CircuitArithmetic(c, FMT, table_bits=4)
+    cells = [[c.private_input(f"o{i}_{j}") for j in range(classes)] for i in range(rows)]
+    count = ca.correct(cells, [int(label) for label in labels])
+    c.assert_equal(count, count_out)
+    expected = int((np.argmax(outputs, axis=1) == labels).sum())
+    values = {f"o{i}_{j}": int(outputs[i, j]) for i in range(rows) for j in range(classes)}
+    cs = c.compile()
+    assert cs.solve({**values, "count": expected})[count.index] == expected
+    with pytest.raises(UnsatisfiedConstraint):
+        cs.solve({**values, "count": expected + 1})

@@ -9,7 +9,10 @@ computes (negative ones as r − |v|):
   gate (the bias as one more term, times the constant 2^f), then the lookup
   rescale; k + 2 + 10 rows per output at f = 16, B = 24;
 - ``relu``, (max(z, 0), z ≥ 0): the sign the rescale's range check found, times z;
-  one row per value.
+  one row per value;
+- ``MLP.predict`` and ``MLP.correct``: :meth:`CircuitArithmetic.argmax` (ties to the
+  lowest index, as numpy) and :meth:`CircuitArithmetic.correct`, the number of rows
+  whose argmax is their label.
 
 The rescale range-checks the quotient in ``FixedPoint.check``'s strict bound, so a
 value the twin would refuse with ``FixedPointOverflow`` has no witness here.
@@ -38,7 +41,8 @@ from dataclasses import dataclass
 from zkpot.ml.fixedpoint import FixedPoint
 from zkpot.ml.model import Layer
 from zkpot.plonk import lookup_gadgets
-from zkpot.plonk.circuit import Circuit, Variable
+from zkpot.plonk.circuit import Circuit, Operand, Variable
+from zkpot.plonk.gadgets import is_equal
 
 
 @dataclass
@@ -90,6 +94,21 @@ class CircuitArithmetic:
                 z.append(q)
                 signs.append(sign)
         return z, signs
+
+    def argmax(self, outputs: Sequence[Variable]) -> Variable:
+        """The index of the largest output, ties to the lowest: ``MLP.predict`` for one row."""
+        return lookup_gadgets.argmax(self.c, outputs, self.fmt.bound_bits, self.table_bits)
+
+    def correct(self, outputs: Sequence[Sequence[Variable]], labels: Sequence[Operand]) -> Variable:
+        """How many rows' argmax equals their label: ``MLP.correct``.
+
+        Per row: :meth:`argmax`, then :func:`~zkpot.plonk.gadgets.is_equal` with the label
+        (3 rows), and the flags summed in one linear chain.
+        """
+        with self.c.scope("correct"):
+            flags = [is_equal(self.c, self.argmax(row), label)
+                     for row, label in zip(outputs, labels, strict=True)]  # fmt: skip
+            return self.c.linear_combination([(1, flag) for flag in flags], label="count")
 
     def relu(self, z: Sequence[Variable], signs: Sequence[Variable]) -> list[Variable]:
         """max(z, 0) = [z ≥ 0]·z, one row each: ``FixedArithmetic.relu``'s first half (the
