@@ -29,7 +29,7 @@ from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
 from zkpot.plonk import custom, lookup
-from zkpot.plonk.custom import CustomKey, CustomProof
+from zkpot.plonk.custom import CustomProof
 from zkpot.plonk.keys import (
     ProvingKey,
     VerificationKey,
@@ -37,9 +37,9 @@ from zkpot.plonk.keys import (
     quotient_factor,
     quotient_parts,
 )
-from zkpot.plonk.lookup import LookupKey, LookupProof
+from zkpot.plonk.lookup import LookupProof
 from zkpot.plonk.proof import Proof
-from zkpot.plonk.transcript import Keccak256Transcript
+from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
 from zkpot.poly.domain import EvaluationDomain
 
 R = bn254.R
@@ -178,16 +178,7 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
         s.polys[name] = _blind(coeffs, blinders, n)
     commitments = tuple(_commit(pk, s.polys[name]) for name in "abc")
     t, vk = s.transcript, pk.vk
-    for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
-        t.add_point(P)
-    if s.lookups:  # the lookup configuration's fixed columns belong to the statement too
-        for name in LookupKey.POINTS:
-            t.add_point(getattr(vk.lookup, name))
-    if s.custom:  # and so do the custom gates'
-        for name in CustomKey.POINTS:
-            t.add_point(getattr(vk.custom, name))
-    for value in s.public:
-        t.add_scalar(value)
+    absorb_statement(t, vk, s.public)
     for P in commitments:
         t.add_point(P)
     if s.lookups:  # L1: [m]₁ beside [a]₁, [b]₁, [c]₁

@@ -21,6 +21,9 @@ transcripts (KZG batching, the ceremony) chain every challenge.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from zkpot.curve import bn254
 from zkpot.curve.point import CurvePoint
 from zkpot.hash.keccak import keccak256
@@ -53,3 +56,20 @@ class Keccak256Transcript:
         if not self._parts:
             raise ValueError("a challenge needs at least one message")
         return int.from_bytes(keccak256(b"".join(self._parts)), "big") % bn254.R
+
+
+def absorb_statement(t: Keccak256Transcript, vk: Any, public: Sequence[int]) -> None:
+    """The statement, first in every transcript: the key's commitments, then the public inputs.
+
+    snarkjs's eight commitments [q_M] … [Sσ₃]; then, in zkpot's own configurations, the
+    lookup part's and the custom gates' (their ``POINTS``, in order). The prover's round 1
+    and the verifier's step 4 both start here.
+    """
+    for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
+        t.add_point(P)
+    for part in (vk.lookup, vk.custom):
+        if part is not None:
+            for name in part.POINTS:
+                t.add_point(getattr(part, name))
+    for value in public:
+        t.add_scalar(value)

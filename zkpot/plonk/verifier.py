@@ -19,11 +19,11 @@ from zkpot.field.batch import batch_inverse
 from zkpot.field.bn254 import Fr
 from zkpot.plonk import custom, lookup
 from zkpot.plonk.constraints import field_int
-from zkpot.plonk.custom import CustomKey, CustomProof
+from zkpot.plonk.custom import CustomProof
 from zkpot.plonk.keys import ProvingKey, VerificationKey
-from zkpot.plonk.lookup import LookupKey, LookupProof
+from zkpot.plonk.lookup import LookupProof
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
-from zkpot.plonk.transcript import Keccak256Transcript
+from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
 
 R = bn254.R
 
@@ -33,16 +33,7 @@ def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict
     t, out = Keccak256Transcript(), {}
     lookups = vk.lookup is not None and proof.lookup is not None
     customs = vk.custom is not None and proof.custom is not None
-    for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
-        t.add_point(P)
-    if lookups:
-        for name in LookupKey.POINTS:
-            t.add_point(getattr(vk.lookup, name))
-    if customs:
-        for name in CustomKey.POINTS:
-            t.add_point(getattr(vk.custom, name))
-    for value in public:
-        t.add_scalar(value)
+    absorb_statement(t, vk, public)
     for P in (proof.A, proof.B, proof.C, *([proof.lookup.M] if lookups else [])):
         t.add_point(P)
     out["beta"] = t.challenge()
