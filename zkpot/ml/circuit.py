@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from zkpot.ml.fixedpoint import FixedPoint
 from zkpot.ml.model import Layer
 from zkpot.plonk import lookup_gadgets
-from zkpot.plonk.circuit import Circuit, Operand, Variable
+from zkpot.plonk.circuit import BitWidthError, Circuit, Operand, Variable
 from zkpot.plonk.gadgets import is_equal
 
 
@@ -94,6 +94,113 @@ class CircuitArithmetic:
                 z.append(q)
                 signs.append(sign)
         return z, signs
+
+    def output_error(
+        self, output: Sequence[Variable], onehot: Sequence[Variable], mask: Operand
+    ) -> list[Variable]:
+        """δ = m·(ŷ − t) for one row, checked in the bound: ``MLP.backward``'s first line.
+
+        ``onehot`` holds the label's bits [y = j] and ``mask`` the row's bit m (0 for an
+        empty slot, whose bits are all 0), so t = 2^f·[y = j] and δⱼ = m·ŷⱼ − 2^f·[y = j]:
+        one multiplication, one subtraction, and the signed range check of
+        ``FixedArithmetic.check`` (5 rows at B = 24): 7 rows per output.
+        """
+        c, fmt = self.c, self.fmt
+        out = []
+        with c.scope("output error"):
+            for j, (y, t) in enumerate(zip(output, onehot, strict=True)):
+                masked = c.mul(mask, y, label=f"m·ŷ{j}")
+                delta = c.linear_combination([(1, masked), (-fmt.scale, t)], label=f"δ{j}")
+                lookup_gadgets.assert_signed_range(c, delta, fmt.bound_bits, self.table_bits)
+                out.append(delta)
+        return out
+
+    def backprop(
+        self,
+        delta: Sequence[Variable],
+        weight: Sequence[Sequence[Variable]],
+        active: Sequence[Variable],
+    ) -> list[Variable]:
+        """⌊δ·W / 2^f⌋ ⊙ ReLU′ for one row: ``FixedArithmetic.backprop``.
+
+        Per input i of the layer: Σⱼ δⱼ·Wⱼᵢ by multiply-accumulate (outputs + 1 rows), the
+        lookup rescale (10 rows), and the product with the forward pass's sign bit (1 row).
+        """
+        c = self.c
+        out = []
+        with c.scope("backprop"):
+            for i, bit in enumerate(active):
+                column = [row[i] for row in weight]
+                total = c.dot(list(delta), column, label=f"(δ·W){i}")
+                back = lookup_gadgets.rescale(
+                    c, total, self.fmt.frac_bits, self.fmt.bound_bits, self.table_bits
+                )
+                out.append(c.mul(bit, back, label=f"δ{i}·ReLU′"))
+        return out
+
+    def _round(self, v: Variable, bits: int) -> Variable:
+        """⌊(v + 2^(bits−1)) / 2^bits⌋, bound-checked: ``FixedArithmetic._round``."""
+        shifted = self.c.add_const(v, (1 << bits) >> 1, label="+ 2^(bits−1)")
+        return lookup_gadgets.rescale(self.c, shifted, bits, self.fmt.bound_bits, self.table_bits)
+
+    def gradient(
+        self, deltas: Sequence[Sequence[Variable]], inputs: Sequence[Sequence[Variable]]
+    ) -> tuple[list[list[Variable]], list[Variable]]:
+        """The batch means of δ ⊗ input and of δ, rounded: ``FixedArithmetic.gradient``.
+
+        ``deltas`` and ``inputs`` hold one list per row of the batch (2^m rows). Per weight:
+        Σ_rows δⱼ·inputᵢ by multiply-accumulate (2^m + 1 rows) and the rounding rescale by
+        2^(f + m) (1 + 11 rows at f = 16, m = 3); per bias: Σ_rows δⱼ (2^m − 1 rows) and
+        the rounding rescale by 2^m (1 + 8 rows).
+
+        Raises:
+            BitWidthError: if the batch is not a power of two.
+        """
+        c, f = self.c, self.fmt.frac_bits
+        batch = len(deltas)
+        if batch < 1 or batch & (batch - 1) or len(inputs) != batch:
+            raise BitWidthError(f"a batch of 2^m rows, got {batch} errors and {len(inputs)} inputs")
+        log2_batch = batch.bit_length() - 1
+        weight, bias = [], []
+        with c.scope("gradient"):
+            for j in range(len(deltas[0])):
+                column = [row[j] for row in deltas]
+                weight.append([
+                    self._round(c.dot(column, [row[i] for row in inputs], label=f"Σ δ{j}·in{i}"),
+                                f + log2_batch)
+                    for i in range(len(inputs[0]))
+                ])  # fmt: skip
+                total = c.linear_combination([(1, d) for d in column], label=f"Σ δ{j}")
+                bias.append(self._round(total, log2_batch))
+        return weight, bias
+
+    def step(
+        self,
+        weight: Sequence[Sequence[Variable]],
+        bias: Sequence[Variable],
+        grad: tuple[Sequence[Sequence[Variable]], Sequence[Variable]],
+        log2_lr: int,
+    ) -> tuple[list[list[Variable]], list[Variable]]:
+        """W − round(g / 2^log2_lr), checked in the bound: ``FixedArithmetic.step``.
+
+        Per parameter: the rounding rescale (1 + 5 + log2_lr/8 rows or so), one
+        subtraction and the signed range check of the new value (5 rows).
+        """
+        c = self.c
+
+        def update(old: Variable, g: Variable, what: str) -> Variable:
+            new = c.sub(old, self._round(g, log2_lr), label=f"{what} − lr·g")
+            lookup_gadgets.assert_signed_range(c, new, self.fmt.bound_bits, self.table_bits)
+            return new
+
+        with c.scope("step"):
+            new_weight = [
+                [update(w, g, f"w{j}_{i}") for i, (w, g) in enumerate(zip(row, grow, strict=True))]
+                for j, (row, grow) in enumerate(zip(weight, grad[0], strict=True))
+            ]
+            new_bias = [update(b, g, f"b{j}") for j, (b, g) in
+                        enumerate(zip(bias, grad[1], strict=True))]  # fmt: skip
+        return new_weight, new_bias
 
     def argmax(self, outputs: Sequence[Variable]) -> Variable:
         """The index of the largest output, ties to the lowest: ``MLP.predict`` for one row."""

@@ -301,15 +301,27 @@ class MLP:
                 trace.active.append(active)
         return trace
 
-    def backward(self, trace: Trace, targets: np.ndarray) -> list[Layer]:
+    def backward(
+        self, trace: Trace, targets: np.ndarray, mask: np.ndarray | None = None
+    ) -> list[Layer]:
         """The batch-mean gradient of ½‖ŷ − t‖² for every layer (targets encoded, one-hot).
 
         Walks the layers from the top: δ = ŷ − t at the output, and for each layer its
         gradient (δ ⊗ its input) then δ for the layer below (δ·W, masked by the sign bits).
+
+        ``mask`` (0 or 1 per row) zeroes the error of the rows marked 0: they add nothing
+        to the gradient, whose mean still divides by the whole batch. The proof of
+        training pads a participant's data to a fixed number of rows this way.
         """
         ar = self.arithmetic
         top = len(self.layers)
-        delta = ar.check(trace.output - targets, (top, "output error"))
+        error = trace.output - targets
+        if mask is not None:
+            mask = np.asarray(mask)
+            if mask.shape != (len(error),) or not np.isin(mask, (0, 1)).all():
+                raise InvalidInput(f"the mask holds a 0 or 1 per row, got {mask!r}")
+            error = error * mask[:, None].astype(error.dtype)
+        delta = ar.check(error, (top, "output error"))
         grads: list[Layer] = []
         for n in range(top, 0, -1):
             grads.append(ar.gradient(delta, trace.inputs[n - 1], (n, "gradient")))

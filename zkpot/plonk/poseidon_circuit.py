@@ -164,7 +164,7 @@ def hash(c: Circuit, inputs: Sequence[Operand], initial_state: int = 0) -> Varia
 
 
 def commit(
-    c: Circuit, values: Sequence[Operand], salt: Operand, *, round_gates: bool = False
+    c: Circuit, values: Sequence[Operand | Form], salt: Operand, *, round_gates: bool = False
 ) -> Variable:
     """:func:`zkpot.hash.poseidon.commit` in the circuit: the same width-3 sponge.
 
@@ -172,7 +172,8 @@ def commit(
     costs one permutation: 592 rows with plain gates, 66 (and 2 to place the sums)
     with ``round_gates=True``, the custom Poseidon round gate. With a public
     commitment and private values and salt, the circuit proves "these values open
-    that commitment" (assert the result equal to the public input).
+    that commitment" (assert the result equal to the public input). A value may be a
+    linear form (values packed into one element cost no row until absorbed).
     """
 
     def permute(state: Sequence[Operand | Form]) -> list[Form]:
@@ -182,7 +183,8 @@ def commit(
 
     state = permute([COMMIT_TAG, salt, len(values)])
     for start in range(0, len(values), RATE):
-        pair = [form(v) for v in (*values[start : start + RATE], 0)[:RATE]]
+        pair = [v if isinstance(v, tuple) else form(v)
+                for v in (*values[start : start + RATE], 0)[:RATE]]  # fmt: skip
         state = permute([state[0], *(_combine((1, 1), [s, p]) for s, p in
                                      zip(state[1:], pair, strict=True))])  # fmt: skip
     return materialize(c, state[0])

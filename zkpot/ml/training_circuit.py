@@ -1,0 +1,226 @@
+"""The ZKPoT statement as one circuit: training, accuracy and the commitments.
+
+:func:`build` lays out, for a :class:`~zkpot.ml.statement.TrainingSpec`, the circuit
+whose public inputs are a :class:`~zkpot.ml.statement.Statement`'s
+(round, participant, global_model, data_commitment, model_commitment, test_set,
+accuracy). Part by part, each beside the twin's line it proves:
+
+========================  ==================================================================
+part                      proves
+========================  ==================================================================
+global model              every parameter in the bound; ``model_hash(global) = global_model``
+data                      every feature in the bound, label y ∈ {0 … k} (k: an empty slot),
+                          its one-hot bits and mask; ``data_commitment(slots, salt)`` opens
+forward, backward         per training row, ``MLP.forward`` and ``MLP.backward`` (masked)
+update                    per step, ``FixedArithmetic.step`` on every parameter
+model commitment          ``model_commitment(new, salt) = model_commitment``
+test set                  features in the bound, labels in range; ``hash_test_set = test_set``
+accuracy                  ``MLP.correct`` on the test rows with the new model = accuracy
+========================  ==================================================================
+
+The round and the participant are public inputs that no gate reads: PLONK binds every
+public input into the proof (its row's gate a − xᵢ = 0 and the transcript), so the
+same proof does not verify under another round or participant.
+
+Every value that is packed for Poseidon (see :func:`~zkpot.ml.statement.pack`) is
+range-checked by a gate of this circuit — the global parameters and the test features
+here, the new parameters by ``step``, the data features here and the labels by their
+one-hot gadget or a lookup — so packing is injective and the commitments bind each value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from zkpot.ml.circuit import CircuitArithmetic
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import FIELDS, MODEL_SALT, TEST_SET_SALT, Rows, TrainingSpec
+from zkpot.plonk import lookup_gadgets, poseidon_circuit
+from zkpot.plonk.circuit import Circuit, ConstraintSystem, Variable, signed
+from zkpot.plonk.gadgets import is_equal
+from zkpot.plonk.poseidon_circuit import Form
+from zkpot.plonk.tables import Table
+
+Params = list[tuple[list[list[Variable]], list[Variable]]]
+"""A model in the circuit: (weights, biases) of every layer."""
+
+
+@dataclass
+class TrainingCircuit:
+    """The compiled circuit of a spec and the variables a witness is checked on.
+
+    Attributes:
+        spec: the spec it was built for.
+        cs: the compiled constraint system.
+        parts: the rows of each part, in the order built (for the cost table).
+        steps: the parameters after each SGD step.
+        test_outputs: ŷ of every test row under the new model.
+    """
+
+    spec: TrainingSpec
+    cs: ConstraintSystem
+    parts: dict[str, int]
+    steps: list[Params] = field(default_factory=list)
+    test_outputs: list[list[Variable]] = field(default_factory=list)
+
+
+def _shapes(spec: TrainingSpec) -> list[tuple[int, int]]:
+    return [(outputs, inputs) for inputs, outputs in pairwise(spec.sizes)]
+
+
+def _pack(values: Sequence[Variable], spec: TrainingSpec) -> list[Form]:
+    """:func:`~zkpot.ml.statement.pack` as linear forms: no row until Poseidon absorbs them."""
+    bits, per = spec.bound_bits, spec.per_element
+    half = 1 << (bits - 1)
+    out = []
+    for start in range(0, len(values), per):
+        chunk = values[start : start + per]
+        terms = {v.index: (1 << (bits * i), v) for i, v in enumerate(chunk)}
+        out.append((terms, sum(half << (bits * i) for i in range(len(chunk)))))
+    return out
+
+
+def _flat(params: Params) -> list[Variable]:
+    """The circuit's parameters in :func:`~zkpot.ml.statement.flatten`'s order."""
+    return [v for weight, bias in params for part in (*weight, bias) for v in part]
+
+
+def _forward(ar: CircuitArithmetic, x: Sequence[Variable], params: Params):
+    """``MLP.forward`` for one row: (inputs of every layer, ReLU signs, output)."""
+    inputs, signs = [list(x)], []
+    for n, (weight, bias) in enumerate(params, 1):
+        z, sign = ar.linear(inputs[-1], weight, bias)
+        if n == len(params):
+            return inputs, signs, z
+        inputs.append(ar.relu(z, sign))
+        signs.append(sign)
+    raise AssertionError("unreachable: a spec has at least one layer")
+
+
+def build(spec: TrainingSpec) -> TrainingCircuit:
+    """The circuit of ``spec``'s statement (see the module docstring for its parts)."""
+    c = Circuit()
+    ar = CircuitArithmetic(c, spec.fmt, spec.table_bits)
+    bits, tb, k = spec.bound_bits, spec.table_bits, spec.n_classes
+    public = {name: c.public_input(name) for name in FIELDS}
+    parts: dict[str, int] = {}
+    mark = [c.n_gates]
+
+    def done(part: str) -> None:
+        parts[part] = parts.get(part, 0) + c.n_gates - mark[0]
+        mark[0] = c.n_gates
+
+    def commit(values: Sequence[Variable], salt: Variable | int, out: Variable) -> None:
+        packed = _pack(values, spec)
+        c.assert_equal(poseidon_circuit.commit(c, packed, salt, round_gates=True), out)
+
+    # the global model: in the bound, and hashing to the public global_model
+    with c.scope("global model"):
+        params: Params = []
+        for n, (outputs, inputs) in enumerate(_shapes(spec), 1):
+            weight = [[c.private_input(f"g{n}_w{j}_{i}") for i in range(inputs)]
+                      for j in range(outputs)]  # fmt: skip
+            params.append((weight, [c.private_input(f"g{n}_b{j}") for j in range(outputs)]))
+        for v in _flat(params):
+            lookup_gadgets.assert_signed_range(c, v, bits, tb)
+        commit(_flat(params), MODEL_SALT, public["global_model"])
+    done("global model")
+
+    # the data slots: features in the bound, label y ∈ {0 … k}, one-hot bits and mask
+    with c.scope("data"):
+        xs, onehots, masks, slot_values = [], [], [], []
+        for s in range(spec.capacity):
+            x = [c.private_input(f"x{s}_{i}") for i in range(spec.n_features)]
+            y = c.private_input(f"y{s}")
+            for v in x:
+                lookup_gadgets.assert_signed_range(c, v, bits, tb)
+            onehot = [is_equal(c, y, j) for j in range(k)]
+            mask = c.linear_combination([(1, b) for b in onehot], label="mask = Σ [y = j]")
+            # (1 − m)·(y − k) = 0: a slot that matches no class is the empty label k
+            c.gate(y, mask, q_l=1, q_r=k, q_m=-1, q_c=-k, label="(1 − m)·(y − k) = 0")
+            xs.append(x)
+            onehots.append(onehot)
+            masks.append(mask)
+            slot_values += [*x, y]
+        commit(slot_values, c.private_input("data_salt"), public["data_commitment"])
+    done("data commitment")
+
+    # training: steps SGD steps, batch s on slots s·batch … (s + 1)·batch − 1
+    steps = []
+    for s in range(spec.steps):
+        with c.scope(f"step {s + 1}"):
+            rows = range(s * spec.batch, (s + 1) * spec.batch)
+            traces = [_forward(ar, xs[r], params) for r in rows]
+            done("forward")
+            deltas = [ar.output_error(out, onehots[r], masks[r])
+                      for (_, _, out), r in zip(traces, rows, strict=True)]  # fmt: skip
+            grads: list = [None] * len(params)
+            for n in range(len(params), 0, -1):
+                grads[n - 1] = ar.gradient(deltas, [inputs[n - 1] for inputs, _, _ in traces])
+                if n > 1:
+                    weight = params[n - 1][0]
+                    deltas = [ar.backprop(d, weight, signs[n - 2])
+                              for d, (_, signs, _) in zip(deltas, traces, strict=True)]  # fmt: skip
+            done("backward")
+            params = [ar.step(w, b, g, spec.log2_lr)
+                      for (w, b), g in zip(params, grads, strict=True)]  # fmt: skip
+            done("update")
+        steps.append(params)
+
+    with c.scope("model commitment"):
+        commit(_flat(params), c.private_input("model_salt"), public["model_commitment"])
+    done("model commitment")
+
+    # the public test set: hashed, then classified by the new model
+    with c.scope("test set"):
+        test_x, test_y, test_values = [], [], []
+        for t in range(spec.test_rows):
+            x = [c.private_input(f"t{t}_{i}") for i in range(spec.n_features)]
+            y = c.private_input(f"u{t}")
+            for v in x:
+                lookup_gadgets.assert_signed_range(c, v, bits, tb)
+            c.lookup(Table.range(tb), y, label="test label in range")
+            test_x.append(x)
+            test_y.append(y)
+            test_values += [*x, y]
+        commit(test_values, TEST_SET_SALT, public["test_set"])
+    done("test set hash")
+    with c.scope("accuracy"):
+        outputs = [_forward(ar, x, params)[2] for x in test_x]
+        c.assert_equal(ar.correct(outputs, test_y), public["accuracy"])
+    done("accuracy")
+    return TrainingCircuit(spec, c.compile(), parts, steps, outputs)
+
+
+def inputs(
+    spec: TrainingSpec,
+    *,
+    statement: Mapping[str, int],
+    global_layers: Sequence[Layer],
+    slots: Rows,
+    data_salt: int,
+    model_salt: int,
+    test: Rows,
+) -> dict[str, int]:
+    """The circuit's inputs by name: the statement's fields and every private value."""
+    out = {name: int(statement[name]) for name in FIELDS}
+    for n, layer in enumerate(global_layers, 1):
+        for j, row in enumerate(layer.weight):
+            out.update({f"g{n}_w{j}_{i}": int(v) for i, v in enumerate(row)})
+            out[f"g{n}_b{j}"] = int(layer.bias[j])
+    for prefix, label, rows in (("x", "y", slots), ("t", "u", test)):
+        for s, (row, y) in enumerate(zip(rows.x, rows.y, strict=True)):
+            out.update({f"{prefix}{s}_{i}": int(v) for i, v in enumerate(row)})
+            out[f"{label}{s}"] = int(y)
+    out["data_salt"], out["model_salt"] = int(data_salt), int(model_salt)
+    return out
+
+
+def values(params: Params, witness: Sequence[int]) -> list[int]:
+    """The signed integers of a model's parameters in a witness, in ``flatten``'s order."""
+    return [signed(witness[v.index]) for v in _flat(params)]
+
+
+__all__ = ["Params", "TrainingCircuit", "build", "inputs", "values"]
