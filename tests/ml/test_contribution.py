@@ -112,15 +112,15 @@ def test_data_slots_pad_with_empty_rows() -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_the_circuit_computes_the_twins_integers_at_every_step(seed: int) -> None:
-    """Random shapes, steps, batches, rates and data sizes: every step's parameters and every
-    test output in the witness are the twin's integers, bit for bit."""
+    """Random shapes, steps, batches, rates and data sizes, with range tables or bit by bit:
+    every step's parameters and every test output in the witness are the twin's integers."""
     rng = np.random.default_rng(seed)
     hidden = [int(h) for h in rng.integers(1, 4, int(rng.integers(0, 3)))]
     spec = st.TrainingSpec(
         sizes=(int(rng.integers(1, 4)), *hidden, int(rng.integers(2, 4))),
         steps=int(rng.integers(1, 3)), log2_batch=int(rng.integers(0, 3)),
         test_rows=int(rng.integers(1, 4)), log2_lr=int(rng.integers(0, 5)),
-        frac_bits=int(rng.integers(6, 12)), bound_bits=20, table_bits=5,
+        frac_bits=int(rng.integers(6, 12)), bound_bits=20, table_bits=[0, 3, 5][seed % 3],
     )  # fmt: skip
     train, test = data_for(spec, seed=seed)
     n_rows = int(rng.integers(1, spec.capacity + 2))  # fewer rows than slots, or more

@@ -37,7 +37,7 @@ def accepted(cs, value: int) -> bool:
     return True
 
 
-@pytest.mark.parametrize(("bits", "table_bits"), [(5, 2), (4, 4), (6, 3), (1, 3), (0, 2)])
+@pytest.mark.parametrize(("bits", "table_bits"), [(5, 2), (4, 4), (6, 3), (1, 3), (0, 2), (5, 0)])
 def test_assert_range_accepts_exactly_below_2_to_the_bits(bits: int, table_bits: int) -> None:
     _, cs, _, _ = one_input(lambda c, x: lg.assert_range(c, x, bits, table_bits))
     for value in range(-40, 80):
@@ -45,7 +45,7 @@ def test_assert_range_accepts_exactly_below_2_to_the_bits(bits: int, table_bits:
     assert not accepted(cs, R // 2) and not accepted(cs, (1 << bits) + R // 3)
 
 
-@pytest.mark.parametrize(("bits", "table_bits"), [(5, 2), (4, 4), (6, 3), (1, 1)])
+@pytest.mark.parametrize(("bits", "table_bits"), [(5, 2), (4, 4), (6, 3), (1, 1), (5, 0), (1, 0)])
 def test_assert_signed_range_is_the_strict_bound(bits: int, table_bits: int) -> None:
     _, cs, _, _ = one_input(lambda c, x: lg.assert_signed_range(c, x, bits, table_bits))
     half = 1 << (bits - 1)
@@ -62,13 +62,18 @@ def test_rows_against_bit_decomposition() -> None:
         "bits range16": lambda c, x: bits_gadgets.assert_range(c, x, 16),
         "bits range24": lambda c, x: bits_gadgets.assert_range(c, x, 24),
         "bits rescale": lambda c, x: bits_gadgets.rescale(c, x, 16, 24),
+        "table_bits=0 range24": lambda c, x: lg.assert_range(c, x, 24, 0),
+        "table_bits=0 signed24": lambda c, x: lg.assert_signed_range(c, x, 24, 0),
+        "bits signed24": lambda c, x: bits_gadgets.assert_signed_range(c, x, 24),
     }.items()}  # fmt: skip
     assert rows == {"range16": 3, "range24": 5, "rescale": 10,
-                    "bits range16": 31, "bits range24": 47, "bits rescale": 81}  # fmt: skip
+                    "bits range16": 31, "bits range24": 47, "bits rescale": 81,
+                    "table_bits=0 range24": 47, "table_bits=0 signed24": 48,
+                    "bits signed24": 49}  # fmt: skip
 
 
 @FAST
-@given(data=st.data(), f=st.integers(0, 12), b=st.integers(2, 14), t=st.integers(1, 6))
+@given(data=st.data(), f=st.integers(0, 12), b=st.integers(2, 14), t=st.integers(0, 6))
 def test_rescale_is_fixedpoint_floor_division(data, f: int, b: int, t: int) -> None:
     half = 1 << (b - 1)
     x_value = data.draw(st.integers(-half << f, half << f))

@@ -52,7 +52,8 @@ class CircuitArithmetic:
     Attributes:
         c: the circuit the gadgets write into.
         fmt: the fixed-point format (f fractional bits, the bound B).
-        table_bits: the range tables' width for the rescales (8: 256-row tables).
+        table_bits: the range tables' width for the rescales (8: 256-row tables); 0 checks
+            ranges bit by bit instead (see :mod:`zkpot.plonk.lookup_gadgets`).
     """
 
     c: Circuit

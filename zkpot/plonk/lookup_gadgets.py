@@ -15,6 +15,10 @@ v that is a huge element, which breaks the recomposition.
 Rows, with 8-bit tables: ``assert_range`` of 16 bits 3 (bits: 31), of 24 bits 5
 (bits: 47); the rescale at f = 16, B = 24 10 (bits: 81).
 
+``table_bits = 0`` asks for no tables: every limb is then one bit, constrained by
+b·b − b = 0 instead of a lookup — the same gadgets by bit decomposition, for circuits
+without the lookup configuration and for comparing the two (``zkpot cost``).
+
 >>> from zkpot.plonk.circuit import Circuit
 >>> c = Circuit()
 >>> x = c.private_input("x")
@@ -28,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zkpot.plonk.circuit import MAX_BITS, BitWidthError, Circuit, Operand, R, Variable
-from zkpot.plonk.gadgets import _check_width, quotient_hints
+from zkpot.plonk.gadgets import _check_width, assert_boolean, quotient_hints
 from zkpot.plonk.tables import MAX_TABLE_BITS, Table
 
 
@@ -37,11 +41,14 @@ def limbs(c: Circuit, x: Operand, bits: int, table_bits: int) -> list[tuple[int,
 
     Returns (2^(i·table_bits), limbᵢ) pairs, lowest first, for the caller's
     recomposition: the limbs prove 0 ≤ Σ 2^(i·t)·limbᵢ < 2^bits, and only that.
-    Lookups: ⌈bits / table_bits⌉ (a narrower top limb in a table of its width).
+    Lookups: ⌈bits / table_bits⌉ (a narrower top limb in a table of its width). With
+    ``table_bits = 0``: ``bits`` one-bit limbs, each b·b − b = 0 (one row).
     """
     _check_width(bits, MAX_BITS, "limbs")
-    _check_width(table_bits, MAX_TABLE_BITS, "limbs' table_bits", low=1)
+    _check_width(table_bits, MAX_TABLE_BITS, "limbs' table_bits")
     x = c.as_variable(x)
+    if table_bits == 0:
+        return [(1 << i, b) for i, b in enumerate(_bits(c, x, bits))]
     out = []
     for i, low in enumerate(range(0, bits, table_bits)):
         width = min(table_bits, bits - low)
@@ -84,6 +91,16 @@ def assert_signed_range(c: Circuit, x: Operand, bits: int, table_bits: int = 8) 
         _signed_limbs(c, x, bits, table_bits)
 
 
+def _bits(c: Circuit, x: Variable, bits: int) -> list[Variable]:
+    """The bits of x as hints, each constrained boolean (not recomposed)."""
+    out = []
+    for i in range(bits):
+        b = c.hint(lambda v, i=i: (v >> i) & 1, x, label=f"bit {i}", name=f"{x.name}[{i}]")
+        assert_boolean(c, b)
+        out.append(b)
+    return out
+
+
 def _signed_limbs(c: Circuit, x: Variable, bits: int, table_bits: int) -> Variable:
     """Limbs of x + 2^(bits−1), their recomposition, x + 2^(bits−1) ≠ 0; returns [x ≥ 0].
 
@@ -93,13 +110,17 @@ def _signed_limbs(c: Circuit, x: Variable, bits: int, table_bits: int) -> Variab
     """
     half = 1 << (bits - 1)
     u = c.hint(lambda v: (v + half) % R, x, label="u = x + 2^(bits−1)")  # feeds the limbs' hints
-    low = (bits - 1) // table_bits * table_bits  # the top limb holds bit bits − 1
-    width = bits - low
-    parts = limbs(c, u, low, table_bits) if low else []
-    top = c.hint(lambda v: v >> low, u, label="top limb", name=f"{x.name}[top]")
-    sign = c.hint(lambda k: k >> (width - 1), top, label="sign", name=f"{x.name} ≥ 0")
-    c.lookup(_top_bit_table(width), top, sign, label=f"top limb and sign in top{width}")
-    parts.append((1 << low, top))
+    if table_bits == 0:  # bit by bit: the top bit is the sign
+        parts = limbs(c, u, bits, 0)
+        sign = parts[-1][1]
+    else:
+        low = (bits - 1) // table_bits * table_bits  # the top limb holds bit bits − 1
+        width = bits - low
+        parts = limbs(c, u, low, table_bits) if low else []
+        top = c.hint(lambda v: v >> low, u, label="top limb", name=f"{x.name}[top]")
+        sign = c.hint(lambda k: k >> (width - 1), top, label="sign", name=f"{x.name} ≥ 0")
+        c.lookup(_top_bit_table(width), top, sign, label=f"top limb and sign in top{width}")
+        parts.append((1 << low, top))
     # the gates speak of x itself: Σ 2^(i·t)·limbᵢ = x + 2^(bits−1), and that is not 0
     c.assert_linear([*parts, (-1, x)], -half, label="Σ 2^(i·t)·limbᵢ = x + 2^(bits−1)")
     inv = c.hint(lambda v: pow((v + half) % R, -1, R) if (v + half) % R else 0, x, label="inv")
