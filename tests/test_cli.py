@@ -27,13 +27,19 @@ def test_help_explains_and_lists_commands(capsys) -> None:
     assert "demo" in out
 
 
+@pytest.fixture(autouse=True)
+def key_cache(tmp_path, monkeypatch) -> None:
+    """The demo's proving keys go to a temporary cache, not the user's."""
+    monkeypatch.setenv("ZKPOT_CACHE", str(tmp_path / "keys"))
+
+
 def test_no_command_prints_help(capsys) -> None:
     assert main([]) == 0
     assert "usage: zkpot" in capsys.readouterr().out
 
 
 def test_demo_tours_the_field_layer(capsys) -> None:
-    assert main(["demo", "--seed", "7"]) == 0
+    assert main(["demo", "--seed", "7", "--quick"]) == 0
     out = capsys.readouterr().out
     # each step prints its value and the check that it holds
     assert "u = 4965661367192848881" in out
@@ -56,6 +62,9 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     counts = re.search(r"float (\d+)/30, fixed (\d+)/30; predictions that differ: (\d+)", out)
     float_correct, fixed_correct, flipped = map(int, counts.groups())
     assert float_correct >= 27 and abs(float_correct - fixed_correct) <= flipped
+    # the training tour: a proof verifies, two cheats are refused with their reasons
+    assert re.search(r"\n   valid \(\d+ ms\)", out)
+    assert "claims accuracy" in out and out.count("the proof does not verify") == 2
     # every check the demo prints holds, apart from the two it shows failing on purpose
     assert "verify with out = 35: True;  with out = 36: False" in out
     intended = ("Is 3 a square mod p? False", "with y = 36: False", "with out = 36: False")
@@ -81,7 +90,7 @@ def test_options_are_checked_before_any_work(capsys, args, message) -> None:
 
 
 def test_every_command_fits_80_columns(capsys) -> None:
-    assert main(["demo"]) == 0
+    assert main(["demo", "--quick"]) == 0
     demo = capsys.readouterr().out
     assert main(["explain"]) == 0
     explain = capsys.readouterr().out

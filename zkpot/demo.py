@@ -1,7 +1,8 @@
 """The guided tour behind ``zkpot demo``.
 
-For now it tours the field, curve and commitment layers and PLONK; it grows, layer
-by layer, into the full ZKPoT flow (train, prove, verify, reach consensus).
+It tours the field, curve and commitment layers, PLONK, fixed-point machine learning
+and the proof of training (train, prove, verify, reject two cheats); the chain's
+consensus comes next.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from zkpot.field import bn254
 def _short(n: int) -> str:
     s = str(n)
     return s if len(s) <= 24 else f"{s[:10]}…{s[-10:]} ({n.bit_length()} bits)"
+
+
+def _brief(line: str) -> str:
+    """A progress line indented, with long hex digests cut (the demo fits 80 columns)."""
+    import re
+
+    return "   " + re.sub(r"[0-9a-f]{64}", lambda m: m[0][:12] + "…", line)
 
 
 def field_tour(say: Callable[[str], None] = print, seed: int = 2024) -> None:
@@ -176,4 +184,96 @@ def ml_tour(say: Callable[[str], None] = print, seed: int = 0) -> None:
     say(f"   test accuracy: float {report.float_correct}/{n}, fixed {report.fixed_correct}/{n}; "
         f"predictions that differ: {report.flipped}")  # fmt: skip
     say(f"   headroom: {report.headroom_bits} bits below the bound at the fullest layer")
-    say("   (zkpot quantize-report shows the error per layer; the circuits come next)")
+    say("   (zkpot quantize-report shows the error per layer)")
+
+
+def training_tour(
+    say: Callable[[str], None] = print,
+    seed: int = 0,
+    *,
+    quick: bool = False,
+    cache_dir: str | None = None,
+) -> None:
+    """Print the proof-of-training tour: one participant trains a round, proves it, and a
+    validator checks the proof; two cheats are rejected with their reasons.
+
+    ``quick`` proves a tiny 4-2-3 spec (seconds) instead of the default 4-8-3 one (minutes).
+    """
+    import dataclasses
+    import time
+
+    from zkpot.ml.contribution import contribution_error, dev_srs, prove_contribution, setup
+    from zkpot.ml.statement import (
+        TrainingSpec,
+        data_commitment,
+        hash_test_set,
+        model_hash,
+        participant_id,
+    )
+    from zkpot.ml.task import demo_data_salt, demo_public_key, iris_task
+    from zkpot.ml.training_circuit import cost_parts
+
+    spec = (
+        TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
+        if quick
+        else TrainingSpec()
+    )
+    say("\nzkpot demo — proof of training\n")
+    layers = "-".join(map(str, spec.sizes))
+    say(f"16. The task: a {layers} MLP, {spec.steps} SGD step(s) of {spec.batch} rows a round,")
+    say(f"   then the accuracy on {spec.test_rows} public test rows")
+    task = iris_task(4, seed=seed, spec=spec)
+    slots, dropped = task.slots(1)
+    filled = int((slots.y < spec.n_classes).sum())
+    say(f"   participant 1 holds {len(task.parts[0])} rows: {filled} fill the {spec.capacity} "
+        f"slots the circuit trains on")  # fmt: skip
+    say(f"   ({dropped} left out; with fewer rows, empty slots would add nothing)")
+    parts, _ = cost_parts(spec)
+    say("   the circuit's rows: " + ", ".join(f"{k} {v:,}" for k, v in list(parts.items())[:3]))
+    say("   " + ", ".join(f"{k} {v:,}" for k, v in list(parts.items())[3:]))
+    say(f"   {sum(parts.values()):,} rows in all (zkpot cost shows them, with lookups and bits)\n")
+
+    say("17. Keys: the circuit preprocessed once per spec and SRS, then cached on disk")
+    say("   (a development SRS: its τ is public, fine for a demo, useless for security)")
+    start = time.perf_counter()
+
+    def brief(line: str) -> str:  # the cache's path can be long: the demo fits 80 columns
+        return _brief(line.replace(str(cache_dir), "the key cache") if cache_dir else line)
+
+    keys = setup(spec, dev_srs(spec), cache_dir=cache_dir, progress=lambda s: say(brief(s)))
+    say(f"   ready in {time.perf_counter() - start:.1f} s: a domain of {keys.vk.n:,} rows\n")
+
+    say("18. Participant 1 trains one round on its committed data and proves it")
+    me = participant_id(demo_public_key(1))
+    start = time.perf_counter()
+    proven = prove_contribution(keys, round=1, participant=me, global_layers=task.global_layers,
+                                data=slots, data_salt=demo_data_salt(seed, 1), test=task.test,
+                                progress=lambda s: say(f"   {s}"))  # fmt: skip
+    c = proven.contribution
+    say(f"   proved in {time.perf_counter() - start:.1f} s: {len(c.proof.to_bytes())} bytes")
+    for name, value in c.statement.to_json().items():
+        say(f"   {name:>16} = {_short(int(value))}")
+    say("   the data, the salts and the new weights stay with the participant\n")
+
+    say("19. A validator checks the statement against what it knows, and the proof")
+    registered = data_commitment(slots, demo_data_salt(seed, 1), spec)  # when it joined
+    expect = {"round": 1, "participant": me, "global_model": model_hash(task.global_layers, spec),
+              "data_commitment": registered,
+              "test_set": hash_test_set(task.test, spec)}  # fmt: skip
+    start = time.perf_counter()
+    reason = contribution_error(keys, c.statement, c.proof, expect=expect)
+    say(f"   {'valid' if reason is None else 'invalid: ' + reason} "
+        f"({1000 * (time.perf_counter() - start):.0f} ms)\n")  # fmt: skip
+
+    say("20. Two Byzantine participants")
+    bragging = dataclasses.replace(
+        c.statement, accuracy=(c.statement.accuracy + 1) % (spec.test_rows + 1)
+    )
+    say(f"   participant 1 claims accuracy {bragging.accuracy} with the same proof:")
+    say(f"      {contribution_error(keys, bragging, c.proof) or 'valid'}")
+    thief = participant_id(demo_public_key(2))
+    stolen = dataclasses.replace(c.statement, participant=thief)
+    verdict = contribution_error(keys, stolen, c.proof, expect={"participant": thief})
+    say("   participant 2 replays participant 1's proof as its own:")
+    say(f"      {verdict or 'valid'}")
+    say("   (the chain, next, turns such verdicts into a round's leader and a block)")

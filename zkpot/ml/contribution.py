@@ -47,7 +47,8 @@ from zkpot.ml.statement import (
     train_round,
 )
 from zkpot.ml.training_circuit import TrainingCircuit, build, inputs, values
-from zkpot.plonk.keys import ProvingKey, VerificationKey, preprocess, srs_size
+from zkpot.plonk.keys import ProvingKey, VerificationKey, srs_size
+from zkpot.plonk.keystore import preprocess_cached
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.prover import prove_witness
 from zkpot.plonk.verifier import verify
@@ -125,8 +126,18 @@ def dev_srs(spec: TrainingSpec, tau: int = 0x5EED) -> SRS:
     return SRS.from_tau(tau, srs_size(build(spec).cs))
 
 
-def setup(spec: TrainingSpec, srs: SRS, *, progress: Progress | None = None) -> ContributionKeys:
+def setup(
+    spec: TrainingSpec,
+    srs: SRS,
+    *,
+    cache_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> ContributionKeys:
     """Build the spec's circuit and preprocess it: the keys every participant and validator use.
+
+    With ``cache_dir``, the proving key is kept there under a digest of the circuit, the
+    SRS and the code that computes keys (:mod:`zkpot.plonk.keystore`): a second run loads
+    it instead of preprocessing, and a changed spec or SRS is a new key, never a stale one.
 
     Raises:
         InvalidInput: ``spec`` is not a :class:`TrainingSpec`.
@@ -136,8 +147,8 @@ def setup(spec: TrainingSpec, srs: SRS, *, progress: Progress | None = None) -> 
         raise InvalidInput(f"setup needs a TrainingSpec, not {type(spec).__name__}")
     say = progress or (lambda _: None)
     circuit = build(spec)
-    say(f"circuit: {circuit.cs.n_gates} rows; preprocessing")
-    pk, vk = preprocess(circuit.cs, srs)
+    say(f"circuit: {circuit.cs.n_gates:,} gates and {len(circuit.cs.public_inputs)} public inputs")
+    pk, vk = preprocess_cached(circuit.cs, srs, cache_dir, progress=say)
     return ContributionKeys(spec, circuit, pk, vk)
 
 

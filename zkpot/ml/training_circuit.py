@@ -105,7 +105,7 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
     bits, tb, k = spec.bound_bits, spec.table_bits, spec.n_classes
     public = {name: c.public_input(name) for name in FIELDS}
     parts: dict[str, int] = {}
-    mark = [c.n_gates]
+    mark = [0]  # the constant-0 gate counts with the first part
 
     def done(part: str) -> None:
         parts[part] = parts.get(part, 0) + c.n_gates - mark[0]
@@ -193,6 +193,22 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
     return TrainingCircuit(spec, c.compile(), parts, steps, outputs)
 
 
+COST_PARTS = {"forward": ("forward",), "backward": ("backward",), "update": ("update",),
+              "accuracy": ("accuracy",),
+              "commitments": ("global model", "data commitment", "model commitment",
+                              "test set hash")}  # fmt: skip
+"""How ``zkpot cost`` groups the parts: commitments are the range checks and Poseidon of
+the global model's hash, the data and model commitments and the test set's hash."""
+
+
+def cost_parts(spec: TrainingSpec) -> tuple[dict[str, int], ConstraintSystem]:
+    """The rows of ``spec``'s circuit by :data:`COST_PARTS`, plus one per public input."""
+    circuit = build(spec)
+    out = {name: sum(circuit.parts[p] for p in group) for name, group in COST_PARTS.items()}
+    out["public inputs"] = len(circuit.cs.public_inputs)
+    return out, circuit.cs
+
+
 def inputs(
     spec: TrainingSpec,
     *,
@@ -222,4 +238,4 @@ def values(params: Params, witness: Sequence[int]) -> list[int]:
     return [signed(witness[v.index]) for v in _flat(params)]
 
 
-__all__ = ["Params", "TrainingCircuit", "build", "inputs", "values"]
+__all__ = ["COST_PARTS", "Params", "TrainingCircuit", "build", "cost_parts", "inputs", "values"]

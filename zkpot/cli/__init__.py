@@ -23,8 +23,9 @@ This release implements the bottom layers: prime fields and the Fq2/Fq6/Fq12
 tower (zkpot.field); the groups, pairings, MSM and EVM precompiles of BN254 and
 BLS12-381 (zkpot.curve); polynomials, the NTT, KZG commitments, EIP-4844 and a
 powers-of-tau ceremony (zkpot.poly); PLONK (zkpot.plonk) and Poseidon
-(zkpot.hash); fixed-point neural networks trained bit-exactly in integers
-(zkpot.ml). Try `zkpot demo`, `zkpot explain` and `zkpot quantize-report`.
+(zkpot.hash); fixed-point neural networks trained bit-exactly in integers,
+and the proof of training itself (zkpot.ml). Try `zkpot demo`, `zkpot explain`,
+`zkpot quantize-report`, `zkpot cost` and `zkpot prove-training`.
 """
 
 
@@ -71,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed", type=non_negative_int, default=2024, help="seed for the random values shown"
     )
+    demo.add_argument(
+        "--quick", action="store_true",
+        help="prove a tiny 4-2-3 network instead of the default 4-8-3 one (seconds, not minutes)",
+    )  # fmt: skip
     explain = commands.add_parser(
         "explain",
         help="one PLONK proof of x³ + x + 5 = 35, round by round",
@@ -102,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         report.add_argument(option, type=non_negative_int, default=default, help=text)
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
-    for command in (demo, explain, report):
+    from zkpot.cli.training import add_parsers
+
+    for command in (demo, explain, report, *add_parsers(commands)):
         command.set_defaults(parser=command)
     return parser
 
@@ -179,12 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """The command ``args`` names, its options already parsed and checked."""
     if args.command == "demo":
-        from zkpot.demo import commitment_tour, curve_tour, field_tour, ml_tour
+        from zkpot.cli.training import default_cache
+        from zkpot.demo import commitment_tour, curve_tour, field_tour, ml_tour, training_tour
 
         field_tour(seed=args.seed)
         curve_tour(seed=args.seed)
         commitment_tour(seed=args.seed)
         ml_tour(seed=args.seed)
+        training_tour(seed=args.seed, quick=args.quick, cache_dir=str(default_cache()))
         return 0
     if args.command == "explain":
         from zkpot.plonk.explain import explain, explain_lookup
@@ -192,6 +201,12 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 0 if (explain_lookup if args.lookup else explain)(seed=args.seed) else 1
     if args.command == "quantize-report":
         return quantize_report(args)
+    if args.command in ("prove-training", "verify-training", "cost"):
+        from zkpot.cli import training
+
+        handler = {"prove-training": training.prove_training,
+                   "verify-training": training.verify_training, "cost": training.cost}  # fmt: skip
+        return handler[args.command](args)
     parser.print_help()
     return 0
 
