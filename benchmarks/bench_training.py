@@ -62,7 +62,9 @@ def one(fields: dict) -> dict:
                                 data=slots, data_salt=5, test=task.test)  # fmt: skip
     proved = time.perf_counter() - start
     c = proven.contribution
-    verified = min(_timed(lambda: verify_contribution(keys, c.statement, c.proof)) for _ in range(3))
+    verified = min(
+        _timed(lambda: verify_contribution(keys, c.statement, c.proof)) for _ in range(3)
+    )
     assert verify_contribution(keys, c.statement, c.proof)
     wrong = dataclasses.replace(c.statement, accuracy=(c.statement.accuracy + 1) % spec.test_rows)
     assert not verify_contribution(keys, wrong, c.proof)

@@ -108,10 +108,13 @@ def test_a_file_it_cannot_parse_exits_2_without_a_traceback(capsys, tmp_path, co
 
 @pytest.mark.parametrize(
     "args",
-    [["--participant", "4", "--of", "3"], ["--participant", "0", "--of", "3"],
-     ["--participant", "1", "--of", "3", "--batch", "3"],
-     ["--participant", "1", "--of", "3", "--layers", "5,3"],
-     ["--participant", "1", "--of", "3", "--layers", "4"]],  # fmt: skip
+    [
+        ["--participant", "4", "--of", "3"],
+        ["--participant", "0", "--of", "3"],
+        ["--participant", "1", "--of", "3", "--batch", "3"],
+        ["--participant", "1", "--of", "3", "--layers", "5,3"],
+        ["--participant", "1", "--of", "3", "--layers", "4"],
+    ],
 )
 def test_bad_options_exit_2_before_any_work(capsys, tmp_path, args) -> None:
     with pytest.raises(SystemExit) as exit_info:
