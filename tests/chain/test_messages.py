@@ -1,0 +1,148 @@
+"""The chain's objects: one canonical encoding each, round trips, and malformed input refused
+with a clear error — never accepted, never a crash deep inside."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, canonical, decode
+from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.messages import (
+    Block,
+    Certificate,
+    Contribution,
+    Reveal,
+    Vote,
+    merkle_root,
+    vote_message,
+)
+from zkpot.ml.statement import Rows, TrainingSpec
+from zkpot.ml.task import first_model
+
+SPEC = TrainingSpec(sizes=(2, 3, 2), steps=1, log2_batch=1, test_rows=2)
+
+
+def genesis(**changes) -> Genesis:
+    fields = {
+        "name": "test chain", "spec": SPEC,
+        "test": Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])),
+        "global_model": tuple(first_model(SPEC, 0)), "ceremony": bytes(range(32)),
+        "validators": tuple(bytes([i]) * 48 for i in range(1, 5)),
+        "participants": (Registration(bytes([9]) * 48, 123), Registration(bytes([8]) * 48, 456)),
+        "timestamp": 1700000000,
+    }  # fmt: skip
+    return Genesis(**{**fields, **changes})
+
+
+def contribution(**changes) -> Contribution:
+    fields = {"round": 3, "participant": bytes([9]) * 48, "global_model": 11,
+              "data_commitment": 123, "model_commitment": 13, "accuracy": 2,
+              "proof": bytes(928), "signature": bytes([7]) * 96}  # fmt: skip
+    return Contribution(**{**fields, **changes})
+
+
+def test_the_genesis_round_trips_and_its_hash_is_its_identity() -> None:
+    g = genesis()
+    again = Genesis.from_json(decode(canonical(g.to_json())))
+    assert again.hash == g.hash and again.test_set == g.test_set
+    assert again.model_hash == g.model_hash and again.participants == g.participants
+    assert genesis(name="another").hash != g.hash
+    assert g.quorum == 3  # more than two thirds of 4
+    assert genesis(validators=tuple(bytes([i]) * 48 for i in range(1, 8))).quorum == 5
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(name=""),
+        lambda d: d["participants"].append(d["participants"][0]),
+        lambda d: d.update(validators=[]),
+        lambda d: d["test"]["x"][0].append(5),
+        lambda d: d["test"]["y"].__setitem__(0, 2),  # only classes 0, 1
+        lambda d: d["global_model"].__setitem__(0, 1 << 23),  # outside ±2^23
+        lambda d: d.update(ceremony="00"),
+        lambda d: d.update(extra=1),
+        lambda d: d["participants"][0].update(data_commitment=5),  # a number, not a string
+    ],
+)
+def test_a_malformed_genesis_is_refused(change) -> None:
+    data = json.loads(json.dumps(genesis().to_json()))
+    change(data)
+    with pytest.raises(MessageError):
+        Genesis.from_json(data)
+
+
+def test_messages_round_trip() -> None:
+    c = contribution()
+    assert Contribution.from_json(decode(canonical(c.to_json()))) == c
+    assert c.signing_bytes().startswith(b"zkpot.contribution{")
+    assert b"signature" not in c.signing_bytes()
+    assert contribution(accuracy=1).hash != c.hash
+    block = Block(3, bytes(32), bytes([9]) * 48, 77, bytes([1]) * 32, (c.hash,), 1234)
+    assert Block.from_json(decode(canonical(block.to_json()))) == block
+    vote = Vote(3, block.hash, 2, bytes([5]) * 96)
+    assert Vote.from_json(vote.to_json()) == vote
+    assert vote.signing_bytes() == vote_message(3, block.hash)
+    cert = Certificate(3, block.hash, (0, 2, 3), bytes([6]) * 96)
+    assert Certificate.from_json(cert.to_json()) == cert
+    model = tuple(first_model(SPEC, 1))
+    reveal = Reveal(3, bytes([9]) * 48, model, 99)
+    back = Reveal.from_json(decode(canonical(reveal.to_json())), SPEC)
+    assert back.hash == reveal.hash and back.salt == 99
+
+
+def test_merkle_roots_commit_to_order_and_content() -> None:
+    a, b, c = (bytes([i]) * 32 for i in range(3))
+    assert merkle_root([]) == bytes(32)
+    assert len({merkle_root([a]), merkle_root([a, b]), merkle_root([b, a]),
+                merkle_root([a, b, c]), merkle_root([a, b, c, c])}) == 5  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"round": 0}, {"round": True}, {"participant": "ab"}, {"global_model": 11},
+        {"global_model": "011"}, {"accuracy": -1}, {"proof": "XYZ"}, {"signature": "00" * 95},
+        {"extra": 1},
+    ],
+)  # fmt: skip
+def test_a_malformed_contribution_is_refused(change) -> None:
+    with pytest.raises(MessageError):
+        Contribution.from_json({**contribution().to_json(), **change})
+
+
+def test_a_block_whose_root_lies_is_refused() -> None:
+    block = Block(3, bytes(32), bytes([9]) * 48, 77, bytes([1]) * 32, (bytes(32),), 1234)
+    data = {**block.to_json(), "contributions_root": "00" * 32}
+    with pytest.raises(MessageError, match="root"):
+        Block.from_json(data)
+
+
+def test_non_canonical_and_oversized_messages_are_refused() -> None:
+    for bad in (b'{"b":1, "a":2}', b'{"b":1,"a":2}', b"[1]", b"\xff", b'{"a":NaN}', b""):
+        with pytest.raises(MessageError):
+            decode(bad)
+    with pytest.raises(MessageError, match="allowed"):
+        decode(b" " * (MAX_MESSAGE_BYTES + 1))
+    with pytest.raises(MessageError):
+        decode(b"[" * 100000 + b"]" * 100000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzzed_bytes_give_a_message_error_or_a_message(data: bytes) -> None:
+    """Random bytes and mutated encodings: a clear MessageError, or a well-formed object."""
+    for blob in (data, canonical(contribution().to_json())[: len(data)] + data[:5]):
+        try:
+            obj = decode(blob)
+        except MessageError:
+            continue
+        for kind in (Contribution, Vote, Certificate, Block):
+            with contextlib.suppress(MessageError):
+                kind.from_json(obj)

@@ -1,0 +1,188 @@
+"""The genesis: everything a ZKPoT chain agrees on before its first round.
+
+A task publisher writes it once:
+
+- the task: the :class:`~zkpot.ml.statement.TrainingSpec` (network, fixed-point format,
+  learning rate, batch, steps, test rows);
+- the public test set — its rows, and so its hash;
+- the initial global model (integers in the spec's format), and so its hash;
+- the SRS: the digest of the powers-of-tau ceremony's transcript that made it
+  (:attr:`zkpot.poly.ceremony.Powers.digest`), which a node checks its SRS against;
+- the validators' BLS public keys, in order (a vote names its validator by index);
+- the registered participants: each one's BLS public key and data commitment.
+
+Registering the data commitment here, before any round, is what stops a participant
+from choosing its training data after the test set is known.
+
+The genesis is canonical JSON (:mod:`zkpot.chain.encoding`); its digest is block 0's
+hash, the parent of block 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from zkpot.chain.encoding import (
+    MessageError,
+    digest,
+    fields,
+    read_field,
+    read_hex,
+    read_int,
+)
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import (
+    Rows,
+    TrainingSpec,
+    flatten,
+    hash_test_set,
+    model_hash,
+    participant_id,
+)
+
+PUBLIC_KEY_BYTES = 48
+"""A BLS public key: a compressed G1 point of BLS12-381."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A participant as the genesis registers it: its public key and data commitment."""
+
+    public_key: bytes
+    data_commitment: int
+
+    @property
+    def id(self) -> int:
+        """The statement's participant field: :func:`~zkpot.ml.statement.participant_id`."""
+        return participant_id(self.public_key)
+
+
+@dataclass(frozen=True, eq=False)
+class Genesis:
+    """The chain's starting point (see the module docstring)."""
+
+    name: str
+    spec: TrainingSpec
+    test: Rows
+    global_model: tuple[Layer, ...]
+    ceremony: bytes
+    validators: tuple[bytes, ...]
+    participants: tuple[Registration, ...]
+    timestamp: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.test) != self.spec.test_rows:
+            raise MessageError(f"{len(self.test)} test rows, the spec has {self.spec.test_rows}")
+        keys = [p.public_key for p in self.participants]
+        if len(set(keys)) != len(keys) or len(set(self.validators)) != len(self.validators):
+            raise MessageError("a participant or validator is registered twice")
+        if not self.validators:
+            raise MessageError("a chain needs at least one validator")
+
+    @cached_property
+    def test_set(self) -> int:
+        """The public test set's hash, the statement's ``test_set``."""
+        return hash_test_set(self.test, self.spec)
+
+    @cached_property
+    def model_hash(self) -> int:
+        """The initial global model's hash."""
+        return model_hash(self.global_model, self.spec)
+
+    @cached_property
+    def hash(self) -> bytes:
+        """Keccak-256 of the canonical JSON: block 0's hash."""
+        return digest(self.to_json())
+
+    def registration(self, public_key: bytes) -> Registration | None:
+        """The participant registered with this key, or ``None``."""
+        return next((p for p in self.participants if p.public_key == public_key), None)
+
+    @property
+    def quorum(self) -> int:
+        """Signatures that finalize a block: more than two thirds of the validators."""
+        return 2 * len(self.validators) // 3 + 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "spec": self.spec.to_json(),
+            "test": {"x": self.test.x.tolist(), "y": self.test.y.tolist()},
+            "global_model": flatten(self.global_model),
+            "ceremony": self.ceremony.hex(),
+            "validators": [pk.hex() for pk in self.validators],
+            "participants": [
+                {"public_key": p.public_key.hex(), "data_commitment": str(p.data_commitment)}
+                for p in self.participants
+            ],
+            "timestamp": self.timestamp,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Genesis:
+        """The inverse of :meth:`to_json`.
+
+        Raises:
+            MessageError: for anything malformed.
+        """
+        names = ("name", "spec", "test", "global_model", "ceremony", "validators",
+                 "participants", "timestamp")  # fmt: skip
+        d = fields(data, names, "genesis")
+        if not isinstance(d["name"], str) or not 0 < len(d["name"]) <= 100:
+            raise MessageError("genesis name: 1 to 100 characters")
+        spec = TrainingSpec.from_json(d["spec"])
+        test = fields(d["test"], ("x", "y"), "genesis test")
+        bound = (1 << (spec.bound_bits - 1)) - 1
+        rows = _list(test["x"], "test x")
+        if len(rows) != spec.test_rows or len(_list(test["y"], "test y")) != spec.test_rows:
+            raise MessageError(f"genesis test: {spec.test_rows} rows")
+        cells = [[read_int(v, "test x", low=-bound, high=bound) for v in _list(row, "test row")]
+                 for row in rows]  # fmt: skip
+        if any(len(row) != spec.n_features for row in cells):
+            raise MessageError(f"genesis test: rows of {spec.n_features} features")
+        x = np.array(cells, dtype=np.int64).reshape(spec.test_rows, spec.n_features)
+        y = np.array([read_int(v, "test y", high=spec.n_classes - 1) for v in test["y"]],
+                     dtype=np.int64)  # fmt: skip
+        if not isinstance(d["global_model"], list) or len(d["global_model"]) != spec.n_params:
+            raise MessageError(f"genesis global_model: a list of {spec.n_params} values")
+        bound = (1 << (spec.bound_bits - 1)) - 1
+        values = [read_int(v, "global model", low=-bound, high=bound) for v in d["global_model"]]
+        return cls(
+            name=d["name"], spec=spec, test=Rows(x, y),
+            global_model=unflatten(values, spec),
+            ceremony=read_hex(d["ceremony"], "ceremony", length=32),
+            validators=tuple(read_hex(v, "validator", length=PUBLIC_KEY_BYTES)
+                             for v in _list(d["validators"], "validators")),
+            participants=tuple(
+                Registration(read_hex(p["public_key"], "public_key", length=PUBLIC_KEY_BYTES),
+                             read_field(p["data_commitment"], "data_commitment"))
+                for p in (fields(q, ("public_key", "data_commitment"), "participant")
+                          for q in _list(d["participants"], "participants"))),
+            timestamp=read_int(d["timestamp"], "timestamp"),
+        )  # fmt: skip
+
+
+def _list(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list) or len(value) > 4096:
+        raise MessageError(f"{what}: a list of at most 4096 entries")
+    return value
+
+
+def unflatten(values: list[int], spec: TrainingSpec) -> tuple[Layer, ...]:
+    """The inverse of :func:`~zkpot.ml.statement.flatten` for the spec's layer shapes."""
+    layers, at = [], 0
+    for inputs, outputs in pairwise(spec.sizes):
+        weight = np.array(values[at : at + inputs * outputs], dtype=np.int64)
+        at += inputs * outputs
+        bias = np.array(values[at : at + outputs], dtype=np.int64)
+        at += outputs
+        layers.append(Layer(weight.reshape(outputs, inputs), bias))
+    return tuple(layers)
+
+
+__all__ = ["PUBLIC_KEY_BYTES", "Genesis", "Registration", "unflatten"]

@@ -1,0 +1,292 @@
+"""The chain's messages: contributions, reveals, blocks, votes and finality certificates.
+
+Each is a frozen dataclass with ``to_json`` / ``from_json`` (canonical JSON, see
+:mod:`zkpot.chain.encoding`) and a ``hash``. What is signed is a domain tag followed by
+the canonical encoding of the unsigned fields, so that a signature on one kind of
+message can never be passed off as a signature on another.
+
+- :class:`Contribution`: a participant's statement for one round, its proof and its BLS
+  signature. The statement's ``participant`` is derived from the signing key, its
+  ``test_set`` and ``test_rows`` come from the genesis.
+- :class:`Reveal`: the leader's new model and salt, which open its model commitment; it
+  lives in the model store, addressed by its hash.
+- :class:`Block`: height (= round), parent, proposer, the new global model's hash, the
+  reveal's address, the included contributions' hashes and their Merkle root, timestamp.
+- :class:`Vote`: a validator's BLS signature on a block hash at a height.
+- :class:`Certificate`: more than two thirds of the validators' votes, aggregated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from zkpot.chain.encoding import (
+    MessageError,
+    canonical,
+    digest,
+    fields,
+    read_field,
+    read_hex,
+    read_int,
+)
+from zkpot.chain.genesis import PUBLIC_KEY_BYTES, Genesis, unflatten
+from zkpot.hash.keccak import keccak256
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import Statement, TrainingSpec, flatten, participant_id
+from zkpot.plonk.proof import Proof
+
+SIGNATURE_BYTES = 96
+"""A BLS signature: a compressed G2 point of BLS12-381."""
+
+MAX_PROOF_BYTES = 4096
+MAX_CONTRIBUTIONS = 1024
+
+
+def _sig(value: object, what: str = "signature") -> bytes:
+    return read_hex(value, what, length=SIGNATURE_BYTES)
+
+
+def _hash(value: object, what: str) -> bytes:
+    return read_hex(value, what, length=32)
+
+
+def _key(value: object, what: str = "public key") -> bytes:
+    return read_hex(value, what, length=PUBLIC_KEY_BYTES)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One participant's signed contribution to one round."""
+
+    round: int
+    participant: bytes
+    global_model: int
+    data_commitment: int
+    model_commitment: int
+    accuracy: int
+    proof: bytes
+    signature: bytes = b""
+
+    TAG = b"zkpot.contribution"
+    FIELDS = ("round", "participant", "global_model", "data_commitment", "model_commitment",
+              "accuracy", "proof", "signature")  # fmt: skip
+
+    def unsigned(self) -> dict[str, Any]:
+        return {"round": self.round, "participant": self.participant.hex(),
+                "global_model": str(self.global_model),
+                "data_commitment": str(self.data_commitment),
+                "model_commitment": str(self.model_commitment), "accuracy": self.accuracy,
+                "proof": self.proof.hex()}  # fmt: skip
+
+    def signing_bytes(self) -> bytes:
+        """What the participant signs: the tag and the canonical unsigned fields."""
+        return self.TAG + canonical(self.unsigned())
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.unsigned(), "signature": self.signature.hex()}
+
+    @cached_property
+    def hash(self) -> bytes:
+        return digest(self.to_json())
+
+    @classmethod
+    def from_json(cls, data: object) -> Contribution:
+        d = fields(data, cls.FIELDS, "contribution")
+        return cls(
+            round=read_int(d["round"], "round", low=1), participant=_key(d["participant"]),
+            global_model=read_field(d["global_model"], "global_model"),
+            data_commitment=read_field(d["data_commitment"], "data_commitment"),
+            model_commitment=read_field(d["model_commitment"], "model_commitment"),
+            accuracy=read_int(d["accuracy"], "accuracy", high=4096),
+            proof=read_hex(d["proof"], "proof"), signature=_sig(d["signature"]),
+        )  # fmt: skip
+
+    def statement(self, genesis: Genesis) -> Statement:
+        """The proof's statement: this message's fields, the test set from the genesis.
+
+        Raises:
+            InvalidInput: if the accuracy exceeds the genesis's test rows.
+        """
+        return Statement(round=self.round, participant=participant_id(self.participant),
+                         global_model=self.global_model, data_commitment=self.data_commitment,
+                         model_commitment=self.model_commitment, test_set=genesis.test_set,
+                         accuracy=self.accuracy, test_rows=genesis.spec.test_rows)  # fmt: skip
+
+    def decoded_proof(self) -> Proof:
+        """The PLONK proof (raises ValueError for bytes that are not one)."""
+        if len(self.proof) > MAX_PROOF_BYTES:
+            raise MessageError(f"a proof of {len(self.proof)} bytes")
+        return Proof.from_bytes(self.proof)
+
+
+@dataclass(frozen=True, eq=False)
+class Reveal:
+    """The leader's opening of its model commitment: its new model and the salt."""
+
+    round: int
+    participant: bytes
+    model: tuple[Layer, ...]
+    salt: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"round": self.round, "participant": self.participant.hex(),
+                "model": flatten(self.model), "salt": str(self.salt)}  # fmt: skip
+
+    @cached_property
+    def hash(self) -> bytes:
+        """The reveal's content address in the model store."""
+        return digest(self.to_json())
+
+    @classmethod
+    def from_json(cls, data: object, spec: TrainingSpec) -> Reveal:
+        d = fields(data, ("round", "participant", "model", "salt"), "reveal")
+        values = d["model"]
+        bound = (1 << (spec.bound_bits - 1)) - 1
+        if not isinstance(values, list) or len(values) != spec.n_params:
+            raise MessageError(f"reveal model: a list of {spec.n_params} values")
+        ints = [read_int(v, "reveal model", low=-bound, high=bound) for v in values]
+        return cls(read_int(d["round"], "round", low=1), _key(d["participant"]),
+                   unflatten(ints, spec), read_field(d["salt"], "salt"))  # fmt: skip
+
+
+def merkle_root(hashes: Sequence[bytes]) -> bytes:
+    """The Keccak Merkle root of 32-byte leaves; 32 zero bytes for none.
+
+    Leaves and inner nodes are tagged apart (0x00, 0x01), an odd node is paired with 32
+    zero bytes, and the root commits to the number of leaves — so, unlike Bitcoin's tree
+    (which pairs an odd node with itself), [a, b, c] and [a, b, c, c] differ.
+    """
+    level = [keccak256(b"\x00" + h) for h in hashes]
+    if not level:
+        return bytes(32)
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(bytes(32))
+        level = [keccak256(b"\x01" + a + b) for a, b in zip(level[::2], level[1::2], strict=True)]
+    return keccak256(b"\x02" + len(hashes).to_bytes(8, "big") + level[0])
+
+
+@dataclass(frozen=True)
+class Block:
+    """Block ``height`` (one per round: height = round) and what it decides."""
+
+    height: int
+    parent: bytes
+    proposer: bytes
+    global_model: int
+    reveal: bytes
+    contributions: tuple[bytes, ...]
+    timestamp: int
+
+    FIELDS = ("height", "parent", "proposer", "global_model", "reveal", "contributions",
+              "contributions_root", "timestamp")  # fmt: skip
+
+    @property
+    def round(self) -> int:
+        return self.height
+
+    @cached_property
+    def contributions_root(self) -> bytes:
+        return merkle_root(self.contributions)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"height": self.height, "parent": self.parent.hex(),
+                "proposer": self.proposer.hex(), "global_model": str(self.global_model),
+                "reveal": self.reveal.hex(), "contributions": [h.hex() for h in self.contributions],
+                "contributions_root": self.contributions_root.hex(),
+                "timestamp": self.timestamp}  # fmt: skip
+
+    @cached_property
+    def hash(self) -> bytes:
+        return digest(self.to_json())
+
+    @classmethod
+    def from_json(cls, data: object) -> Block:
+        d = fields(data, cls.FIELDS, "block")
+        hashes = d["contributions"]
+        if not isinstance(hashes, list) or len(hashes) > MAX_CONTRIBUTIONS:
+            raise MessageError(f"block contributions: a list of at most {MAX_CONTRIBUTIONS}")
+        block = cls(
+            height=read_int(d["height"], "height", low=1),
+            parent=read_hex(d["parent"], "parent", length=32),
+            proposer=_key(d["proposer"], "proposer"),
+            global_model=read_field(d["global_model"], "global_model"),
+            reveal=read_hex(d["reveal"], "reveal", length=32),
+            contributions=tuple(read_hex(h, "contribution hash", length=32) for h in hashes),
+            timestamp=read_int(d["timestamp"], "timestamp"),
+        )  # fmt: skip
+        if _hash(d["contributions_root"], "contributions_root") != block.contributions_root:
+            raise MessageError("block contributions_root is not the root of its contributions")
+        return block
+
+
+@dataclass(frozen=True)
+class Vote:
+    """Validator ``validator`` (an index into the genesis's list) signs block ``block``."""
+
+    height: int
+    block: bytes
+    validator: int
+    signature: bytes = b""
+
+    TAG = b"zkpot.vote"
+
+    def signing_bytes(self) -> bytes:
+        """What every validator signs for this block: the same message, so votes aggregate."""
+        return vote_message(self.height, self.block)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"height": self.height, "block": self.block.hex(), "validator": self.validator,
+                "signature": self.signature.hex()}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: object) -> Vote:
+        d = fields(data, ("height", "block", "validator", "signature"), "vote")
+        height, block = read_int(d["height"], "height", low=1), _hash(d["block"], "block")
+        return cls(height, block, read_int(d["validator"], "validator", high=4095),
+                   _sig(d["signature"]))  # fmt: skip
+
+
+def vote_message(height: int, block: bytes) -> bytes:
+    """The bytes a validator signs to finalize ``block`` at ``height``."""
+    return Vote.TAG + canonical({"block": block.hex(), "height": height})
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A block's finality: the validators who signed it and their aggregate signature."""
+
+    height: int
+    block: bytes
+    signers: tuple[int, ...]
+    signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"height": self.height, "block": self.block.hex(), "signers": list(self.signers),
+                "signature": self.signature.hex()}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: object) -> Certificate:
+        d = fields(data, ("height", "block", "signers", "signature"), "certificate")
+        signers = d["signers"]
+        if not isinstance(signers, list) or len(signers) > 4096:
+            raise MessageError("certificate signers: a list of validator indices")
+        indices = tuple(read_int(i, "signer", high=4095) for i in signers)
+        if list(indices) != sorted(set(indices)):
+            raise MessageError("certificate signers: strictly increasing indices")
+        return cls(read_int(d["height"], "height", low=1), read_hex(d["block"], "block", length=32),
+                   indices, _sig(d["signature"]))  # fmt: skip
+
+
+def model_array(layers: Sequence[Layer]) -> np.ndarray:
+    """All parameters as one int64 array (for the store and for comparisons)."""
+    return np.array(flatten(layers), dtype=np.int64)
+
+
+__all__ = ["MAX_CONTRIBUTIONS", "SIGNATURE_BYTES", "Block", "Certificate", "Contribution",
+           "Reveal", "Vote", "merkle_root", "model_array", "vote_message"]  # fmt: skip
