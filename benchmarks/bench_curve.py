@@ -7,19 +7,24 @@
 First every operation is checked to agree with py_ecc, then timed, interleaved
 (see harness.py). "MSM of 2^10" compares zkpot's Pippenger MSM with what a
 py_ecc user would write — one multiplication per point, summed — per point,
-the py_ecc side timed on a sample of the points.
+the py_ecc side timed on a sample of the points. The BLS rows race zkpot.curve.bls against
+py_ecc's G2ProofOfPossession (the Ethereum consensus ciphersuite), one round with --quick.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import time
 
 from harness import format_table, format_time, markdown_table, race, save_table
 from py_ecc import optimized_bls12_381, optimized_bn128
+from py_ecc.bls import G2ProofOfPossession as py_bls
+from py_ecc.bls.hash_to_curve import hash_to_G2 as py_hash_to_G2
 
-from zkpot.curve import bls12_381, bn254, msm
+from zkpot.curve import bls, bls12_381, bn254, msm
+from zkpot.curve.hash_to_curve import hash_to_G2
 
 PY_ECC = {"BN254": (bn254, optimized_bn128), "BLS12-381": (bls12_381, optimized_bls12_381)}
 
@@ -66,6 +71,7 @@ def main() -> None:
         curve_rows, ratio = race_curve(name, curve, ref, rng, rounds, args.quick)
         rows += curve_rows
         ratios.append(ratio)
+    rows += race_bls(rng, 1 if args.quick else rounds)
 
     # MSM of 2^10 on BN254's G1: per point, zkpot's MSM against py_ecc's multiply-and-add
     n = 1 << 10
@@ -126,6 +132,25 @@ def race_curve(name: str, curve, ref, rng: random.Random, rounds: int, quick: bo
         {"zkpot": (lambda: curve.pairing_check([(P, Q), (P2, Q2)]), 1),
          "one": (lambda: curve.pairing(P, Q), 1)}, rounds, pair_budget)  # fmt: skip
     return rows, (name, check["zkpot"], check["zkpot"] / check["one"])
+
+
+def race_bls(rng: random.Random, rounds: int):
+    """BLS signatures, after checking that both sign alike and accept each other's signatures."""
+    sk, message = rng.randrange(1, bls12_381.R), b"block root %d" % rng.randrange(1 << 32)
+    pk, sig = bls.secret_to_public(sk), bls.sign(sk, message)
+    assert pk == py_bls.SkToPk(sk) and sig == py_bls.Sign(sk, message)
+    assert bls.verify(pk, message, sig) and py_bls.Verify(pk, message, sig)
+    return [
+        ("BLS12-381 hash_to_G2", race(
+            {"zkpot": (lambda: hash_to_G2(message, bls.DST), 1),
+             "py_ecc": (lambda: py_hash_to_G2(message, bls.DST, hashlib.sha256), 1)}, rounds)),
+        ("BLS sign", race(
+            {"zkpot": (lambda: bls.sign(sk, message), 1),
+             "py_ecc": (lambda: py_bls.Sign(sk, message), 1)}, rounds)),
+        ("BLS verify", race(
+            {"zkpot": (lambda: bls.verify(pk, message, sig), 1),
+             "py_ecc": (lambda: py_bls.Verify(pk, message, sig), 1)}, rounds)),
+    ]  # fmt: skip
 
 
 def random_points(G, n: int, rng: random.Random) -> list:

@@ -51,3 +51,9 @@ class ArgumentError(ZkpotError, ValueError):
 class TrustedSetupError(ZkpotError, ValueError):
     """A structured reference string that cannot serve: τ ≡ 0 (every power the point at
     infinity), no powers at all, or a trusted-setup file that is not one."""
+
+
+class BlsError(ZkpotError, ValueError):
+    """A BLS signature operation refused its input: a secret key that is not an int in
+    1 … r − 1, a message that is not bytes, an empty list of signatures to aggregate or one
+    that does not decode. (Verifiers never raise for a bad key or signature: they return False.)"""

@@ -14,10 +14,11 @@ from __future__ import annotations
 from zkpot.curve.encoding import ZCASH
 from zkpot.curve.glv import GLV
 from zkpot.curve.groups import define_pairing
-from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian
+from zkpot.curve.jacobian import Fq2Jacobian, FqJacobian, Jac
 from zkpot.curve.pairing import OptimalAte
 from zkpot.curve.point import CurvePoint
 from zkpot.curve.scalar import scalar_mul
+from zkpot.field import towerops as T
 from zkpot.field.bls12_381 import SEED, Fq, Fq2, Fq6, Fq12, Fr, P, R
 
 B = 4
@@ -28,6 +29,12 @@ TWIST_B = Fq2(B) * Fq2(*Fq6.XI)
 
 G1_COFACTOR = (SEED - 1) ** 2 // 3
 """#E(Fq) / r = (x − 1)²/3."""
+
+G2_COFACTOR = (
+    SEED**8 - 4 * SEED**7 + 5 * SEED**6 - 4 * SEED**4 + 6 * SEED**3 - 4 * SEED**2 - 4 * SEED + 13
+) // 9
+"""#E'(Fq2) / r = (x⁸ − 4x⁷ + 5x⁶ − 4x⁴ + 6x³ − 4x² − 4x + 13)/9, a 507-bit number (Budroni,
+Pintore, "Efficient hash maps to G2 on BLS curves", ePrint 2017/419)."""
 
 
 class G1(CurvePoint):
@@ -95,6 +102,51 @@ class G2(CurvePoint):
         ),
     )
 
+
+# ψ = untwist ∘ Frobenius ∘ twist, an endomorphism of E'(Fq2) (Galbraith, Scott, "Exponentiation
+# in pairing-friendly groups using homomorphisms", 2008). Untwisting x ↦ x/w² (w⁶ = ξ) and raising
+# to the p-th power gives x^p / w^(2p) = x^p · ξ^(−(p−1)/3) / w², so in the twist's coordinates
+#   ψ(x, y) = (x̄ · ξ^(−(p−1)/3), ȳ · ξ^(−(p−1)/2)),   x̄ = x^p the conjugate,
+# and twice: ψ²(x, y) = (x · N(ξ)^(−(p−1)/3), y · N(ξ)^(−(p−1)/2)) = (x · 2^(−(p−1)/3), −y).
+# On G2, ψ is multiplication by p ≡ x (mod r); on all of E'(Fq2), ψ² − tψ + p = 0 (t = x + 1).
+PSI_X = T.fq2_inv(Fq6.FROBENIUS[1][2], P)
+"""ξ^(−(p−1)/3), from the tower's Frobenius table γ[1][e] = ξ^(e(p−1)/6)."""
+PSI_Y = T.fq2_inv(Fq6.FROBENIUS[1][3], P)
+"""ξ^(−(p−1)/2)."""
+PSI2_X = T.fq2_mul(PSI_X, T.fq2_conj(PSI_X))[0] % P
+"""2^(−(p−1)/3) ∈ Fq: the norm of PSI_X, the x-factor of ψ²."""
+
+
+def psi(jac: Jac) -> Jac:
+    """ψ(P) for a point of E'(Fq2) in Jacobian coordinates: (X̄·ξ^(−(p−1)/3), Ȳ·ξ^(−(p−1)/2), Z̄).
+
+    Conjugation commutes with the Jacobian scaling (X/Z², Y/Z³), so it applies coordinatewise.
+    """
+    (X0, X1), (Y0, Y1), (Z0, Z1) = jac
+    x = T.fq2_reduce(T.fq2_mul((X0, -X1), PSI_X), P)
+    y = T.fq2_reduce(T.fq2_mul((Y0, -Y1), PSI_Y), P)
+    return (x, y, (Z0, -Z1 % P))
+
+
+def psi2(jac: Jac) -> Jac:
+    """ψ(ψ(P)) = (X · 2^(−(p−1)/3), −Y, Z), cheaper than two ψ."""
+    (X0, X1), (Y0, Y1), Z = jac
+    return ((X0 * PSI2_X % P, X1 * PSI2_X % P), (-Y0 % P, -Y1 % P), Z)
+
+
+def _g2_membership(jac: Jac) -> bool:
+    """Q ∈ G2 ⟺ ψ(Q) = [x]Q, for a point Q of E'(Fq2) (Scott, ePrint 2021/1130, §4).
+
+    On G2, ψ acts as multiplication by p, and p ≡ x (mod r); off G2 the two sides differ.
+    A 64-bit multiplication instead of a 255-bit one.
+    """
+    kernel = G2.KERNEL
+    if kernel.is_identity(jac):
+        return True
+    return kernel.equal(psi(jac), scalar_mul(kernel, jac, SEED))  # type: ignore[no-any-return]
+
+
+G2.SUBGROUP_TEST = staticmethod(_g2_membership)
 
 ENGINE = OptimalAte(
     p=P,
