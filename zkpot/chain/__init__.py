@@ -6,7 +6,11 @@ Built so far, bottom up:
 - :mod:`zkpot.chain.genesis` — the task, the test set, the first model, the ceremony's
   digest, the validators and the registered participants;
 - :mod:`zkpot.chain.messages` — signed contributions, reveals, blocks, votes and
-  finality certificates.
+  finality certificates;
+- :mod:`zkpot.chain.participant` — train, prove, sign; reveal when leading;
+- :mod:`zkpot.chain.rules` — when a contribution is valid (with the reason when not), the
+  leader rule, when a block is valid;
+- :mod:`zkpot.chain.store` — each node's chain in SQLite.
 
-To come: the consensus rules, storage, nodes, the simulator and the network.
+To come: the consensus protocol's node, the simulator and the network.
 """

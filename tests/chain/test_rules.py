@@ -1,0 +1,159 @@
+"""The consensus rules against Byzantine participants: every bad contribution is refused with
+its reason, the leader is the best verified accuracy (ties broken the same way everywhere),
+and a block is accepted only from the right proposer with a reveal that opens its commitment."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from zkpot.chain import participant as part
+from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.messages import Block, Contribution
+from zkpot.chain.rules import (
+    RoundContext,
+    check_block,
+    check_contribution,
+    expected_proposer,
+    ranking,
+    tiebreak,
+)
+from zkpot.curve import bls
+from zkpot.ml.contribution import dev_srs, setup
+from zkpot.ml.statement import TrainingSpec, data_commitment, model_hash
+from zkpot.ml.task import demo_data_salt, iris_task
+
+SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
+SECRETS = [1000 + i for i in range(4)]  # participants 1 … 3, and 4: never registered
+
+
+@pytest.fixture(scope="module")
+def world():
+    """A genesis with three participants, keys, and two honest contributions to round 1."""
+    task = iris_task(3, seed=0, spec=SPEC)
+    keys = setup(SPEC, dev_srs(SPEC))
+    publics = [bls.secret_to_public(sk) for sk in SECRETS]
+    slots = [task.slots(i + 1)[0] for i in range(3)]
+    registrations = tuple(
+        Registration(publics[i], data_commitment(slots[i], demo_data_salt(0, i + 1), SPEC))
+        for i in range(3)
+    )
+    genesis = Genesis(name="rules", spec=SPEC, test=task.test,
+                      global_model=tuple(task.global_layers), ceremony=bytes(32),
+                      validators=(publics[0],), participants=registrations)  # fmt: skip
+    made = {}
+    for i in (0, 1):
+        made[i] = part.contribute(keys, SECRETS[i], round=1, global_layers=task.global_layers,
+                                  data=slots[i], data_salt=demo_data_salt(0, i + 1),
+                                  test=task.test, rng=random.Random(i))  # fmt: skip
+    ctx = RoundContext(genesis, keys, 1, genesis.model_hash, genesis.hash)
+    return {"ctx": ctx, "made": made, "publics": publics, "task": task, "slots": slots}
+
+
+def test_an_honest_contribution_is_valid(world) -> None:
+    c, _ = world["made"][0]
+    assert check_contribution(c, world["ctx"], {}) is None
+
+
+def resigned(c: Contribution, secret: int, **changes) -> Contribution:
+    """A Byzantine participant changes fields and signs again with a key it holds."""
+    return part.sign(dataclasses.replace(c, **changes), secret)
+
+
+@pytest.mark.parametrize(
+    ("cheat", "reason"),
+    [
+        (lambda c, p: resigned(c, SECRETS[0], accuracy=(c.accuracy + 1) % 3), "proof does not"),
+        (lambda c, p: dataclasses.replace(c, accuracy=(c.accuracy + 1) % 3), "signature"),
+        (lambda c, p: resigned(c, SECRETS[0], proof=c.proof[:-1] + bytes([c.proof[-1] ^ 1])),
+         "proof"),
+        (lambda c, p: resigned(c, SECRETS[0], proof=c.proof[:100]), "malformed"),
+        (lambda c, p: resigned(c, SECRETS[0], round=2), "round 2"),
+        (lambda c, p: resigned(c, SECRETS[0], global_model=c.global_model + 1), "global model"),
+        (lambda c, p: resigned(c, SECRETS[0], data_commitment=5), "registered"),
+        (lambda c, p: resigned(c, SECRETS[3], participant=p[3]), "not registered"),
+        # participant 3 replays participant 1's proof under its own key and data commitment
+        (lambda c, p: resigned(c, SECRETS[2], participant=p[2], data_commitment=None),
+         "proof does not"),
+    ],
+)  # fmt: skip
+def test_byzantine_contributions_are_refused_with_their_reason(world, cheat, reason) -> None:
+    c, _ = world["made"][0]
+    bad = cheat(c, world["publics"])
+    if bad.data_commitment is None:  # the replay: the thief's registered commitment
+        registration = world["ctx"].genesis.registration(bad.participant)
+        bad = resigned(bad, SECRETS[2], data_commitment=registration.data_commitment)
+    verdict = check_contribution(bad, world["ctx"], {})
+    assert verdict is not None and reason in verdict, verdict
+
+
+def test_one_contribution_per_participant(world) -> None:
+    c, _ = world["made"][0]
+    other, _ = world["made"][1]
+    assert check_contribution(c, world["ctx"], {c.participant: c}) == "already received"
+    twin = resigned(other, SECRETS[0], participant=c.participant,
+                    data_commitment=c.data_commitment)  # fmt: skip
+    assert "second contribution" in check_contribution(twin, world["ctx"], {c.participant: c})
+
+
+def test_a_previous_rounds_proof_is_refused(world) -> None:
+    c, _ = world["made"][0]
+    ctx = dataclasses.replace(world["ctx"], round=2)
+    assert "round 1" in check_contribution(c, ctx, {})
+
+
+def test_ranking_is_accuracy_then_a_deterministic_tiebreak() -> None:
+    keys = [bytes([i]) * 48 for i in range(6)]
+    accuracies = [5, 7, 7, 2, 7, 5]
+    cs = [Contribution(4, k, 0, 0, 0, a, b"") for k, a in zip(keys, accuracies, strict=True)]
+    order = ranking(cs)
+    assert [c.accuracy for c in order] == [7, 7, 7, 5, 5, 2]
+    sevens = [c.participant for c in order[:3]]
+    assert sevens == sorted(sevens, key=lambda k: tiebreak(4, k))
+    assert ranking(list(reversed(cs))) == order  # the order of arrival does not matter
+    assert expected_proposer(cs, {order[0].participant}) == order[1]
+    assert expected_proposer([], set()) is None
+
+
+@pytest.fixture(scope="module")
+def proposal(world):
+    """The honest block of round 1: the better of the two contributions leads."""
+    made = world["made"]
+    contributions = {c.hash: c for c, _ in made.values()}
+    best, proven = next((c, p) for c, p in made.values()
+                        if c.hash == ranking(list(contributions.values()))[0].hash)  # fmt: skip
+    reveal = part.reveal(proven, best.participant)
+    new_model = model_hash(proven.model, SPEC)
+    block = Block(1, world["ctx"].parent, best.participant, new_model, reveal.hash,
+                  tuple(contributions), 99)  # fmt: skip
+    return block, reveal, contributions, best
+
+
+def test_the_honest_block_is_accepted(world, proposal) -> None:
+    block, reveal, known, _ = proposal
+    assert check_block(block, reveal, world["ctx"], known, set(known)) is None
+
+
+def test_bad_blocks_are_refused(world, proposal) -> None:
+    block, reveal, known, best = proposal
+    ctx, valid = world["ctx"], set(known)
+    other = next(c for c in known.values() if c.hash != best.hash)
+
+    def verdict(b, r=reveal, passed=()):
+        return check_block(b, r, ctx, known, valid, passed)
+
+    assert "height" in verdict(dataclasses.replace(block, height=2))
+    assert "parent" in verdict(dataclasses.replace(block, parent=bytes(32)))
+    assert "proposer" in verdict(dataclasses.replace(block, proposer=other.participant))
+    assert "not verified" in verdict(dataclasses.replace(block, contributions=(bytes(32),)))
+    assert "proposer's contribution" in verdict(
+        dataclasses.replace(block, contributions=(other.hash,))
+    )
+    assert "reveal is missing" in verdict(block, r=None)
+    fake = dataclasses.replace(reveal, salt=reveal.salt + 1)  # does not open the commitment
+    assert "does not open" in verdict(dataclasses.replace(block, reveal=fake.hash), r=fake)
+    assert "global model" in verdict(dataclasses.replace(block, global_model=1))
+    # once the leader is passed over for withholding, the next best may propose, not it
+    assert "proposer" in verdict(block, passed=(best.participant,))

@@ -1,0 +1,69 @@
+"""A participant's side of a round: train and prove, sign the contribution, reveal if it leads.
+
+>>> from zkpot.curve import bls
+>>> sk = 1234567
+>>> public_key = bls.secret_to_public(sk)
+>>> len(public_key)
+48
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from zkpot.chain.messages import Contribution, Reveal
+from zkpot.curve import bls
+from zkpot.ml.contribution import ContributionKeys, Proven, prove_contribution
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import Rows, participant_id
+
+
+def sign(unsigned: Contribution, secret_key: int) -> Contribution:
+    """The contribution with the participant's BLS signature over its signing bytes."""
+    return dataclasses.replace(unsigned, signature=bls.sign(secret_key, unsigned.signing_bytes()))
+
+
+def message(proven: Proven, secret_key: int) -> Contribution:
+    """The signed chain message of a proven contribution (proved for this key's participant).
+
+    Raises:
+        ValueError: if the proof was made for another participant than this key's.
+    """
+    public_key = bls.secret_to_public(secret_key)
+    s = proven.contribution.statement
+    if s.participant != participant_id(public_key):
+        raise ValueError("the contribution was proven for another participant than this key")
+    unsigned = Contribution(round=s.round, participant=public_key, global_model=s.global_model,
+                            data_commitment=s.data_commitment,
+                            model_commitment=s.model_commitment, accuracy=s.accuracy,
+                            proof=proven.contribution.proof.to_bytes())  # fmt: skip
+    return sign(unsigned, secret_key)
+
+
+def contribute(
+    keys: ContributionKeys,
+    secret_key: int,
+    *,
+    round: int,
+    global_layers: Sequence[Layer],
+    data: Rows,
+    data_salt: int,
+    test: Rows,
+    **options: object,
+) -> tuple[Contribution, Proven]:
+    """Train one round, prove it and sign it: (the message to broadcast, the secrets to keep)."""
+    participant = participant_id(bls.secret_to_public(secret_key))
+    proven = prove_contribution(keys, round=round, participant=participant,
+                                global_layers=global_layers, data=data, data_salt=data_salt,
+                                test=test, **options)  # type: ignore[arg-type]  # fmt: skip
+    return message(proven, secret_key), proven
+
+
+def reveal(proven: Proven, public_key: bytes) -> Reveal:
+    """The opening of the proven model's commitment, for the model store."""
+    s = proven.contribution.statement
+    return Reveal(s.round, public_key, tuple(proven.model), proven.model_salt)
+
+
+__all__ = ["contribute", "message", "reveal", "sign"]

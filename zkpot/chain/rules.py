@@ -1,0 +1,150 @@
+"""The consensus rules: when a contribution is valid, who leads a round, when a block is.
+
+A validator judges round r knowing the genesis, the proof of training's verification
+key and the hash of the global model round r starts from (the last final block's).
+Every function here returns the *reason* something is invalid, or ``None``: nodes keep
+the reasons, and a rejection is never silent.
+
+**A contribution** (:func:`check_contribution`) is valid when, cheapest check first:
+
+1. it is for this round;
+2. its participant is registered in the genesis;
+3. the participant's BLS signature verifies over it;
+4. it is the participant's only contribution this round (a second one, even valid, is
+   refused: one participant, one voice);
+5. it trained from this round's global model;
+6. its data commitment is the one the participant registered;
+7. its proof decodes and verifies for the statement these fields make (the accuracy
+   among them, the test set from the genesis).
+
+**The leader** (:func:`ranking`) is the best verified accuracy. Ties break by the
+smallest Keccak-256 of (round, public key): deterministic, the same at every node, and
+not the same participant every round.
+
+**A block** for round r (:func:`check_block`) is valid when its height is r, its parent
+is the last final block, its proposer is the best contribution the validator knows
+that has not been passed over for withholding, the reveal opens the proposer's model
+commitment and the new global model is the revealed model's hash, and every
+contribution it includes is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from zkpot.chain.genesis import Genesis
+from zkpot.chain.messages import Block, Contribution, Reveal
+from zkpot.curve import bls
+from zkpot.errors import InvalidInput
+from zkpot.hash.keccak import keccak256
+from zkpot.ml.contribution import ContributionKeys, contribution_error
+from zkpot.ml.statement import model_commitment, model_hash
+
+
+@dataclass(frozen=True, eq=False)
+class RoundContext:
+    """What a validator knows when it judges round ``round``."""
+
+    genesis: Genesis
+    keys: ContributionKeys
+    round: int
+    global_model: int
+    parent: bytes
+
+
+def check_contribution(
+    c: Contribution, ctx: RoundContext, accepted: Mapping[bytes, Contribution]
+) -> str | None:
+    """Why ``c`` is invalid in this round, or ``None``; ``accepted`` maps each participant's
+    key to the contribution already accepted from it this round."""
+    if c.round != ctx.round:
+        return f"round {c.round}: this is round {ctx.round}"
+    registration = ctx.genesis.registration(c.participant)
+    if registration is None:
+        return "the participant is not registered"
+    if not bls.verify(c.participant, c.signing_bytes(), c.signature):
+        return "the signature does not verify"
+    earlier = accepted.get(c.participant)
+    if earlier is not None:
+        same = earlier.hash == c.hash
+        return "already received" if same else "a second contribution from this participant"
+    if c.global_model != ctx.global_model:
+        return "trained from another global model"
+    if c.data_commitment != registration.data_commitment:
+        return "the data commitment is not the registered one"
+    try:
+        statement, proof = c.statement(ctx.genesis), c.decoded_proof()
+    except (InvalidInput, ValueError) as error:
+        return f"malformed: {error}"
+    return contribution_error(ctx.keys, statement, proof)
+
+
+def tiebreak(round: int, participant: bytes) -> bytes:
+    """Keccak-256 of the round (8 bytes) and the key: the smaller leads among equals."""
+    return keccak256(round.to_bytes(8, "big") + participant)
+
+
+def ranking(valid: Collection[Contribution]) -> list[Contribution]:
+    """Valid contributions of one round, best first: accuracy down, then the tiebreak up."""
+    return sorted(valid, key=lambda c: (-c.accuracy, tiebreak(c.round, c.participant)))
+
+
+def expected_proposer(
+    valid: Collection[Contribution], passed_over: Collection[bytes]
+) -> Contribution | None:
+    """The best contribution whose participant has not been passed over, or ``None``."""
+    return next((c for c in ranking(valid) if c.participant not in passed_over), None)
+
+
+def check_reveal(reveal: Reveal, leader: Contribution, ctx: RoundContext) -> str | None:
+    """Why the reveal does not open the leader's commitment, or ``None``."""
+    if reveal.round != leader.round or reveal.participant != leader.participant:
+        return "the reveal is for another round or participant"
+    spec = ctx.genesis.spec
+    if model_commitment(reveal.model, reveal.salt, spec) != leader.model_commitment:
+        return "the revealed model does not open the model commitment"
+    return None
+
+
+def check_block(
+    block: Block,
+    reveal: Reveal | None,
+    ctx: RoundContext,
+    known: Mapping[bytes, Contribution],
+    valid: Collection[bytes],
+    passed_over: Sequence[bytes] = (),
+) -> str | None:
+    """Why ``block`` is not the block this validator would sign for the round, or ``None``.
+
+    Args:
+        reveal: the reveal the block names (``None`` if the node does not have it).
+        known: contributions by hash (the node's, and those it fetched for this block).
+        valid: the hashes among them that passed :func:`check_contribution`.
+        passed_over: participants whose lead timed out this round.
+    """
+    if block.height != ctx.round:
+        return f"height {block.height}: this is round {ctx.round}"
+    if block.parent != ctx.parent:
+        return "the parent is not the last final block"
+    missing = [h for h in block.contributions if h not in valid]
+    if missing:
+        return f"includes {len(missing)} contribution(s) this node has not verified as valid"
+    mine = [known[h] for h in valid if known[h].round == ctx.round]
+    leader = expected_proposer(mine, passed_over)
+    if leader is None or block.proposer != leader.participant:
+        return "the proposer is not the best valid contribution"
+    if leader.hash not in block.contributions:
+        return "the block does not include its proposer's contribution"
+    if reveal is None or reveal.hash != block.reveal:
+        return "the reveal is missing"
+    reason = check_reveal(reveal, leader, ctx)
+    if reason is not None:
+        return reason
+    if block.global_model != model_hash(reveal.model, ctx.genesis.spec):
+        return "the global model is not the revealed model's hash"
+    return None
+
+
+__all__ = ["RoundContext", "check_block", "check_contribution", "check_reveal",
+           "expected_proposer", "ranking", "tiebreak"]  # fmt: skip
