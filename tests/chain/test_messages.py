@@ -146,3 +146,19 @@ def test_fuzzed_bytes_give_a_message_error_or_a_message(data: bytes) -> None:
         for kind in (Contribution, Vote, Certificate, Block):
             with contextlib.suppress(MessageError):
                 kind.from_json(obj)
+
+
+def test_votes_carry_view_and_kind_and_precommits_aggregate() -> None:
+    block = bytes([3]) * 32
+    nil = Vote(2, None, 1, bytes([4]) * 96, view=5, kind="prevote")
+    assert Vote.from_json(decode(canonical(nil.to_json()))) == nil
+    with pytest.raises(MessageError, match="kind"):
+        Vote.from_json({**nil.to_json(), "kind": "maybe"})
+    a = Vote(2, block, 0, bytes(96), view=1)
+    b = Vote(2, block, 3, bytes(96), view=1)
+    assert a.signing_bytes() == b.signing_bytes()  # one message: the signatures aggregate
+    assert a.signing_bytes() != Vote(2, block, 0, bytes(96), view=2).signing_bytes()
+    assert a.signing_bytes() != Vote(2, block, 0, bytes(96), view=1, kind="prevote").signing_bytes()
+    cert = Certificate(2, block, (0, 3), bytes(96), view=1)
+    assert cert.message() == a.signing_bytes()
+    assert Certificate.from_json(cert.to_json()) == cert

@@ -225,62 +225,88 @@ class Block:
         return block
 
 
+PREVOTE, PRECOMMIT = "prevote", "precommit"
+
+
 @dataclass(frozen=True)
 class Vote:
-    """Validator ``validator`` (an index into the genesis's list) signs block ``block``."""
+    """Validator ``validator`` (an index into the genesis's list) votes in a view of a height.
+
+    ``kind`` is ``"prevote"`` or ``"precommit"`` (:mod:`zkpot.chain.consensus`), ``block``
+    a block hash or ``None`` (nil). Every validator that precommits one block in one view
+    signs the same bytes, so their precommits aggregate into one :class:`Certificate`.
+    """
 
     height: int
-    block: bytes
+    block: bytes | None
     validator: int
     signature: bytes = b""
+    view: int = 0
+    kind: str = PRECOMMIT
 
     TAG = b"zkpot.vote"
 
     def signing_bytes(self) -> bytes:
-        """What every validator signs for this block: the same message, so votes aggregate."""
-        return vote_message(self.height, self.block)
+        """What the validator signs: the tag, height, view, kind and block (no index)."""
+        return vote_message(self.height, self.block, self.view, self.kind)
 
     def to_json(self) -> dict[str, Any]:
-        return {"height": self.height, "block": self.block.hex(), "validator": self.validator,
-                "signature": self.signature.hex()}  # fmt: skip
+        return {"height": self.height, "view": self.view, "kind": self.kind,
+                "block": None if self.block is None else self.block.hex(),
+                "validator": self.validator, "signature": self.signature.hex()}  # fmt: skip
+
+    @cached_property
+    def hash(self) -> bytes:
+        return digest(self.to_json())
 
     @classmethod
     def from_json(cls, data: object) -> Vote:
-        d = fields(data, ("height", "block", "validator", "signature"), "vote")
-        height, block = read_int(d["height"], "height", low=1), _hash(d["block"], "block")
-        return cls(height, block, read_int(d["validator"], "validator", high=4095),
-                   _sig(d["signature"]))  # fmt: skip
+        d = fields(data, ("height", "view", "kind", "block", "validator", "signature"), "vote")
+        if d["kind"] not in (PREVOTE, PRECOMMIT):
+            raise MessageError(f"vote kind: prevote or precommit, got {d['kind']!r:.40}")
+        block = None if d["block"] is None else _hash(d["block"], "block")
+        return cls(read_int(d["height"], "height", low=1), block,
+                   read_int(d["validator"], "validator", high=4095), _sig(d["signature"]),
+                   read_int(d["view"], "view", high=1 << 20), d["kind"])  # fmt: skip
 
 
-def vote_message(height: int, block: bytes) -> bytes:
-    """The bytes a validator signs to finalize ``block`` at ``height``."""
-    return Vote.TAG + canonical({"block": block.hex(), "height": height})
+def vote_message(height: int, block: bytes | None, view: int = 0, kind: str = PRECOMMIT) -> bytes:
+    """The bytes a validator signs to vote for ``block`` (or nil) in a view of a height."""
+    body = {"block": None if block is None else block.hex(), "height": height, "kind": kind,
+            "view": view}  # fmt: skip
+    return Vote.TAG + canonical(body)
 
 
 @dataclass(frozen=True)
 class Certificate:
-    """A block's finality: the validators who signed it and their aggregate signature."""
+    """A block's finality: a quorum of precommits for it in one view, aggregated."""
 
     height: int
     block: bytes
     signers: tuple[int, ...]
     signature: bytes
+    view: int = 0
+
+    def message(self) -> bytes:
+        """What every signer signed: its precommit for the block in the view."""
+        return vote_message(self.height, self.block, self.view, PRECOMMIT)
 
     def to_json(self) -> dict[str, Any]:
-        return {"height": self.height, "block": self.block.hex(), "signers": list(self.signers),
-                "signature": self.signature.hex()}  # fmt: skip
+        return {"height": self.height, "view": self.view, "block": self.block.hex(),
+                "signers": list(self.signers), "signature": self.signature.hex()}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: object) -> Certificate:
-        d = fields(data, ("height", "block", "signers", "signature"), "certificate")
+        d = fields(data, ("height", "view", "block", "signers", "signature"), "certificate")
         signers = d["signers"]
         if not isinstance(signers, list) or len(signers) > 4096:
             raise MessageError("certificate signers: a list of validator indices")
         indices = tuple(read_int(i, "signer", high=4095) for i in signers)
         if list(indices) != sorted(set(indices)):
             raise MessageError("certificate signers: strictly increasing indices")
-        return cls(read_int(d["height"], "height", low=1), read_hex(d["block"], "block", length=32),
-                   indices, _sig(d["signature"]))  # fmt: skip
+        view = read_int(d["view"], "view", high=1 << 20)
+        return cls(read_int(d["height"], "height", low=1), _hash(d["block"], "block"),
+                   indices, _sig(d["signature"]), view)  # fmt: skip
 
 
 def model_array(layers: Sequence[Layer]) -> np.ndarray:
@@ -288,5 +314,6 @@ def model_array(layers: Sequence[Layer]) -> np.ndarray:
     return np.array(flatten(layers), dtype=np.int64)
 
 
-__all__ = ["MAX_CONTRIBUTIONS", "SIGNATURE_BYTES", "Block", "Certificate", "Contribution",
-           "Reveal", "Vote", "merkle_root", "model_array", "vote_message"]  # fmt: skip
+__all__ = ["MAX_CONTRIBUTIONS", "PRECOMMIT", "PREVOTE", "SIGNATURE_BYTES", "Block",
+           "Certificate", "Contribution", "Reveal", "Vote", "merkle_root", "model_array",
+           "vote_message"]  # fmt: skip

@@ -9,7 +9,8 @@ The file holds one chain, fixed by its genesis, and five tables:
   is NULL for an accepted one, the rejection's reason otherwise (a rejection is never
   silent); indexed by round;
 - ``models``: the content-addressed model store, a reveal under its hash;
-- ``votes``: validators' votes, one per (height, block, validator).
+- ``votes``: validators' votes (prevotes and precommits of every view), keyed by
+  (height, block, validator, the vote's hash).
 
 Every object is stored as the canonical JSON of its message (:mod:`zkpot.chain.encoding`)
 and read back through its ``from_json`` and ``hash``, so the file never holds anything but
@@ -69,7 +70,8 @@ _SCHEMA = (
     "CREATE INDEX contributions_by_round ON contributions (round)",
     "CREATE TABLE models (address TEXT PRIMARY KEY, json TEXT NOT NULL)",
     "CREATE TABLE votes (height INTEGER NOT NULL, block TEXT NOT NULL, "
-    "validator INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (height, block, validator))",
+    "validator INTEGER NOT NULL, hash TEXT NOT NULL, json TEXT NOT NULL, "
+    "PRIMARY KEY (height, block, validator, hash))",  # block '' for nil
 )
 """The tables (hashes, keys and addresses as lowercase hex, messages as canonical JSON)."""
 
@@ -307,16 +309,18 @@ class ChainStore:
         self._chain()
         text = _encode(vote, Vote.from_json)
         with self._write() as c:
-            done = c.execute("INSERT OR IGNORE INTO votes (height, block, validator, json) "
-                             "VALUES (?, ?, ?, ?)",
-                             (vote.height, vote.block.hex(), vote.validator, text))  # fmt: skip
+            block = "" if vote.block is None else vote.block.hex()
+            row = (vote.height, block, vote.validator, vote.hash.hex(), text)
+            done = c.execute("INSERT OR IGNORE INTO votes (height, block, validator, hash, json) "
+                             "VALUES (?, ?, ?, ?, ?)", row)  # fmt: skip
         return done.rowcount == 1
 
     def votes(self, height: int, block_hash: bytes) -> list[Vote]:
-        """The votes for block ``block_hash`` at ``height``, by validator index."""
+        """The votes for block ``block_hash`` at ``height`` (every view and kind), by
+        validator index."""
         with self._read() as c:
             rows = c.execute("SELECT validator, json FROM votes WHERE height = ? "
-                             "AND block = ? ORDER BY validator",
+                             "AND block = ? ORDER BY validator, hash",
                              (height, block_hash.hex())).fetchall()  # fmt: skip
         votes = []
         for validator, text in rows:
