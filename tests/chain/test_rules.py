@@ -16,7 +16,7 @@ from zkpot.chain.rules import (
     RoundContext,
     check_block,
     check_contribution,
-    expected_proposer,
+    proposers,
     ranking,
     tiebreak,
 )
@@ -113,8 +113,8 @@ def test_ranking_is_accuracy_then_a_deterministic_tiebreak() -> None:
     sevens = [c.participant for c in order[:3]]
     assert sevens == sorted(sevens, key=lambda k: tiebreak(4, k))
     assert ranking(list(reversed(cs))) == order  # the order of arrival does not matter
-    assert expected_proposer(cs, {order[0].participant}) == order[1]
-    assert expected_proposer([], set()) is None
+    assert proposers(cs, 0) == order[:1] and proposers(cs, 2) == order[:3]
+    assert proposers([], 3) == []
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +141,8 @@ def test_bad_blocks_are_refused(world, proposal) -> None:
     ctx, valid = world["ctx"], set(known)
     other = next(c for c in known.values() if c.hash != best.hash)
 
-    def verdict(b, r=reveal, passed=()):
-        return check_block(b, r, ctx, known, valid, passed)
+    def verdict(b, r=reveal, view=0):
+        return check_block(b, r, ctx, known, valid, view)
 
     assert "height" in verdict(dataclasses.replace(block, height=2))
     assert "parent" in verdict(dataclasses.replace(block, parent=bytes(32)))
@@ -155,5 +155,17 @@ def test_bad_blocks_are_refused(world, proposal) -> None:
     fake = dataclasses.replace(reveal, salt=reveal.salt + 1)  # does not open the commitment
     assert "does not open" in verdict(dataclasses.replace(block, reveal=fake.hash), r=fake)
     assert "global model" in verdict(dataclasses.replace(block, global_model=1))
-    # once the leader is passed over for withholding, the next best may propose, not it
-    assert "proposer" in verdict(block, passed=(best.participant,))
+
+
+def test_the_next_best_may_propose_after_a_timeout(world, proposal) -> None:
+    """View 0 belongs to the best; in view 1 (the leader withheld) the second best's block,
+    with its own reveal, is acceptable — and the best's block stays acceptable too."""
+    block, reveal, known, best = proposal
+    second, proven = next((c, p) for c, p in world["made"].values() if c.hash != best.hash)
+    its_reveal = part.reveal(proven, second.participant)
+    its_block = dataclasses.replace(block, proposer=second.participant, reveal=its_reveal.hash,
+                                    global_model=model_hash(proven.model, SPEC))  # fmt: skip
+    ctx, valid = world["ctx"], set(known)
+    assert "proposer" in check_block(its_block, its_reveal, ctx, known, valid, view=0)
+    assert check_block(its_block, its_reveal, ctx, known, valid, view=1) is None
+    assert check_block(block, reveal, ctx, known, valid, view=1) is None

@@ -21,16 +21,17 @@ the reasons, and a rejection is never silent.
 smallest Keccak-256 of (round, public key): deterministic, the same at every node, and
 not the same participant every round.
 
-**A block** for round r (:func:`check_block`) is valid when its height is r, its parent
-is the last final block, its proposer is the best contribution the validator knows
-that has not been passed over for withholding, the reveal opens the proposer's model
-commitment and the new global model is the revealed model's hash, and every
+**A block** for round r (:func:`check_block`) is valid in consensus view v when its
+height is r, its parent is the last final block, its proposer is among the v + 1 best
+contributions the validator knows (view 0 belongs to the best; each timeout passes the
+lead on, so a leader that withholds is replaced), the reveal opens the proposer's
+model commitment, the new global model is the revealed model's hash, and every
 contribution it includes is valid.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from zkpot.chain.genesis import Genesis
@@ -90,11 +91,14 @@ def ranking(valid: Collection[Contribution]) -> list[Contribution]:
     return sorted(valid, key=lambda c: (-c.accuracy, tiebreak(c.round, c.participant)))
 
 
-def expected_proposer(
-    valid: Collection[Contribution], passed_over: Collection[bytes]
-) -> Contribution | None:
-    """The best contribution whose participant has not been passed over, or ``None``."""
-    return next((c for c in ranking(valid) if c.participant not in passed_over), None)
+def proposers(valid: Collection[Contribution], view: int) -> list[Contribution]:
+    """The contributions that may propose in ``view``: the ``view + 1`` best.
+
+    View 0 belongs to the best; each timeout passes the lead to the next best, and a
+    block from a better participant stays acceptable (it may be proposed again because a
+    quorum prevoted it), so the set only grows.
+    """
+    return ranking(valid)[: view + 1]
 
 
 def check_reveal(reveal: Reveal, leader: Contribution, ctx: RoundContext) -> str | None:
@@ -113,15 +117,16 @@ def check_block(
     ctx: RoundContext,
     known: Mapping[bytes, Contribution],
     valid: Collection[bytes],
-    passed_over: Sequence[bytes] = (),
+    view: int = 0,
 ) -> str | None:
-    """Why ``block`` is not the block this validator would sign for the round, or ``None``.
+    """Why ``block`` is not a block this validator would vote for in ``view``, or ``None``.
 
     Args:
         reveal: the reveal the block names (``None`` if the node does not have it).
-        known: contributions by hash (the node's, and those it fetched for this block).
-        valid: the hashes among them that passed :func:`check_contribution`.
-        passed_over: participants whose lead timed out this round.
+        known: contributions by hash (the node's, and those that came with the block).
+        valid: the hashes among them that passed :func:`check_contribution` and count for
+            the ranking (those on time, and the block's own).
+        view: the consensus view; its proposer must be among the ``view + 1`` best.
     """
     if block.height != ctx.round:
         return f"height {block.height}: this is round {ctx.round}"
@@ -131,9 +136,9 @@ def check_block(
     if missing:
         return f"includes {len(missing)} contribution(s) this node has not verified as valid"
     mine = [known[h] for h in valid if known[h].round == ctx.round]
-    leader = expected_proposer(mine, passed_over)
-    if leader is None or block.proposer != leader.participant:
-        return "the proposer is not the best valid contribution"
+    leader = next((c for c in proposers(mine, view) if c.participant == block.proposer), None)
+    if leader is None:
+        return f"the proposer is not among the {view + 1} best valid contribution(s)"
     if leader.hash not in block.contributions:
         return "the block does not include its proposer's contribution"
     if reveal is None or reveal.hash != block.reveal:
@@ -146,5 +151,5 @@ def check_block(
     return None
 
 
-__all__ = ["RoundContext", "check_block", "check_contribution", "check_reveal",
-           "expected_proposer", "ranking", "tiebreak"]  # fmt: skip
+__all__ = ["RoundContext", "check_block", "check_contribution", "check_reveal", "proposers",
+           "ranking", "tiebreak"]  # fmt: skip
