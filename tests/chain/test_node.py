@@ -1,0 +1,103 @@
+"""Nodes on the simulated network: rounds finalize at every node, the same blocks, led by the
+best verified accuracy, and the revealed model becomes the next round's global model."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from zkpot.chain import participant as part
+from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.node import Node, ParticipantRole, Timing
+from zkpot.chain.simulator import Simulation
+from zkpot.chain.store import ChainStore
+from zkpot.curve import bls
+from zkpot.ml.contribution import dev_srs, setup
+from zkpot.ml.statement import TrainingSpec, data_commitment, model_hash
+from zkpot.ml.task import demo_data_salt, iris_task
+
+SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
+VALIDATORS = [2000 + i for i in range(4)]
+PARTICIPANTS = [3000 + i for i in range(3)]
+
+
+@pytest.fixture(scope="module")
+def chain():
+    task = iris_task(3, seed=0, spec=SPEC)
+    keys = setup(SPEC, dev_srs(SPEC))
+    slots = [task.slots(i + 1)[0] for i in range(3)]
+    roles = [ParticipantRole(sk, slots[i], demo_data_salt(0, i + 1))
+             for i, sk in enumerate(PARTICIPANTS)]  # fmt: skip
+    genesis = Genesis(
+        name="node test", spec=SPEC, test=task.test, global_model=tuple(task.global_layers),
+        ceremony=bytes(32), validators=tuple(bls.secret_to_public(sk) for sk in VALIDATORS),
+        participants=tuple(Registration(bls.secret_to_public(r.secret_key),
+                                        data_commitment(r.data, r.data_salt, SPEC))
+                           for r in roles),
+    )  # fmt: skip
+    return genesis, keys, roles
+
+
+def cached_prover(keys, role, genesis):
+    """Proofs are the slow part: one per (round, global model), shared across runs."""
+
+    @functools.cache
+    def prove(round: int, model_key: int):
+        return part.contribute(keys, role.secret_key, round=round, global_layers=models[model_key],
+                               data=role.data, data_salt=role.data_salt, test=genesis.test,
+                               model_salt=round * 1000 + role.secret_key)  # fmt: skip
+
+    models: dict[int, tuple] = {}
+
+    def prover(round: int, layers):
+        key = model_hash(layers, genesis.spec)
+        models[key] = tuple(layers)
+        return prove(round, key)
+
+    return prover
+
+
+@pytest.fixture(scope="module")
+def provers(chain):
+    genesis, keys, roles = chain
+    return [cached_prover(keys, role, genesis) for role in roles]
+
+
+def network(chain, provers, seed: int = 0, **options) -> Simulation:
+    """Validators 0–2 are also participants 0–2; validator 3 only validates."""
+    genesis, keys, roles = chain
+    sim = Simulation(seed=seed, **options)
+    timing = Timing(contribute=5.0)
+    for i, sk in enumerate(VALIDATORS):
+        role = roles[i] if i < 3 else None
+        node = Node(genesis, keys, ChainStore(":memory:"), validator=sk, participant=role,
+                    prover=provers[i] if i < 3 else None, timing=timing)  # fmt: skip
+        sim.add(f"node{i}", node)
+    return sim
+
+
+def heads(sim: Simulation) -> set[tuple[int, bytes]]:
+    return {node.store.head() for node in sim.nodes.values()}
+
+
+def test_two_rounds_finalize_the_same_blocks_everywhere(chain, provers) -> None:
+    genesis, _, _ = chain
+    sim = network(chain, provers)
+    sim.run(until=500, stop=lambda: min(h for h, _ in heads(sim)) >= 2)
+    assert {h for h, _ in heads(sim)} == {2} and len(heads(sim)) == 1
+    node = sim.nodes["node0"]
+    for height in (1, 2):
+        block, certificate = node.store.block(height)
+        assert len(certificate.signers) >= genesis.quorum
+        accepted = [c for c, reason in node.store.contributions(height) if reason is None]
+        assert len(accepted) == 3  # all three honest contributions, valid
+        best = max(c.accuracy for c in accepted)
+        leader = next(c for c in accepted if c.participant == block.proposer)
+        assert leader.accuracy == best
+        reveal = node.store.reveal(block.reveal)
+        assert block.global_model == model_hash(reveal.model, genesis.spec)
+    # round 2 trained from round 1's revealed model
+    block1, _ = node.store.block(1)
+    round2 = [c for c, _ in node.store.contributions(2)]
+    assert {c.global_model for c in round2} == {block1.global_model}

@@ -1,0 +1,446 @@
+"""A ZKPoT node: the round, message by message, as a state machine without I/O.
+
+A node is a participant, a validator, or both (as the paper's clients are). It never
+reads a clock or a socket: :meth:`Node.start`, :meth:`Node.receive` and
+:meth:`Node.tick` take the time and return the messages to *broadcast*; the simulator
+(:mod:`zkpot.chain.simulator`) and the network layer deliver them. Every message is
+gossiped: a node passes on each message the first time it accepts it, so what one
+honest node received every honest node eventually receives (Tendermint's assumption).
+
+Round r (= height r), at a node whose last final block is r − 1:
+
+1. **Contribute.** A participant trains on the global model, proves, signs and
+   broadcasts its contribution.
+2. **Check.** Every node checks each contribution (:func:`~zkpot.chain.rules.check_contribution`)
+   and keeps the verdict — the reason, for a rejection — in its store.
+3. **Cut-off.** ``Timing.contribute`` seconds after the round opened, the node starts the
+   round's agreement (:mod:`zkpot.chain.consensus`): view v's proposer is the (v + 1)-th
+   best contribution that arrived on time, which proposes a block with every valid
+   contribution it has, and its reveal.
+4. **Agree.** Validators prevote and precommit; a quorum of one view's precommits
+   finalizes the block. The node aggregates them into the certificate, stores the block,
+   the certificate and the reveal, and the revealed model becomes the global model of
+   round r + 1.
+
+A node that falls behind (it was down, or partitioned) catches up from any final block
+it receives with a valid certificate: it asks for them with a ``sync`` message.
+
+Messages on the wire are canonical JSON envelopes ``{"type": …, "body": …}`` of types
+``contribution``, ``proposal``, ``vote``, ``final`` and ``sync``. Anything malformed is
+rejected with a reason (:attr:`Node.rejected`) and the node carries on.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from zkpot.chain import participant as part
+from zkpot.chain.consensus import PRECOMMIT, PREVOTE, Action, Height, Timeouts
+from zkpot.chain.encoding import MessageError, canonical, decode, fields, read_int
+from zkpot.chain.genesis import Genesis
+from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
+from zkpot.chain.rules import RoundContext, check_block, check_contribution, proposers
+from zkpot.chain.store import ChainStore
+from zkpot.curve import bls
+from zkpot.errors import ZkpotError
+from zkpot.field.bn254 import R
+from zkpot.hash.keccak import keccak256
+from zkpot.ml.contribution import ContributionKeys, Proven
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import Rows, model_hash
+
+Prover = Callable[[int, Sequence[Layer]], tuple[Contribution, Proven]]
+"""A participant's training and proving for (round, global model): message and secrets."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds: the contribution window after a round opens, and the consensus timeouts."""
+
+    contribute: float = 10.0
+    timeouts: Timeouts = field(default_factory=Timeouts)
+
+
+@dataclass
+class ParticipantRole:
+    """What makes a node a participant: its key, its data slots and their salt."""
+
+    secret_key: int
+    data: Rows
+    data_salt: int
+
+
+def envelope(kind: str, body: Any) -> bytes:
+    """A wire message: the canonical JSON of ``{"type": kind, "body": body}``."""
+    return canonical({"type": kind, "body": body})
+
+
+class Node:
+    """One node's chain logic (see the module docstring).
+
+    Args:
+        genesis: the chain's genesis.
+        keys: the proof of training's keys for the genesis's spec.
+        store: this node's store (its genesis is written if the store is new).
+        validator: this node's validator secret key, if it is one.
+        participant: this node's participant role, if it is one.
+        prover: how the participant trains and proves (by default
+            :func:`zkpot.chain.participant.contribute`); the simulator passes a cached one.
+        timing: the contribution window and the consensus timeouts.
+    """
+
+    def __init__(
+        self,
+        genesis: Genesis,
+        keys: ContributionKeys,
+        store: ChainStore,
+        *,
+        validator: int | None = None,
+        participant: ParticipantRole | None = None,
+        prover: Prover | None = None,
+        timing: Timing | None = None,
+    ) -> None:
+        self.genesis, self.keys, self.store = genesis, keys, store
+        self.timing = timing or Timing()
+        store.init_genesis(genesis)
+        self.validator_key = validator
+        self.index: int | None = None
+        if validator is not None:
+            public = bls.secret_to_public(validator)
+            if public not in genesis.validators:
+                raise ZkpotError("this validator key is not in the genesis")
+            self.index = genesis.validators.index(public)
+        self.participant = participant
+        self.public_key = (
+            None if participant is None else bls.secret_to_public(participant.secret_key)
+        )
+        self.prover = prover or self._prove
+        self.rejected: list[tuple[str, str]] = []  # (what, why), newest last
+        self.seen: set[bytes] = set()
+        self.timers: list[tuple[float, int, str, int]] = []
+        self._timer_count = 0
+        self.now = 0.0
+        self._open_round()
+
+    # -- the round ----------------------------------------------------------------------
+
+    def _open_round(self) -> None:
+        height, parent = self.store.head()
+        self.round = height + 1
+        self.parent = parent
+        self.global_layers = self._global_model(height)
+        current = model_hash(self.global_layers, self.genesis.spec)
+        self.ctx = RoundContext(self.genesis, self.keys, self.round, current, parent)
+        self.contributions: dict[bytes, Contribution] = {}
+        self.valid: set[bytes] = set()  # valid contributions of this round
+        self.on_time: set[bytes] = set()  # … that arrived before the cut-off
+        self.accepted: dict[bytes, Contribution] = {}  # participant → its valid contribution
+        self.blocks: dict[bytes, tuple[Block, Reveal | None]] = {}
+        self.votes: dict[tuple[int, str, bytes | None], dict[int, Vote]] = {}
+        self.mine: Proven | None = None
+        self.opened = self.now
+        self.consensus: Height | None = None
+        self.early: list[tuple[str, Any]] = []  # proposals and votes before the cut-off
+        replay, self.future = getattr(self, "future", []), []  # messages of the next round
+        self._replay = replay
+
+    def _global_model(self, height: int) -> tuple[Layer, ...]:
+        if height == 0:
+            return tuple(self.genesis.global_model)
+        stored = self.store.block(height)
+        reveal = None if stored is None else self.store.reveal(stored[0].reveal)
+        if reveal is None:
+            raise ZkpotError(f"the store lacks the reveal of final block {height}")
+        return tuple(reveal.model)
+
+    def start(self, now: float) -> list[bytes]:
+        """Open the current round: contribute (a participant) and set the cut-off timer."""
+        self.now = now
+        self.opened = now
+        out = [envelope("sync", {"height": self.round})]  # ask peers for blocks we lack
+        self._schedule(now + self.timing.contribute, "cutoff", self.round)
+        if self.participant is not None:
+            message, self.mine = self.prover(self.round, self.global_layers)
+            out += self._accept_contribution(message)
+        replay, self._replay = self._replay, []
+        for data in replay:  # what arrived for this round while the node was finishing the last
+            out += self.receive(now, data)
+        return out
+
+    def _later(self, height: int, raw: bytes) -> bool:
+        """Keep a message of the next round for when it opens; True if it is not this round's."""
+        if height == self.round + 1 and len(self.future) < 1000:
+            self.future.append(raw)
+            self.seen.discard(keccak256(raw))
+        return height != self.round
+
+    def _prove(self, round: int, global_layers: Sequence[Layer]) -> tuple[Contribution, Proven]:
+        role = self.participant
+        assert role is not None  # only participants prove
+        salt = int.from_bytes(keccak256(b"model salt %d %d" % (role.secret_key, round)), "big")
+        return part.contribute(self.keys, role.secret_key, round=round,
+                               global_layers=global_layers, data=role.data,
+                               data_salt=role.data_salt, test=self.genesis.test,
+                               model_salt=salt % R)  # fmt: skip
+
+    # -- input ----------------------------------------------------------------------------
+
+    def receive(self, now: float, data: bytes) -> list[bytes]:
+        """Handle one wire message; returns what to broadcast (the message itself, relayed,
+        when it is new and acceptable). Never raises for bad input: it is recorded in
+        :attr:`rejected` with the reason."""
+        self.now = now
+        out = self.tick(now)
+        key = keccak256(data) if isinstance(data, bytes | bytearray) else b""
+        if key in self.seen:
+            return out
+        try:
+            message = decode(data)
+            d = fields(message, ("type", "body"), "message")
+            handler = (
+                getattr(self, f"_on_{d['type']}", None) if isinstance(d["type"], str) else None
+            )
+            if handler is None:
+                raise MessageError(f"unknown message type {d['type']!r:.40}")
+            self.seen.add(key)
+            out += handler(d["body"], data)
+        except (ZkpotError, ValueError) as error:
+            self._reject("message", str(error))
+        return out
+
+    def tick(self, now: float) -> list[bytes]:
+        """Fire every timer that is due."""
+        self.now = now
+        out: list[bytes] = []
+        while self.timers and self.timers[0][0] <= now:
+            _, _, kind, arg = heapq.heappop(self.timers)
+            if kind == "cutoff" and arg == self.round and self.consensus is None:
+                out += self._cutoff()
+            elif self.consensus is not None and kind in ("propose", "prevote", "precommit"):
+                view = arg
+                out += self._act(self.consensus.on_timeout(kind, view))
+        return out
+
+    def next_timer(self) -> float | None:
+        """When :meth:`tick` next has something to do."""
+        return self.timers[0][0] if self.timers else None
+
+    def _schedule(self, when: float, kind: str, arg: int) -> None:
+        self._timer_count += 1
+        heapq.heappush(self.timers, (when, self._timer_count, kind, arg))
+
+    def _reject(self, what: str, why: str) -> None:
+        self.rejected.append((what, why))
+        del self.rejected[:-1000]  # a bounded log
+
+    # -- contributions ------------------------------------------------------------------
+
+    def _on_contribution(self, body: object, raw: bytes) -> list[bytes]:
+        c = Contribution.from_json(body)
+        if c.round == self.round + 1:
+            self._later(c.round, raw)
+            return []
+        return self._accept_contribution(c, raw)
+
+    def _accept_contribution(self, c: Contribution, raw: bytes | None = None) -> list[bytes]:
+        raw = raw or envelope("contribution", c.to_json())
+        if c.hash in self.contributions or c.round != self.round:
+            if c.round != self.round:
+                self._reject(f"contribution for round {c.round}", f"this is round {self.round}")
+            return []
+        self.contributions[c.hash] = c
+        reason = check_contribution(c, self.ctx, self.accepted)
+        self.store.put_contribution(c, reason)
+        if reason is not None:
+            self._reject(f"contribution of {c.participant.hex()[:12]}", reason)
+            return [raw]  # relayed all the same: every node judges it, and keeps the reason
+        self.valid.add(c.hash)
+        self.accepted[c.participant] = c
+        if self.consensus is None:
+            self.on_time.add(c.hash)
+        return [raw, *self._recheck()]
+
+    # -- consensus ------------------------------------------------------------------------
+
+    def _cutoff(self) -> list[bytes]:
+        n = len(self.genesis.validators)
+        self.consensus = Height(n, self.index, self._valid, self._propose, self.timing.timeouts)
+        out = self._act(self.consensus.start(0))
+        early, self.early = self.early, []
+        for kind, item in early:  # what came before the cut-off
+            if self.consensus.decision is not None:
+                break
+            if kind == "proposal":
+                out += self._act(self.consensus.on_proposal(*item))
+            else:
+                out += self._vote(item)
+        return out
+
+    def _ranked(self) -> list[Contribution]:
+        return [self.contributions[h] for h in self.on_time]
+
+    def _propose(self, view: int) -> bytes | None:
+        """A block if this participant is the view's proposer by its own ranking."""
+        if self.mine is None or self.public_key is None:
+            return None
+        chosen = proposers(self._ranked(), view)
+        if len(chosen) <= view or chosen[view].participant != self.public_key:
+            return None  # not this view's proposer, by this node's ranking
+        reveal = part.reveal(self.mine, self.public_key)
+        block = Block(self.round, self.parent, self.public_key,
+                      model_hash(reveal.model, self.genesis.spec), reveal.hash,
+                      tuple(sorted(self.valid)), int(self.now))  # fmt: skip
+        self.blocks[block.hash] = (block, reveal)
+        return block.hash
+
+    def _valid(self, value: bytes) -> bool:
+        entry = self.blocks.get(value)
+        if entry is None or self.consensus is None:
+            return False
+        block, reveal = entry
+        counted = self.on_time | set(block.contributions)
+        verdict = check_block(block, reveal, self.ctx, self.contributions, counted & self.valid,
+                              self.consensus.view)  # fmt: skip
+        return verdict is None
+
+    def _on_proposal(self, body: object, raw: bytes) -> list[bytes]:
+        d = fields(body, ("view", "valid_round", "block", "reveal", "contributions"), "proposal")
+        view = read_int(d["view"], "view", high=1 << 20)
+        valid_round = read_int(d["valid_round"], "valid_round", low=-1, high=view - 1)
+        block = Block.from_json(d["block"])
+        if self._later(block.height, raw):
+            return []
+        reveal = Reveal.from_json(d["reveal"], self.genesis.spec)
+        out = [raw]
+        if not isinstance(d["contributions"], list) or len(d["contributions"]) > 1024:
+            raise MessageError("proposal contributions: a list")
+        for item in d["contributions"]:
+            out += self._accept_contribution(Contribution.from_json(item))
+        self.blocks.setdefault(block.hash, (block, reveal))
+        if self.consensus is not None:
+            out += self._act(self.consensus.on_proposal(view, block.hash, valid_round))
+        else:
+            self.early.append(("proposal", (view, block.hash, valid_round)))
+        return out
+
+    def _on_vote(self, body: object, raw: bytes) -> list[bytes]:
+        vote = Vote.from_json(body)
+        if self._later(vote.height, raw):
+            return []
+        if vote.validator >= len(self.genesis.validators):
+            raise MessageError(f"no validator {vote.validator}")
+        key = self.genesis.validators[vote.validator]
+        if not bls.verify(key, vote.signing_bytes(), vote.signature):
+            raise MessageError(f"a vote whose signature does not verify ({vote.validator})")
+        self.votes.setdefault((vote.view, vote.kind, vote.block), {})[vote.validator] = vote
+        if self.consensus is None:
+            self.early.append(("vote", vote))
+            return [raw]
+        return [raw, *self._vote(vote)]
+
+    def _vote(self, vote: Vote) -> list[bytes]:
+        assert self.consensus is not None
+        handler = self.consensus.on_prevote if vote.kind == PREVOTE else self.consensus.on_precommit
+        return self._act(handler(vote.view, vote.validator, vote.block))
+
+    def _recheck(self) -> list[bytes]:
+        return [] if self.consensus is None else self._act(self.consensus.recheck())
+
+    def _act(self, actions: list[Action]) -> list[bytes]:
+        """Carry out what the consensus machine asks for."""
+        out: list[bytes] = []
+        for a in actions:
+            if a.kind == "timeout":
+                self._schedule(self.now + a.delay, a.step, a.view)
+            elif a.kind == "propose":
+                block, reveal = self.blocks[a.value]  # type: ignore[index]
+                included = [self.contributions[h].to_json() for h in block.contributions]
+                body = {"view": a.view, "valid_round": a.valid_round, "block": block.to_json(),
+                        "reveal": None if reveal is None else reveal.to_json(),
+                        "contributions": included}  # fmt: skip
+                out.append(envelope("proposal", body))
+            elif a.kind in (PREVOTE, PRECOMMIT) and self.validator_key is not None:
+                unsigned = Vote(self.round, a.value, self.index, b"", a.view, a.kind)  # type: ignore[arg-type]
+                vote = Vote(
+                    self.round,
+                    a.value,
+                    self.index,
+                    bls.sign(self.validator_key, unsigned.signing_bytes()),
+                    a.view,
+                    a.kind,
+                )  # type: ignore[arg-type]
+                self.votes.setdefault((a.view, a.kind, a.value), {})[vote.validator] = vote
+                out.append(envelope("vote", vote.to_json()))
+            elif a.kind == "decide":
+                out += self._finalize(a.value, a.view)  # type: ignore[arg-type]
+        return out
+
+    def _finalize(self, value: bytes, view: int) -> list[bytes]:
+        block, reveal = self.blocks[value]
+        signed = self.votes.get((view, PRECOMMIT, value), {})
+        signers = tuple(sorted(signed))
+        signature = bls.aggregate([signed[i].signature for i in signers])
+        certificate = Certificate(block.height, block.hash, signers, signature, view)
+        return self._commit(block, reveal, certificate)
+
+    def _commit(self, block: Block, reveal: Reveal | None, certificate: Certificate) -> list[bytes]:
+        assert reveal is not None
+        self.store.put_reveal(reveal)
+        self.store.finalize(block, certificate)
+        final = envelope("final", self._final_body(block.height))
+        self._open_round()
+        return [final, *self.start(self.now)]
+
+    def _final_body(self, height: int) -> dict[str, Any]:
+        stored = self.store.block(height)
+        assert stored is not None
+        block, certificate = stored
+        reveal = self.store.reveal(block.reveal)
+        return {"block": block.to_json(), "certificate": certificate.to_json(),
+                "reveal": None if reveal is None else reveal.to_json()}  # fmt: skip
+
+    # -- catching up ---------------------------------------------------------------------
+
+    def _on_final(self, body: object, raw: bytes) -> list[bytes]:
+        d = fields(body, ("block", "certificate", "reveal"), "final block")
+        block, certificate = Block.from_json(d["block"]), Certificate.from_json(d["certificate"])
+        if block.height != self.round:
+            self.seen.discard(keccak256(raw))  # old news, or ahead: sync asks in order
+            return []
+        reveal = Reveal.from_json(d["reveal"], self.genesis.spec)
+        reason = self._check_certificate(block, certificate)
+        if reason is None and block.parent != self.parent:
+            reason = "the final block's parent is not our head"
+        if reason is None and reveal.hash != block.reveal:
+            reason = "the final block's reveal is not the one it names"
+        if reason is not None:
+            raise MessageError(reason)
+        return [raw, *self._commit(block, reveal, certificate)]
+
+    def _check_certificate(self, block: Block, certificate: Certificate) -> str | None:
+        if (certificate.height, certificate.block) != (block.height, block.hash):
+            return "the certificate is for another block"
+        if len(certificate.signers) < self.genesis.quorum:
+            return "the certificate has no quorum"
+        if certificate.signers[-1] >= len(self.genesis.validators):
+            return "the certificate names an unknown validator"
+        keys = [self.genesis.validators[i] for i in certificate.signers]
+        if not bls.fast_aggregate_verify(keys, certificate.message(), certificate.signature):
+            return "the certificate's signature does not verify"
+        return None
+
+    def _on_sync(self, body: object, raw: bytes) -> list[bytes]:
+        d = fields(body, ("height",), "sync")
+        height = read_int(d["height"], "height", low=1)
+        head, _ = self.store.head()
+        self.seen.discard(keccak256(raw))  # a sync is answered each time it is asked
+        return [
+            envelope("final", self._final_body(h))
+            for h in range(height, min(head, height + 16) + 1)
+        ]
+
+
+__all__ = ["Node", "ParticipantRole", "Prover", "Timing", "envelope"]
