@@ -110,7 +110,7 @@ class G2(CurvePoint):
 # and twice: ψ²(x, y) = (x · N(ξ)^(−(p−1)/3), y · N(ξ)^(−(p−1)/2)) = (x · 2^(−(p−1)/3), −y).
 # On G2, ψ is multiplication by p ≡ x (mod r); on all of E'(Fq2), ψ² − tψ + p = 0 (t = x + 1).
 PSI_X = T.fq2_inv(Fq6.FROBENIUS[1][2], P)
-"""ξ^(−(p−1)/3), from the tower's Frobenius table γ[1][e] = ξ^(e(p−1)/6)."""
+"""ξ^(−(p−1)/3), from the tower's Frobenius table γ₁,ₑ = ξ^(e(p−1)/6)."""
 PSI_Y = T.fq2_inv(Fq6.FROBENIUS[1][3], P)
 """ξ^(−(p−1)/2)."""
 PSI2_X = T.fq2_mul(PSI_X, T.fq2_conj(PSI_X))[0] % P

@@ -169,7 +169,8 @@ def prove_contribution(
 
     Args:
         keys: from :func:`setup`.
-        round, participant: the statement's first two fields.
+        round: the statement's round.
+        participant: the statement's participant (a field element from its public key).
         global_layers: the global model (integers in the spec's format).
         data: the participant's data slots (:func:`~zkpot.ml.statement.data_slots`).
         data_salt: the salt of its registered data commitment.

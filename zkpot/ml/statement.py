@@ -77,7 +77,8 @@ class TrainingSpec:
         frac_bits: f, the fixed-point scale 2^f.
         bound_bits: B, every value satisfies |v| < 2^(B−1).
         log2_batch: the batch is 2^log2_batch rows.
-        steps: SGD steps per round; the data capacity is steps × batch slots.
+        steps: SGD steps per round; the data capacity is steps × batch slots. One by
+            default: that proof fits a domain of 2¹⁴ rows (2 and 4 steps need 2¹⁵).
         test_rows: how many public test rows the accuracy is counted on.
         log2_lr: the learning rate is 2^−log2_lr.
         table_bits: the width of the circuit's range tables (8: 256 rows); 0 for none,
@@ -91,7 +92,7 @@ class TrainingSpec:
     frac_bits: int = 16
     bound_bits: int = 24
     log2_batch: int = 3
-    steps: int = 2
+    steps: int = 1
     test_rows: int = 30
     log2_lr: int = 4
     table_bits: int = 8
