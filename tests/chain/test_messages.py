@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, canonical, decode
+from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, canonical, decode, nesting
 from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.messages import (
     Block,
@@ -130,8 +130,12 @@ def test_non_canonical_and_oversized_messages_are_refused() -> None:
             decode(bad)
     with pytest.raises(MessageError, match="allowed"):
         decode(b" " * (MAX_MESSAGE_BYTES + 1))
-    with pytest.raises(MessageError):
+    # deep nesting is refused before parsing: the C parser would overflow the stack and
+    # crash the node (it did, in the full suite, before this check)
+    with pytest.raises(MessageError, match="nested"):
         decode(b"[" * 100000 + b"]" * 100000)
+    assert nesting(b'{"a":"[[[[","b":[{"c":[]}]}') == 4
+    assert nesting(rb'["a\\", "b\"["]') == 1  # an escaped backslash, an escaped quote
 
 
 @settings(max_examples=200, deadline=None)
