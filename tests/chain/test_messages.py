@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, canonical, decode, nesting
+from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, canonical, decode
 from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.messages import (
     Block,
@@ -24,6 +24,7 @@ from zkpot.chain.messages import (
 )
 from zkpot.ml.statement import Rows, TrainingSpec
 from zkpot.ml.task import first_model
+from zkpot.safe_json import nesting
 
 SPEC = TrainingSpec(sizes=(2, 3, 2), steps=1, log2_batch=1, test_rows=2)
 

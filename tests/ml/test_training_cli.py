@@ -91,7 +91,14 @@ def test_a_tampered_proof_is_invalid(proven, capsys, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["not json", "[]", '{"spec": {}, "statement": {}, "proof": "00"}', None, "\udcff"],
+    [
+        "not json",
+        "[]",
+        '{"spec": {}, "statement": {}, "proof": "00"}',
+        None,
+        "\udcff",
+        "[" * 200000,
+    ],
 )
 def test_a_file_it_cannot_parse_exits_2_without_a_traceback(capsys, tmp_path, content) -> None:
     path = tmp_path / "bad.json"

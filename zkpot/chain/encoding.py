@@ -23,8 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
+from zkpot import safe_json
 from zkpot.errors import InvalidInput
 from zkpot.field.bn254 import R
 from zkpot.hash.keccak import keccak256
@@ -34,13 +33,8 @@ MAX_MESSAGE_BYTES = 1 << 20
 
 MAX_DEPTH = 32
 """The deepest nesting of arrays and objects a message may have (the chain's use 4).
-Checked before parsing: the standard library's C parser recurses once per level, and a
-megabyte of ``[`` would overflow the interpreter's stack and kill the node."""
-
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_NESTING = np.zeros(256, dtype=np.int64)
-_NESTING[[ord("["), ord("{")]] = 1
-_NESTING[[ord("]"), ord("}")]] = -1
+Checked before parsing (:mod:`zkpot.safe_json`): the standard library's C parser
+recurses once per level, and a megabyte of ``[`` would kill the node."""
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,99}")
 _HEX = re.compile(r"(?:[0-9a-f]{2})*")
@@ -70,27 +64,17 @@ def decode(data: bytes) -> dict[str, Any]:
         raise MessageError(f"a message is bytes, not {type(data).__name__}")
     if len(data) > MAX_MESSAGE_BYTES:
         raise MessageError(f"{len(data)} bytes: more than the {MAX_MESSAGE_BYTES} allowed")
-    if nesting(bytes(data)) > MAX_DEPTH:
-        raise MessageError(f"nested more than {MAX_DEPTH} levels deep")
+    if not bytes(data).isascii():
+        raise MessageError("not ASCII: canonical JSON escapes every other character")
     try:
-        obj = json.loads(bytes(data).decode("ascii"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise MessageError(f"not JSON: {str(error)[:80]}") from None
+        obj = safe_json.loads(data, max_bytes=MAX_MESSAGE_BYTES, max_depth=MAX_DEPTH)
+    except InvalidInput as error:
+        raise MessageError(str(error)) from None
     if not isinstance(obj, dict):
         raise MessageError(f"a message is a JSON object, not {type(obj).__name__}")
     if canonical(obj) != bytes(data):
         raise MessageError("not in canonical form (sorted keys, no spaces)")
     return obj
-
-
-def nesting(data: bytes) -> int:
-    """The deepest nesting of ``[`` and ``{`` in JSON text, brackets in strings not counted."""
-    outside = np.frombuffer(_STRING.sub(b'""', data), dtype=np.uint8)
-    return int(np.cumsum(_NESTING[outside]).max(initial=0))
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
 
 
 # -- reading fields -------------------------------------------------------------------------
@@ -135,4 +119,4 @@ def read_hex(value: object, what: str, *, length: int | None = None) -> bytes:
 
 
 __all__ = ["MAX_DEPTH", "MAX_MESSAGE_BYTES", "MessageError", "canonical", "decode", "digest",
-           "fields", "nesting", "read_field", "read_hex", "read_int"]  # fmt: skip
+           "fields", "read_field", "read_hex", "read_int"]  # fmt: skip

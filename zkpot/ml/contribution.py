@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zkpot import safe_json
 from zkpot.errors import InvalidInput, ZkpotError
 from zkpot.hash.poseidon import random_salt
 from zkpot.ml.model import Layer
@@ -277,11 +278,10 @@ def load_contribution(path: str | Path) -> Contribution:
     Raises:
         InvalidInput: if the file is not such JSON (OSError if it cannot be read).
     """
-    text = Path(path).read_text(encoding="utf-8")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"{path}: not JSON ({error})") from None
+        data = safe_json.loads(Path(path).read_bytes())
+    except InvalidInput as error:
+        raise InvalidInput(f"{path}: {error}") from None
     return Contribution.from_json(data)
 
 
