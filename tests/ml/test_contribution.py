@@ -64,7 +64,7 @@ def test_spec_and_statement_round_trip() -> None:
         {"log2_batch": -1},
         {"frac_bits": 30},
         {"test_rows": True},
-        {"sizes": (2, 300)},
+        {"sizes": (2, 5000)},
     ],
 )
 def test_a_bad_spec_is_refused(bad: dict) -> None:
