@@ -1,20 +1,23 @@
 """Nodes on the simulated network: rounds finalize at every node, the same blocks, led by the
-best verified accuracy, and the revealed model becomes the next round's global model."""
+best verified accuracy; the revealed model becomes the next round's global model; and nothing
+private leaks into any message or any stored row."""
 
 from __future__ import annotations
 
 import functools
+import json
 
 import pytest
 
 from zkpot.chain import participant as part
+from zkpot.chain.encoding import decode
 from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.node import Node, ParticipantRole, Timing
 from zkpot.chain.simulator import Simulation
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.ml.contribution import dev_srs, setup
-from zkpot.ml.statement import TrainingSpec, data_commitment, model_hash
+from zkpot.ml.statement import TrainingSpec, data_commitment, flatten, model_hash
 from zkpot.ml.task import demo_data_salt, iris_task
 
 SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
@@ -101,3 +104,46 @@ def test_two_rounds_finalize_the_same_blocks_everywhere(chain, provers) -> None:
     block1, _ = node.store.block(1)
     round2 = [c for c, _ in node.store.contributions(2)]
     assert {c.global_model for c in round2} == {block1.global_model}
+
+
+def test_nothing_private_leaks(chain, provers) -> None:
+    """Across every message sent and every row stored: no participant's data rows, and no
+    weights but the leader's revealed ones."""
+    genesis, _, roles = chain
+    sim = network(chain, provers)
+    sim.run(until=500, stop=lambda: min(h for h, _ in heads(sim)) >= 1)
+    node = sim.nodes["node0"]
+    block, _ = node.store.block(1)
+    secrets = [tuple(int(v) for v in row) for role in roles for row in role.data.x if row.any()]
+    for i, role in enumerate(roles):
+        if bls.secret_to_public(role.secret_key) != block.proposer:
+            _, proven = provers[i](1, genesis.global_model)
+            secrets.append(tuple(flatten(proven.model)))  # a losing participant's weights
+    texts = [data for _, _, data in sim.log]
+    for n in sim.nodes.values():
+        texts += [json.dumps(c.to_json()).encode() for c, _ in n.store.contributions(1)]
+        texts += [json.dumps(x.to_json()).encode() for x in n.store.block(1)]
+        texts.append(json.dumps(n.store.reveal(block.reveal).to_json()).encode())
+    assert len(texts) > 50
+    for text in texts:
+        for array in _int_arrays(decode(text) if text.startswith(b'{"') and b" " not in text
+                                 else json.loads(text)):  # fmt: skip
+            for secret in secrets:
+                assert not _contains(array, secret), "a private sequence leaked"
+
+
+def _int_arrays(obj):
+    """Every list of ints inside a JSON value (models, test rows would appear so)."""
+    if isinstance(obj, list):
+        if obj and all(isinstance(v, int) for v in obj):
+            yield tuple(obj)
+        for v in obj:
+            yield from _int_arrays(v)
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _int_arrays(v)
+
+
+def _contains(array: tuple, secret: tuple) -> bool:
+    n = len(secret)
+    return any(array[i : i + n] == secret for i in range(len(array) - n + 1))

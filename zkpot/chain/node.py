@@ -163,7 +163,8 @@ class Node:
         out = [envelope("sync", {"height": self.round})]  # ask peers for blocks we lack
         self._schedule(now + self.timing.contribute, "cutoff", self.round)
         if self.participant is not None:
-            message, self.mine = self.prover(self.round, self.global_layers)
+            message, self.mine = self.prover(self.round, self._training_model())
+            message = self._tamper(message)
             out += self._accept_contribution(message)
         replay, self._replay = self._replay, []
         for data in replay:  # what arrived for this round while the node was finishing the last
@@ -176,6 +177,15 @@ class Node:
             self.future.append(raw)
             self.seen.discard(keccak256(raw))
         return height != self.round
+
+    def _training_model(self) -> Sequence[Layer]:
+        """The model this participant trains from: the round's global model (a Byzantine
+        node may choose another, :mod:`zkpot.chain.byzantine`)."""
+        return self.global_layers
+
+    def _tamper(self, message: Contribution) -> Contribution:
+        """The contribution as sent: as proven (a Byzantine node may change it)."""
+        return message
 
     def _prove(self, round: int, global_layers: Sequence[Layer]) -> tuple[Contribution, Proven]:
         role = self.participant
