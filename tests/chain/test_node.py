@@ -147,3 +147,27 @@ def _int_arrays(obj):
 def _contains(array: tuple, secret: tuple) -> bool:
     n = len(secret)
     return any(array[i : i + n] == secret for i in range(len(array) - n + 1))
+
+
+def test_a_node_killed_and_restarted_catches_up_from_its_store(chain, provers, tmp_path) -> None:
+    """Validator 3 goes down after round 1; the other three (a quorum) finalize round 2; it
+    restarts as a new process on its SQLite file, catches up from certified final blocks, and
+    all four finalize round 3 together."""
+    genesis, keys, _ = chain
+    sim = network(chain, provers)
+    path = tmp_path / "node3.sqlite"
+    sim.nodes["node3"] = Node(genesis, keys, ChainStore(path), validator=VALIDATORS[3],
+                              timing=Timing(contribute=5.0))  # fmt: skip
+    sim.run(until=500, stop=lambda: min(h for h, _ in heads(sim)) >= 1)
+    sim.nodes["node3"].store.close()
+    sim.down.add("node3")
+    others = [sim.nodes[f"node{i}"] for i in range(3)]
+    sim.run(until=1000, stop=lambda: min(n.store.head()[0] for n in others) >= 2)
+    assert min(n.store.head()[0] for n in others) >= 2
+    restarted = Node(genesis, keys, ChainStore(path), validator=VALIDATORS[3],
+                     timing=Timing(contribute=5.0))  # fmt: skip
+    assert restarted.round == 2  # it resumes after its last final block
+    sim.restart("node3", restarted)
+    sim.run(until=2000, stop=lambda: min(h for h, _ in heads(sim)) >= 3)
+    assert len({n.store.block(3)[0].hash for n in sim.nodes.values()}) == 1
+    assert restarted.store.block(2) == others[0].store.block(2)
