@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from tests.chain.conftest import SPEC, make_genesis
 from zkpot.chain import participant as part
 from zkpot.chain.byzantine import ByzantineNode, replay_source
-from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.node import Node, ParticipantRole, Timing
 from zkpot.chain.rules import tiebreak
 from zkpot.chain.simulator import Simulation
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
-from zkpot.ml.contribution import dev_srs, setup
-from zkpot.ml.statement import TrainingSpec, data_commitment, model_hash
-from zkpot.ml.task import demo_data_salt, iris_task
+from zkpot.ml.statement import model_hash
+from zkpot.ml.task import demo_data_salt
 
-SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
 KEYS = [4000 + i for i in range(4)]
 # every participant trains on the same rows (each with its own salt), so all prove the same
 # accuracy and the round-1 leader is the smallest tiebreak: make that the Byzantine one
@@ -25,18 +23,11 @@ BYZANTINE = min(range(4), key=lambda i: tiebreak(1, bls.secret_to_public(KEYS[i]
 
 
 @pytest.fixture(scope="module")
-def world():
-    task = iris_task(3, seed=0, spec=SPEC)
-    keys = setup(SPEC, dev_srs(SPEC))
+def world(tiny_keys, tiny_task):
+    keys, task = tiny_keys, tiny_task
     slots = task.slots(1)[0]
     roles = [ParticipantRole(sk, slots, demo_data_salt(0, i + 1)) for i, sk in enumerate(KEYS)]
-    genesis = Genesis(
-        name="byzantine", spec=SPEC, test=task.test, global_model=tuple(task.global_layers),
-        ceremony=bytes(32), validators=tuple(bls.secret_to_public(sk) for sk in KEYS),
-        participants=tuple(Registration(bls.secret_to_public(r.secret_key),
-                                        data_commitment(r.data, r.data_salt, SPEC))
-                           for r in roles),
-    )  # fmt: skip
+    genesis = make_genesis("byzantine", task, KEYS, roles)
     cache: dict = {}
 
     def prover_for(role):

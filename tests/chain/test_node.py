@@ -9,37 +9,26 @@ import json
 
 import pytest
 
+from tests.chain.conftest import make_genesis
 from zkpot.chain import participant as part
 from zkpot.chain.encoding import decode
-from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.node import Node, ParticipantRole, Timing
 from zkpot.chain.simulator import Simulation
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
-from zkpot.ml.contribution import dev_srs, setup
-from zkpot.ml.statement import TrainingSpec, data_commitment, flatten, model_hash
-from zkpot.ml.task import demo_data_salt, iris_task
+from zkpot.ml.statement import flatten, model_hash
+from zkpot.ml.task import demo_data_salt
 
-SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
 VALIDATORS = [2000 + i for i in range(4)]
 PARTICIPANTS = [3000 + i for i in range(3)]
 
 
 @pytest.fixture(scope="module")
-def chain():
-    task = iris_task(3, seed=0, spec=SPEC)
-    keys = setup(SPEC, dev_srs(SPEC))
-    slots = [task.slots(i + 1)[0] for i in range(3)]
+def chain(tiny_keys, tiny_task):
+    slots = [tiny_task.slots(i + 1)[0] for i in range(3)]
     roles = [ParticipantRole(sk, slots[i], demo_data_salt(0, i + 1))
              for i, sk in enumerate(PARTICIPANTS)]  # fmt: skip
-    genesis = Genesis(
-        name="node test", spec=SPEC, test=task.test, global_model=tuple(task.global_layers),
-        ceremony=bytes(32), validators=tuple(bls.secret_to_public(sk) for sk in VALIDATORS),
-        participants=tuple(Registration(bls.secret_to_public(r.secret_key),
-                                        data_commitment(r.data, r.data_salt, SPEC))
-                           for r in roles),
-    )  # fmt: skip
-    return genesis, keys, roles
+    return make_genesis("node test", tiny_task, VALIDATORS, roles), tiny_keys, roles
 
 
 def cached_prover(keys, role, genesis):

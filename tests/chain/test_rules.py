@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from tests.chain.conftest import SPEC
 from zkpot.chain import participant as part
 from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.messages import Block, Contribution
@@ -21,19 +22,16 @@ from zkpot.chain.rules import (
     tiebreak,
 )
 from zkpot.curve import bls
-from zkpot.ml.contribution import dev_srs, setup
-from zkpot.ml.statement import TrainingSpec, data_commitment, model_hash
-from zkpot.ml.task import demo_data_salt, iris_task
+from zkpot.ml.statement import data_commitment, model_hash
+from zkpot.ml.task import demo_data_salt
 
-SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
 SECRETS = [1000 + i for i in range(4)]  # participants 1 … 3, and 4: never registered
 
 
 @pytest.fixture(scope="module")
-def world():
+def world(tiny_keys, tiny_task):
     """A genesis with three participants, keys, and two honest contributions to round 1."""
-    task = iris_task(3, seed=0, spec=SPEC)
-    keys = setup(SPEC, dev_srs(SPEC))
+    task, keys = tiny_task, tiny_keys
     publics = [bls.secret_to_public(sk) for sk in SECRETS]
     slots = [task.slots(i + 1)[0] for i in range(3)]
     registrations = tuple(

@@ -1,0 +1,41 @@
+"""What the chain's tests share: one tiny spec, its keys (made once per session), the Iris task
+split three ways, and a genesis for given keys and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.node import ParticipantRole
+from zkpot.curve import bls
+from zkpot.ml.contribution import ContributionKeys, dev_srs, setup
+from zkpot.ml.statement import TrainingSpec, data_commitment
+from zkpot.ml.task import Task, iris_task
+
+SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
+"""A 4-2-3 network, one step of two rows, two test rows: a proof in seconds."""
+
+
+@pytest.fixture(scope="session")
+def tiny_keys() -> ContributionKeys:
+    return setup(SPEC, dev_srs(SPEC))
+
+
+@pytest.fixture(scope="session")
+def tiny_task() -> Task:
+    return iris_task(3, seed=0, spec=SPEC)
+
+
+def make_genesis(
+    name: str, task: Task, validators: Sequence[int], roles: Sequence[ParticipantRole]
+) -> Genesis:
+    """A genesis of the task with these validator keys and registered participants."""
+    return Genesis(
+        name=name, spec=SPEC, test=task.test, global_model=tuple(task.global_layers),
+        ceremony=bytes(32), validators=tuple(bls.secret_to_public(sk) for sk in validators),
+        participants=tuple(Registration(bls.secret_to_public(r.secret_key),
+                                        data_commitment(r.data, r.data_salt, SPEC))
+                           for r in roles),
+    )  # fmt: skip
