@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import numpy as np
-
 from zkpot.chain.encoding import (
     MessageError,
     canonical,
@@ -309,11 +307,6 @@ class Certificate:
                    indices, _sig(d["signature"]), view)  # fmt: skip
 
 
-def model_array(layers: Sequence[Layer]) -> np.ndarray:
-    """All parameters as one int64 array (for the store and for comparisons)."""
-    return np.array(flatten(layers), dtype=np.int64)
-
-
 __all__ = ["MAX_CONTRIBUTIONS", "PRECOMMIT", "PREVOTE", "SIGNATURE_BYTES", "Block",
-           "Certificate", "Contribution", "Reveal", "Vote", "merkle_root", "model_array",
+           "Certificate", "Contribution", "Reveal", "Vote", "merkle_root",
            "vote_message"]  # fmt: skip

@@ -141,7 +141,6 @@ class Node:
         self.blocks: dict[bytes, tuple[Block, Reveal | None]] = {}
         self.votes: dict[tuple[int, str, bytes | None], dict[int, Vote]] = {}
         self.mine: Proven | None = None
-        self.opened = self.now
         self.consensus: Height | None = None
         self.early: list[tuple[str, Any]] = []  # proposals and votes before the cut-off
         replay, self.future = getattr(self, "future", []), []  # messages of the next round
@@ -159,7 +158,6 @@ class Node:
     def start(self, now: float) -> list[bytes]:
         """Open the current round: contribute (a participant) and set the cut-off timer."""
         self.now = now
-        self.opened = now
         out = [envelope("sync", {"height": self.round})]  # ask peers for blocks we lack
         self._schedule(now + self.timing.contribute, "cutoff", self.round)
         if self.participant is not None:
