@@ -11,6 +11,7 @@ import pytest
 
 from tests.chain.conftest import make_genesis
 from zkpot.chain import participant as part
+from zkpot.chain.byzantine import ByzantineNode
 from zkpot.chain.encoding import decode
 from zkpot.chain.node import Node, ParticipantRole, Timing
 from zkpot.chain.simulator import Simulation
@@ -160,3 +161,35 @@ def test_a_node_killed_and_restarted_catches_up_from_its_store(chain, provers, t
     sim.run(until=2000, stop=lambda: min(h for h, _ in heads(sim)) >= 3)
     assert len({n.store.block(3)[0].hash for n in sim.nodes.values()}) == 1
     assert restarted.store.block(2) == others[0].store.block(2)
+
+
+def honest_blocks(nodes, height: int) -> set[bytes]:
+    """The hashes of the final blocks the nodes hold at a height (one, for safety)."""
+    return {n.store.block(height)[0].hash for n in nodes if n.store.block(height) is not None}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_safety_and_liveness_under_loss_reordering_a_healing_partition_and_a_byzantine_validator(
+    chain, provers, seed
+) -> None:
+    """A fifth of all copies lost, delays from 10 ms to 3 s (so messages overtake each other),
+    the network split in halves (no side has a quorum) until t = 30 s, and validator 3
+    Byzantine (it signs both a block and nil in every step): the three honest validators
+    finalize three rounds, and never two different blocks at one height."""
+    genesis, keys, _ = chain
+    sim = network(chain, provers, seed=seed, loss=0.2, delay=(0.01, 3.0))
+    sim.nodes["node3"] = ByzantineNode(genesis, keys, ChainStore(":memory:"),
+                                       behaviour="double-vote", validator=VALIDATORS[3],
+                                       timing=Timing(contribute=5.0))  # fmt: skip
+    honest = [sim.nodes[f"node{i}"] for i in range(3)]
+    sim.split({"node0", "node1"}, {"node2", "node3"})
+    sim.run(until=30)
+    assert {n.store.head()[0] for n in honest} == {0}  # no side had a quorum
+    sim.heal()
+    sim.run(until=3000, stop=lambda: min(n.store.head()[0] for n in honest) >= 3)
+    assert min(n.store.head()[0] for n in honest) >= 3
+    for height in (1, 2, 3):
+        assert len(honest_blocks(honest, height)) == 1
+    doubled = [v for _, src, data in sim.log if src == "node3"
+               for v in [decode(data)] if v["type"] == "vote"]  # fmt: skip
+    assert len({(v["body"]["view"], v["body"]["kind"], v["body"]["block"]) for v in doubled}) > 4

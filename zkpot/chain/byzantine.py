@@ -11,6 +11,8 @@ cheats in one way the consensus rules must catch.
 - ``withhold``: proves honestly, and when it leads, proposes nothing;
 - ``bad-reveal``: when it leads, reveals a model that does not open its commitment;
 - ``equivocate``: when it leads, proposes two different blocks in the same view;
+- ``double-vote``: a Byzantine *validator*: with each of its votes it also signs the
+  opposite one (nil for a block, every block it knows for nil), in every view;
 - ``garbage``: also sends malformed and oversized messages.
 
 None of them is ever accepted: the contribution is rejected with a reason, or the block
@@ -24,13 +26,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from zkpot.chain import participant as part
+from zkpot.chain.consensus import PRECOMMIT, PREVOTE
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES
 from zkpot.chain.messages import Contribution, Reveal
 from zkpot.chain.node import Node, envelope
 from zkpot.ml.model import Layer
 
 BEHAVIOURS = ("inflate", "replay", "stale", "wrong-model", "duplicate", "withhold",
-              "bad-reveal", "equivocate", "garbage")  # fmt: skip
+              "bad-reveal", "equivocate", "double-vote", "garbage")  # fmt: skip
 
 GARBAGE = (
     b"not json",
@@ -63,10 +66,9 @@ class ByzantineNode(Node):
 
     # -- the contribution -----------------------------------------------------------------
 
-    def start(self, now: float) -> list[bytes]:
-        out = super().start(now)
-        if self.participant is None:
-            return out
+    def _contribute(self) -> list[bytes]:
+        out = super()._contribute()
+        assert self.participant is not None
         key = self.participant.secret_key
         extra: list[Contribution] = []
         if self.behaviour == "duplicate" and self.mine is not None:
@@ -123,6 +125,12 @@ class ByzantineNode(Node):
 
     def _act(self, actions: list) -> list[bytes]:
         out = super()._act(actions)
+        if self.behaviour == "double-vote" and self.validator_key is not None:
+            for a in actions:
+                if a.kind in (PREVOTE, PRECOMMIT):
+                    others = [None] if a.value is not None else list(self.blocks)
+                    for value in others:
+                        out.append(envelope("vote", self._signed_vote(a.view, a.kind, value)))
         twin = getattr(self, "_twin", None)
         if twin is not None:
             self._twin = None

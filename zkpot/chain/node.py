@@ -10,7 +10,8 @@ honest node received every honest node eventually receives (Tendermint's assumpt
 Round r (= height r), at a node whose last final block is r − 1:
 
 1. **Contribute.** A participant trains on the global model, proves, signs and
-   broadcasts its contribution.
+   broadcasts its contribution (at once: its ``contribute`` timer is due when the round
+   opens, so that whoever drives the node sees the round open before the proving).
 2. **Check.** Every node checks each contribution (:func:`~zkpot.chain.rules.check_contribution`)
    and keeps the verdict — the reason, for a rejection — in its store.
 3. **Cut-off.** ``Timing.contribute`` seconds after the round opened, the node starts the
@@ -24,6 +25,12 @@ Round r (= height r), at a node whose last final block is r − 1:
 
 A node that falls behind (it was down, or partitioned) catches up from any final block
 it receives with a valid certificate: it asks for them with a ``sync`` message.
+
+Messages get lost. Every ``Timing.resend`` seconds a node sends its own messages of the
+round again — its contribution, proposals and votes — with a ``sync``: a peer that missed
+one gets it again (a peer that has it drops the copy by its hash), and a peer that has
+already finalized the round answers the sync with the final block. That keeps the chain
+live under any loss rate below one, once partitions heal.
 
 Messages on the wire are canonical JSON envelopes ``{"type": …, "body": …}`` of types
 ``contribution``, ``proposal``, ``vote``, ``final`` and ``sync``. Anything malformed is
@@ -46,8 +53,6 @@ from zkpot.chain.rules import RoundContext, check_block, check_contribution, pro
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
-from zkpot.field.bn254 import R
-from zkpot.hash.keccak import keccak256
 from zkpot.ml.contribution import ContributionKeys, Proven
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import Rows, model_hash
@@ -58,10 +63,12 @@ Prover = Callable[[int, Sequence[Layer]], tuple[Contribution, Proven]]
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds: the contribution window after a round opens, and the consensus timeouts."""
+    """Seconds: the contribution window after a round opens, the consensus timeouts, and how
+    often a node sends its own messages of the round again (``resend``)."""
 
     contribute: float = 10.0
     timeouts: Timeouts = field(default_factory=Timeouts)
+    resend: float = 2.0
 
 
 @dataclass
@@ -119,7 +126,6 @@ class Node:
         )
         self.prover = prover or self._prove
         self.rejected: list[tuple[str, str]] = []  # (what, why), newest last
-        self.seen: set[bytes] = set()
         self.timers: list[tuple[float, int, str, int]] = []
         self._timer_count = 0
         self.now = 0.0
@@ -141,6 +147,8 @@ class Node:
         self.blocks: dict[bytes, tuple[Block, Reveal | None]] = {}
         self.votes: dict[tuple[int, str, bytes | None], dict[int, Vote]] = {}
         self.mine: Proven | None = None
+        self.own: list[bytes] = []  # this node's messages of the round, sent again on a timer
+        self.seen: set[bytes] = set()  # the messages of the round handled; old ones are dropped
         self.consensus: Height | None = None
         self.early: list[tuple[str, Any]] = []  # proposals and votes before the cut-off
         replay, self.future = getattr(self, "future", []), []  # messages of the next round
@@ -156,24 +164,31 @@ class Node:
         return tuple(reveal.model)
 
     def start(self, now: float) -> list[bytes]:
-        """Open the current round: contribute (a participant) and set the cut-off timer."""
+        """Open the current round: set its timers — contribute at once (a participant), the
+        cut-off, the resend — and handle what arrived for it early."""
         self.now = now
         out = [envelope("sync", {"height": self.round})]  # ask peers for blocks we lack
-        self._schedule(now + self.timing.contribute, "cutoff", self.round)
         if self.participant is not None:
-            message, self.mine = self.prover(self.round, self._training_model())
-            message = self._tamper(message)
-            out += self._accept_contribution(message)
+            self._schedule(now, "contribute", self.round)
+        self._schedule(now + self.timing.contribute, "cutoff", self.round)
+        self._schedule(now + self.timing.resend, "resend", self.round)
         replay, self._replay = self._replay, []
         for data in replay:  # what arrived for this round while the node was finishing the last
             out += self.receive(now, data)
         return out
 
+    def _contribute(self) -> list[bytes]:
+        """Train, prove, sign and send this participant's contribution of the round."""
+        message, self.mine = self.prover(self.round, self._training_model())
+        message = self._tamper(message)
+        self.own.append(envelope("contribution", message.to_json()))
+        return self._accept_contribution(message)
+
     def _later(self, height: int, raw: bytes) -> bool:
         """Keep a message of the next round for when it opens; True if it is not this round's."""
         if height == self.round + 1 and len(self.future) < 1000:
             self.future.append(raw)
-            self.seen.discard(keccak256(raw))
+            self.seen.discard(raw)
         return height != self.round
 
     def _training_model(self) -> Sequence[Layer]:
@@ -188,11 +203,10 @@ class Node:
     def _prove(self, round: int, global_layers: Sequence[Layer]) -> tuple[Contribution, Proven]:
         role = self.participant
         assert role is not None  # only participants prove
-        salt = int.from_bytes(keccak256(b"model salt %d %d" % (role.secret_key, round)), "big")
         return part.contribute(self.keys, role.secret_key, round=round,
                                global_layers=global_layers, data=role.data,
                                data_salt=role.data_salt, test=self.genesis.test,
-                               model_salt=salt % R)  # fmt: skip
+                               model_salt=part.model_salt(role.secret_key, round))  # fmt: skip
 
     # -- input ----------------------------------------------------------------------------
 
@@ -202,7 +216,7 @@ class Node:
         :attr:`rejected` with the reason."""
         self.now = now
         out = self.tick(now)
-        key = keccak256(data) if isinstance(data, bytes | bytearray) else b""
+        key = bytes(data) if isinstance(data, bytes | bytearray) else b""  # the set hashes it
         if key in self.seen:
             return out
         try:
@@ -225,8 +239,13 @@ class Node:
         out: list[bytes] = []
         while self.timers and self.timers[0][0] <= now:
             _, _, kind, arg = heapq.heappop(self.timers)
-            if kind == "cutoff" and arg == self.round and self.consensus is None:
+            if kind == "contribute" and arg == self.round and self.mine is None:
+                out += self._contribute()
+            elif kind == "cutoff" and arg == self.round and self.consensus is None:
                 out += self._cutoff()
+            elif kind == "resend" and arg == self.round:
+                out += [envelope("sync", {"height": self.round}), *self.own]
+                self._schedule(now + self.timing.resend, "resend", self.round)
             elif self.consensus is not None and kind in ("propose", "prevote", "precommit"):
                 view = arg
                 out += self._act(self.consensus.on_timeout(kind, view))
@@ -370,21 +389,22 @@ class Node:
                         "reveal": None if reveal is None else reveal.to_json(),
                         "contributions": included}  # fmt: skip
                 out.append(envelope("proposal", body))
+                self.own.append(out[-1])
             elif a.kind in (PREVOTE, PRECOMMIT) and self.validator_key is not None:
-                unsigned = Vote(self.round, a.value, self.index, b"", a.view, a.kind)  # type: ignore[arg-type]
-                vote = Vote(
-                    self.round,
-                    a.value,
-                    self.index,
-                    bls.sign(self.validator_key, unsigned.signing_bytes()),
-                    a.view,
-                    a.kind,
-                )  # type: ignore[arg-type]
-                self.votes.setdefault((a.view, a.kind, a.value), {})[vote.validator] = vote
-                out.append(envelope("vote", vote.to_json()))
+                out.append(envelope("vote", self._signed_vote(a.view, a.kind, a.value)))
+                self.own.append(out[-1])
             elif a.kind == "decide":
                 out += self._finalize(a.value, a.view)  # type: ignore[arg-type]
         return out
+
+    def _signed_vote(self, view: int, kind: str, value: bytes | None) -> dict[str, Any]:
+        """This validator's signed vote, kept for the certificate: its JSON body."""
+        assert self.validator_key is not None and self.index is not None
+        unsigned = Vote(self.round, value, self.index, b"", view, kind)
+        vote = Vote(self.round, value, self.index,
+                    bls.sign(self.validator_key, unsigned.signing_bytes()), view, kind)  # fmt: skip
+        self.votes.setdefault((view, kind, value), {})[vote.validator] = vote
+        return vote.to_json()
 
     def _finalize(self, value: bytes, view: int) -> list[bytes]:
         block, reveal = self.blocks[value]
@@ -416,7 +436,7 @@ class Node:
         d = fields(body, ("block", "certificate", "reveal"), "final block")
         block, certificate = Block.from_json(d["block"]), Certificate.from_json(d["certificate"])
         if block.height != self.round:
-            self.seen.discard(keccak256(raw))  # old news, or ahead: sync asks in order
+            self.seen.discard(raw)  # old news, or ahead: sync asks in order
             return []
         reveal = Reveal.from_json(d["reveal"], self.genesis.spec)
         reason = self._check_certificate(block, certificate)
@@ -444,7 +464,7 @@ class Node:
         d = fields(body, ("height",), "sync")
         height = read_int(d["height"], "height", low=1)
         head, _ = self.store.head()
-        self.seen.discard(keccak256(raw))  # a sync is answered each time it is asked
+        self.seen.discard(raw)  # a sync is answered each time it is asked
         return [
             envelope("final", self._final_body(h))
             for h in range(height, min(head, height + 16) + 1)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from zkpot.chain.messages import Contribution, Reveal
 from zkpot.curve import bls
+from zkpot.field.bn254 import R
+from zkpot.hash.keccak import keccak256
 from zkpot.ml.contribution import ContributionKeys, Proven, prove_contribution
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import Rows, participant_id
@@ -41,6 +43,13 @@ def message(proven: Proven, secret_key: int) -> Contribution:
     return sign(unsigned, secret_key)
 
 
+def model_salt(secret_key: int, round: int) -> int:
+    """The salt of a participant's model commitment in a round, derived from its secret key:
+    unpredictable to others, and the same if the node proves the round again."""
+    digest = keccak256(b"zkpot model salt %d %d" % (secret_key, round))
+    return int.from_bytes(digest, "big") % R
+
+
 def contribute(
     keys: ContributionKeys,
     secret_key: int,
@@ -66,4 +75,4 @@ def reveal(proven: Proven, public_key: bytes) -> Reveal:
     return Reveal(s.round, public_key, tuple(proven.model), proven.model_salt)
 
 
-__all__ = ["contribute", "message", "reveal", "sign"]
+__all__ = ["contribute", "message", "model_salt", "reveal", "sign"]
