@@ -38,8 +38,8 @@ def test_no_command_prints_help(capsys) -> None:
     assert "usage: zkpot" in capsys.readouterr().out
 
 
-def test_demo_tours_the_field_layer(capsys) -> None:
-    assert main(["demo", "--seed", "7", "--quick"]) == 0
+def test_the_tour_goes_through_every_layer(capsys) -> None:
+    assert main(["tour", "--seed", "7", "--quick"]) == 0
     out = capsys.readouterr().out
     # each step prints its value and the check that it holds
     assert "u = 4965661367192848881" in out
@@ -73,6 +73,18 @@ def test_demo_tours_the_field_layer(capsys) -> None:
     assert "False" not in out
 
 
+def test_the_demo_runs_a_round_of_the_chain(capsys) -> None:
+    """`make demo`: the ceremony, four proofs, the Byzantine one refused, a leader, a block."""
+    assert main(["demo", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("contributed and was verified") == 4
+    assert "Round 1: block " in out and out.count("<- leader") == 1
+    assert re.search(r"p4 \(Byzantine\) +claims \d/4  rejected:\n +\S", out)
+    assert len(re.findall(r"p[123] +claims \d/4  accepted", out)) == 3
+    assert "Byzantine contributions accepted: 0 of 1." in out
+    assert not [line for line in out.splitlines() if len(line) > 80]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -90,7 +102,7 @@ def test_options_are_checked_before_any_work(capsys, args, message) -> None:
 
 
 def test_every_command_fits_80_columns(capsys) -> None:
-    assert main(["demo", "--quick"]) == 0
+    assert main(["tour", "--quick"]) == 0
     demo = capsys.readouterr().out
     assert main(["explain"]) == 0
     explain = capsys.readouterr().out
@@ -98,7 +110,7 @@ def test_every_command_fits_80_columns(capsys) -> None:
     lookup = capsys.readouterr().out
     assert "L1: multiplicities" in lookup and "pairing check: True" in lookup
     assert "statement): False" in lookup
-    for name, text in (("demo", demo), ("explain", explain), ("explain --lookup", lookup)):
+    for name, text in (("tour", demo), ("explain", explain), ("explain --lookup", lookup)):
         wide = [line for line in text.splitlines() if len(line) > 80]
         assert not wide, (name, wide)
 

@@ -1,8 +1,12 @@
-"""The guided tour behind ``zkpot demo``.
+"""``zkpot demo`` — a ZKPoT round end to end — and ``zkpot tour``, a guided tour of the layers.
 
-It tours the field, curve and commitment layers, PLONK, fixed-point machine learning
-and the proof of training (train, prove, verify, reject two cheats); the chain's
-consensus comes next.
+The demo (:func:`chain_demo`) is the mission: four participants on Iris, one of them
+Byzantine, the powers-of-tau ceremony at genesis, three rounds in which everyone proves
+its training and accuracy, the validators check every proof, the best verified
+contribution leads and its model becomes the global model.
+
+The tour tours the field, curve and commitment layers, PLONK, fixed-point machine
+learning and the proof of training (train, prove, verify, reject two cheats).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import random
 from collections.abc import Callable
 
 from zkpot.field import bn254
+from zkpot.ml.statement import TrainingSpec
 
 
 def _short(n: int) -> str:
@@ -277,3 +282,112 @@ def training_tour(
     say("   participant 2 replays participant 1's proof as its own:")
     say(f"      {verdict or 'valid'}")
     say("   (the chain, next, turns such verdicts into a round's leader and a block)")
+
+
+def float_ceiling(seed: int, spec: TrainingSpec) -> tuple[int, int]:
+    """A float model of the spec's shape, trained centrally on *all* the training rows
+    (what federated learning cannot do: pool the data): correct rows of the genesis's test
+    rows and of the whole held-out split."""
+    from zkpot.ml.datasets import iris_split
+    from zkpot.ml.model import MLP, FloatArithmetic, initial_layers
+    from zkpot.ml.task import iris_task
+    from zkpot.ml.train import Schedule, train
+
+    train_rows, held_out = iris_split(seed=seed)
+    model = MLP(initial_layers(spec.sizes, seed=seed, fmt=spec.fmt), FloatArithmetic())
+    train(model, train_rows, Schedule(epochs=100, log2_lr=spec.log2_lr, log2_batch=3, seed=seed))
+    test = iris_task(1, seed=seed, spec=spec).test
+    fmt = spec.fmt
+    genesis_rows = model.correct(fmt.dequantize_array(test.x), test.y)
+    return genesis_rows, model.correct(held_out.x, held_out.y)
+
+
+def chain_demo(
+    say: Callable[[str], None] = print,
+    seed: int = 1,
+    *,
+    rounds: int = 3,
+    workers: int | None = None,
+    bars: bool = True,
+) -> list:
+    """The ZKPoT chain end to end (see the module docstring); returns the round reports.
+
+    Args:
+        rounds: how many rounds to run (the demo runs 3; ``--quick`` 1).
+        workers: processes that prove in parallel (default: one per core).
+        bars: progress bars while proving (``tqdm``, on standard error).
+    """
+    import dataclasses
+    import time
+
+    from tqdm import tqdm
+
+    from zkpot.chain import federation as fed
+    from zkpot.ml.datasets import iris_split
+    from zkpot.ml.statement import count_correct, encode_test_set
+
+    spec, behaviour = fed.DEMO_SPEC, "inflate"
+    start = time.perf_counter()
+    say("zkpot demo — a ZKPoT chain, whose consensus is proof of training\n")
+    say(f"Four participants share Iris (a Dirichlet split, seed {seed}); each is also a")
+    say("validator. p4 is Byzantine: it proves honestly, then claims one more correct")
+    say(f"test row than it proved ({behaviour}).")
+    layers = "-".join(map(str, spec.sizes))
+    say(f"The task: a {layers} MLP, one SGD step on {spec.batch} committed rows a round, its")
+    say(f"accuracy counted on {spec.test_rows} public test rows; the best proven accuracy leads.\n")
+
+    say("1. Genesis: a powers-of-tau ceremony among the four, then the keys")
+    federation = fed.build(4, seed=seed, spec=spec, byzantine=[behaviour],
+                           say=lambda line: say("   " + _brief(line)))  # fmt: skip
+    g = federation.genesis
+    say(f"   ceremony transcript digest {g.ceremony.hex()[:16]}…  (in the genesis)")
+    say(f"   genesis {g.hash.hex()[:16]}…: {len(g.validators)} validators (quorum {g.quorum}), "
+        f"{len(g.participants)} data commitments\n")  # fmt: skip
+
+    float_test, float_held = float_ceiling(seed, spec)
+    _, held_out = iris_split(seed=seed)
+    full = encode_test_set(held_out, dataclasses.replace(spec, test_rows=len(held_out)))
+    before = count_correct(g.global_model, full, spec)
+    say("2. The ceiling: the same network in float, trained centrally on all the training")
+    say(f"   rows for 100 epochs, gets {float_test}/{spec.test_rows} public test rows and "
+        f"{float_held}/{len(held_out)} held-out rows;")  # fmt: skip
+    say(f"   the first global model gets {before}/{len(held_out)} held-out rows.\n")
+
+    bar: list = [None]
+
+    def on_proof(round: int, index: int) -> None:
+        if bar[0] is None:
+            bar[0] = tqdm(total=len(federation.members), desc=f"   round {round}: proving",
+                          unit="proof", disable=not bars, leave=False)  # fmt: skip
+        bar[0].update()
+        if bar[0].n == bar[0].total:
+            bar[0].close()
+            bar[0] = None
+
+    def on_round(r: fed.RoundReport) -> None:
+        say(f"Round {r.round}: block {r.block[:16]}…, final with a quorum certificate")
+        for v in r.contributions:
+            who = f"p{v.participant}" + (" (Byzantine)" if v.byzantine else "")
+            verdict = "accepted" if v.verified else "rejected:"
+            lead = "  <- leader" if v.verified and v.participant == r.leader else ""
+            say(f"   {who:<15} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}{lead}")
+            if v.reason:
+                say(f"      {v.reason[:73]}")
+        held = count_correct(r.layers, full, spec)
+        say(f"   global model now: {r.global_accuracy}/{spec.test_rows} public test rows, "
+            f"{held}/{len(held_out)} held out (float ceiling {float_held}/{len(held_out)})\n")  # fmt: skip
+
+    say(f"3. {rounds} round(s): every participant trains and proves (in parallel), every")
+    say("   validator checks every proof, the best verified accuracy proposes the block")
+    say("   and reveals its model, which becomes the next round's global model\n")
+    prover = fed.ParallelProver(federation, workers=workers, on_proof=on_proof)
+    try:
+        reports = fed.run(federation, rounds, seed=seed, prover=prover, on_round=on_round)
+    finally:
+        prover.close()
+    cheats = [v for r in reports for v in r.contributions if v.byzantine and v.verified]
+    say(f"Byzantine contributions accepted: {len(cheats)} of "
+        f"{sum(v.byzantine for r in reports for v in r.contributions)}.")  # fmt: skip
+    say(f"Done in {time.perf_counter() - start:.0f} s. Next: zkpot simulate, zkpot devnet, "
+        "zkpot tour.")  # fmt: skip
+    return reports

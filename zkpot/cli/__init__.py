@@ -19,13 +19,13 @@ model correctly and that the model reaches a stated accuracy, without showing
 its data or its weights; the chain's validators check the short proof, and the
 best proven contribution proposes the next block.
 
-This release implements the bottom layers: prime fields and the Fq2/Fq6/Fq12
-tower (zkpot.field); the groups, pairings, MSM and EVM precompiles of BN254 and
+The layers: prime fields and the Fq2/Fq6/Fq12 tower (zkpot.field); the
+groups, pairings, MSM, EVM precompiles and BLS signatures of BN254 and
 BLS12-381 (zkpot.curve); polynomials, the NTT, KZG commitments, EIP-4844 and a
 powers-of-tau ceremony (zkpot.poly); PLONK (zkpot.plonk) and Poseidon
-(zkpot.hash); fixed-point neural networks trained bit-exactly in integers,
-and the proof of training itself (zkpot.ml). Try `zkpot demo`, `zkpot explain`,
-`zkpot quantize-report`, `zkpot cost` and `zkpot prove-training`.
+(zkpot.hash); fixed-point neural networks trained bit-exactly in integers and
+the proof of training (zkpot.ml); the chain (zkpot.chain). Try `zkpot demo`,
+`zkpot simulate`, `zkpot devnet`, `zkpot tour`, `zkpot explain` and `zkpot cost`.
 """
 
 
@@ -66,13 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
         "demo",
-        help="a guided tour of what zkpot does today",
+        help="a ZKPoT chain end to end: ceremony, proofs, a Byzantine participant, a leader",
+        description="Four participants (one Byzantine) on Iris: the powers-of-tau ceremony at "
+        "genesis, then rounds in which each proves its training and accuracy, the validators "
+        "check every proof, and the best verified contribution leads and finalizes the block.",
+    )
+    demo.add_argument("--seed", type=non_negative_int, default=1,
+                      help="seeds the data split and the first model (1)")  # fmt: skip
+    demo.add_argument("--rounds", type=non_negative_int, default=3, help="rounds to run (3)")
+    demo.add_argument("--quick", action="store_true", help="one round instead of three")
+    demo.add_argument("--workers", type=non_negative_int, default=0,
+                      help="processes proving in parallel (0: one per core)")  # fmt: skip
+    tour = commands.add_parser(
+        "tour",
+        help="a guided tour of the layers, from the field to a proof of training",
         description="A guided tour: each value printed with what it means and a check.",
     )
-    demo.add_argument(
+    tour.add_argument(
         "--seed", type=non_negative_int, default=2024, help="seed for the random values shown"
     )
-    demo.add_argument(
+    tour.add_argument(
         "--quick", action="store_true",
         help="prove a tiny 4-2-3 network instead of the default 4-8-3 one (seconds, not minutes)",
     )  # fmt: skip
@@ -109,7 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
     from zkpot.cli.training import add_parsers
 
-    for command in (demo, explain, report, *add_parsers(commands)):
+    from zkpot.cli.chain import add_parsers as add_chain_parsers
+
+    for command in (demo, tour, explain, report, *add_parsers(commands),
+                    *add_chain_parsers(commands)):  # fmt: skip
         command.set_defaults(parser=command)
     return parser
 
@@ -186,6 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """The command ``args`` names, its options already parsed and checked."""
     if args.command == "demo":
+        from zkpot.demo import chain_demo
+
+        rounds = 1 if args.quick else args.rounds
+        chain_demo(seed=args.seed, rounds=rounds, workers=args.workers or None)
+        return 0
+    if args.command == "tour":
         from zkpot.cli.training import default_cache
         from zkpot.demo import commitment_tour, curve_tour, field_tour, ml_tour, training_tour
 
@@ -207,6 +229,10 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         handler = {"prove-training": training.prove_training,
                    "verify-training": training.verify_training, "cost": training.cost}  # fmt: skip
         return handler[args.command](args)
+    if args.command == "simulate":
+        from zkpot.cli import chain
+
+        return getattr(chain, args.command)(args)
     parser.print_help()
     return 0
 

@@ -1,0 +1,98 @@
+"""A federation from a seed on the simulator: the report follows the rules and the JSON
+contract, proofs made in parallel equal those made one by one, and ``zkpot simulate`` and
+``zkpot demo`` run a round end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.chain.conftest import SPEC
+from zkpot.chain import federation as fed
+from zkpot.cli import main
+from zkpot.errors import InvalidInput
+from zkpot.ml.contribution import verify_contribution
+
+
+@pytest.fixture(scope="module")
+def federation(tiny_keys):
+    return fed.build(4, seed=3, spec=SPEC, byzantine=["inflate"], keys=tiny_keys)
+
+
+def test_members_are_participants_and_validators_of_the_genesis(federation) -> None:
+    g = federation.genesis
+    assert [m.public_key for m in federation.members] == list(g.validators)
+    assert [r.public_key for r in g.participants] == list(g.validators)
+    assert [m.behaviour for m in federation.members] == [None, None, None, "inflate"]
+    # reproducible from the seed (behaviours are no part of the genesis), another seed differs
+    assert fed.build(4, seed=3, spec=SPEC, keys=federation.keys).genesis.hash == g.hash
+    assert fed.build(4, seed=4, spec=SPEC, keys=federation.keys).genesis.hash != g.hash
+    assert fed.member_key(3, 1) == federation.members[0].secret_key
+
+
+@pytest.mark.parametrize(
+    ("n", "byzantine", "message"),
+    [(0, [], "1 … 64 members"), (2, ["inflate"] * 3, "3 Byzantine members among 2"),
+     (2, ["bribe"], "unknown behaviour 'bribe'")],
+)  # fmt: skip
+def test_a_bad_federation_is_refused(federation, n, byzantine, message) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        fed.build(n, spec=SPEC, byzantine=byzantine, keys=federation.keys)
+
+
+def test_a_round_in_parallel_reports_what_the_rules_decide(federation) -> None:
+    prover = fed.ParallelProver(federation, workers=2)
+    try:
+        (report,) = fed.run(federation, 1, seed=3, prover=prover)
+    finally:
+        prover.close()
+    verdicts = {v.participant: v for v in report.contributions}
+    assert sorted(verdicts) == [1, 2, 3, 4]
+    assert not verdicts[4].verified and verdicts[4].byzantine and verdicts[4].reason
+    honest = [verdicts[i] for i in (1, 2, 3)]
+    assert all(v.verified and v.reason is None and not v.byzantine for v in honest)
+    assert report.leader_accuracy == max(v.claimed_accuracy for v in honest)
+    assert verdicts[report.leader].verified
+    # the proofs made in the worker processes verify here, for the statements they claim
+    for index in (1, 2, 3):
+        _, proven = prover.done[1, federation.genesis.model_hash, index]
+        c = proven.contribution
+        assert verify_contribution(federation.keys, c.statement, c.proof)
+    document = json.loads(json.dumps({"rounds": [report.to_json()]}))
+    (entry,) = document["rounds"]
+    assert set(entry) == {"round", "leader", "leader_accuracy", "global_accuracy", "block",
+                          "contributions"}  # fmt: skip
+    assert set(entry["contributions"][0]) == {"participant", "byzantine", "claimed_accuracy",
+                                              "verified", "reason"}  # fmt: skip
+    assert len(bytes.fromhex(entry["block"])) == 32
+
+
+def test_simulate_writes_the_report(tmp_path, capsys) -> None:
+    path = tmp_path / "report.json"
+    args = ["simulate", "--participants", "2", "--byzantine", "1", "--behaviours", "inflate",
+            "--rounds", "1", "--seed", "5", "--layers", "4,2,3", "--batch", "2",
+            "--test-rows", "2", "--report", str(path)]  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    rounds = json.loads(path.read_text())["rounds"]
+    assert [r["round"] for r in rounds] == [1]
+    byzantine = [c for c in rounds[0]["contributions"] if c["byzantine"]]
+    assert byzantine and not any(c["verified"] for c in byzantine)
+    assert all(c["reason"] for c in byzantine) and rounds[0]["leader"] == 1
+    assert "round 1: block" in out and "p2 (inflate)" in out and "rejected: " in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--byzantine", "5"], "argument --byzantine: 5 of 4"),
+     (["--behaviours", "bribe"], "argument --behaviours: behaviours from"),
+     (["--loss", "1"], "argument --loss: expected a probability in [0, 1)"),
+     (["--batch", "3"], "argument --batch: a power of two"),
+     (["--report", "/no/such/dir/r.json"], "argument --report: no directory")],
+)  # fmt: skip
+def test_simulate_checks_its_options_before_any_work(capsys, args, message) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["simulate", *args])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,389 @@
+"""A whole federation from a seed: its genesis, its members, a simulated chain, a report.
+
+What ``zkpot simulate`` and ``zkpot demo`` run, and what a course or an experiment
+starts from. :func:`build` sets up N members on the Iris task — each one a participant
+*and* a validator, as the paper's clients are — with the powers-of-tau ceremony at
+genesis (every member contributes; the transcript's digest goes into the genesis);
+:func:`run` runs them on the simulator (:mod:`zkpot.chain.simulator`) for R rounds and
+reports each round the way every honest node's store records it.
+
+Proofs are the slow part, and every participant of a round proves from the same global
+model, so :class:`ParallelProver` proves a round's contributions in parallel, one process
+per core (the keys are inherited when the worker processes fork, never copied per proof).
+
+Keys and salts here derive from the seed, so that a run is reproducible. That makes them
+public: a real participant draws its keys and salts at random and keeps them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from zkpot.chain import participant as part
+from zkpot.chain.byzantine import BEHAVIOURS, ByzantineNode, replay_source
+from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.messages import Contribution
+from zkpot.chain.node import Node, ParticipantRole, Prover, Timing
+from zkpot.chain.simulator import Simulation
+from zkpot.chain.store import ChainStore
+from zkpot.curve import bls, bls12_381
+from zkpot.errors import InvalidInput, ZkpotError
+from zkpot.hash.keccak import keccak256
+from zkpot.ml.contribution import ContributionKeys, Proven, setup
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import Rows, TrainingSpec, count_correct, data_commitment, model_hash
+from zkpot.ml.task import Task, demo_data_salt, iris_task
+from zkpot.plonk.keys import srs_size
+from zkpot.poly import ceremony
+from zkpot.poly.kzg import SRS
+
+Say = Callable[[str], None]
+
+DEMO_SPEC = TrainingSpec(sizes=(4, 4, 3), log2_batch=2, steps=1, test_rows=4, log2_lr=2)
+"""The demo's and the simulator's task: a 4-4-3 network, one SGD step on 4 rows, 4 test
+rows, learning rate 1/4. Its circuit has 3,790 rows (a domain of 2¹²): a proof in
+seconds, so that a round of four participants fits in well under a minute."""
+
+PARTICIPANT_BEHAVIOURS = ("inflate", "replay", "wrong-model", "stale", "duplicate",
+                          "bad-reveal", "withhold", "equivocate")  # fmt: skip
+"""The Byzantine participants ``simulate --byzantine K`` cycles through, in this order."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of the federation: participant ``index`` (1-based) and a validator.
+
+    ``behaviour`` is ``None`` for an honest member, else one of
+    :data:`zkpot.chain.byzantine.BEHAVIOURS`.
+    """
+
+    index: int
+    secret_key: int
+    role: ParticipantRole
+    behaviour: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"p{self.index}"
+
+    @property
+    def public_key(self) -> bytes:
+        return bls.secret_to_public(self.secret_key)
+
+
+@dataclass(frozen=True, eq=False)
+class Federation:
+    """A genesis, the keys of its spec, its members, and the task they came from."""
+
+    genesis: Genesis
+    keys: ContributionKeys
+    members: tuple[Member, ...]
+    task: Task
+
+    def member(self, public_key: bytes) -> Member | None:
+        """The member with this BLS public key, or ``None``."""
+        return next((m for m in self.members if m.public_key == public_key), None)
+
+
+def member_key(seed: int, index: int) -> int:
+    """Member ``index``'s BLS secret key, derived from the seed (public: see the module)."""
+    digest = keccak256(f"zkpot federation key {seed} {index}".encode())
+    return 1 + int.from_bytes(digest, "big") % (bls12_381.R - 1)
+
+
+def run_ceremony(size: int, names: Sequence[str], say: Say | None = None) -> tuple[SRS, bytes]:
+    """The powers-of-tau ceremony at genesis: each name contributes in turn, every
+    contribution is verified, and the result is (the SRS, the transcript's digest)."""
+    say = say or (lambda _: None)
+    state = ceremony.start(size)
+    for name in names:
+        contribution = ceremony.contribute(state, name)
+        state = ceremony.verify_contribution(state, contribution)
+        say(f"ceremony: {name} contributed and was verified")
+    return state.to_srs(), state.digest
+
+
+def build(
+    n: int,
+    *,
+    seed: int = 0,
+    spec: TrainingSpec = DEMO_SPEC,
+    byzantine: Sequence[str] = (),
+    keys: ContributionKeys | None = None,
+    ceremony_digest: bytes = bytes(32),
+    say: Say | None = None,
+) -> Federation:
+    """N members on Iris (Dirichlet split, :func:`zkpot.ml.task.iris_task`), the last
+    ``len(byzantine)`` of them Byzantine with these behaviours.
+
+    Args:
+        keys: the spec's keys, if the caller already has them (tests); by default the
+            members run the ceremony (:func:`run_ceremony`) and the keys are preprocessed
+            from its SRS, and ``ceremony_digest`` is the transcript's.
+        say: called with a line of text per step.
+
+    Raises:
+        InvalidInput: fewer than one member, more Byzantine members than members, or an
+            unknown behaviour.
+    """
+    say = say or (lambda _: None)
+    if not isinstance(n, int) or not 1 <= n <= 64:
+        raise InvalidInput(f"a federation of 1 … 64 members, not {n!r}")
+    if len(byzantine) > n:
+        raise InvalidInput(f"{len(byzantine)} Byzantine members among {n}")
+    for behaviour in byzantine:
+        if behaviour not in BEHAVIOURS:
+            raise InvalidInput(f"unknown behaviour {behaviour!r}; one of {', '.join(BEHAVIOURS)}")
+    task = iris_task(n, seed=seed, spec=spec)
+    behaviours = [None] * (n - len(byzantine)) + list(byzantine)
+    members = tuple(
+        Member(i, member_key(seed, i), ParticipantRole(member_key(seed, i), task.slots(i)[0],
+                                                       demo_data_salt(seed, i)), behaviours[i - 1])
+        for i in range(1, n + 1)
+    )  # fmt: skip
+    if keys is None:
+        from zkpot.ml.training_circuit import build as build_circuit
+
+        size = srs_size(build_circuit(spec).cs)
+        say(f"ceremony: {n} members contribute powers of τ ({size:,} of them) in turn")
+        srs, ceremony_digest = run_ceremony(size, [m.name for m in members], say)
+        say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
+        keys = setup(spec, srs, progress=say)
+    genesis = Genesis(
+        name=f"zkpot federation seed {seed}", spec=spec, test=task.test,
+        global_model=tuple(task.global_layers), ceremony=ceremony_digest,
+        validators=tuple(m.public_key for m in members),
+        participants=tuple(Registration(m.public_key, data_commitment(m.role.data,
+                                                                      m.role.data_salt, spec))
+                           for m in members),
+    )  # fmt: skip
+    return Federation(genesis, keys, members, task)
+
+
+# -- proving a round in parallel ---------------------------------------------------------
+
+_KEYS: ContributionKeys | None = None  # the workers' keys, inherited when they fork
+
+
+Job = tuple[int, int, tuple[Layer, ...], Rows, int, Rows]  # key, round, model, data, salt, test
+
+
+def _prove(job: Job, keys: ContributionKeys | None = None) -> tuple[Contribution, Proven]:
+    """One participant's round; in a worker, with the keys it inherited."""
+    secret_key, round, layers, data, data_salt, test = job
+    keys = keys or _KEYS
+    assert keys is not None
+    return part.contribute(keys, secret_key, round=round, global_layers=layers, data=data,
+                           data_salt=data_salt, test=test,
+                           model_salt=part.model_salt(secret_key, round))  # fmt: skip
+
+
+class ParallelProver:
+    """Proves every member's contribution of a round at once, on ``workers`` processes.
+
+    :meth:`prover` gives each member's node its :data:`~zkpot.chain.node.Prover`: the first
+    node that asks for (round, global model) sets all members' proofs of it going, and
+    each node then takes its own. ``workers=1`` (or a platform without ``fork``) proves
+    one after another in this process.
+
+    Args:
+        on_proof: called with (round, member index) as each proof completes: a progress bar.
+    """
+
+    def __init__(
+        self,
+        federation: Federation,
+        workers: int | None = None,
+        on_proof: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.federation = federation
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.on_proof = on_proof or (lambda _round, _index: None)
+        self.done: dict[tuple[int, int, int], tuple[Contribution, Proven]] = {}
+        self.pool: Executor | None = None
+
+    def prover(self, member: Member) -> Prover:
+        def prove(round: int, layers: Sequence[Layer]) -> tuple[Contribution, Proven]:
+            key = model_hash(layers, self.federation.genesis.spec)
+            if (round, key, member.index) not in self.done:
+                self._prove_all(round, key, tuple(layers))
+            if (round, key, member.index) not in self.done:  # a model nobody else trains on
+                job = (member.secret_key, round, tuple(layers), member.role.data,
+                       member.role.data_salt, self.federation.genesis.test)  # fmt: skip
+                self.done[round, key, member.index] = _prove(job, self.federation.keys)
+            return self.done[round, key, member.index]
+
+        return prove
+
+    def _askers(self, round: int, key: int) -> list[Member]:
+        """The members that will ask for this round and model: everyone trains from the
+        round's global model, but a ``wrong-model`` member from the genesis's (from round 2)."""
+        stale = round > 1 and key == self.federation.genesis.model_hash
+        return [m for m in self.federation.members if (m.behaviour == "wrong-model") == stale]
+
+    def _prove_all(self, round: int, key: int, layers: tuple[Layer, ...]) -> None:
+        test = self.federation.genesis.test
+        jobs = {m.index: (m.secret_key, round, layers, m.role.data, m.role.data_salt, test)
+                for m in self._askers(round, key)}  # fmt: skip
+        pool = self._pool()
+        if pool is None:
+            for index, job in jobs.items():
+                self.done[round, key, index] = _prove(job, self.federation.keys)
+                self.on_proof(round, index)
+            return
+        futures = {index: pool.submit(_prove, job) for index, job in jobs.items()}
+        for index, future in futures.items():
+            self.done[round, key, index] = future.result()
+            self.on_proof(round, index)
+
+    def _pool(self) -> Executor | None:
+        global _KEYS
+        if self.workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        if self.pool is None:
+            _KEYS = self.federation.keys  # set before the fork: the workers inherit it
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self.pool
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
+# -- running it --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A contribution as the honest nodes judged it (``reason`` ``None``: accepted)."""
+
+    participant: int
+    byzantine: bool
+    claimed_accuracy: int
+    verified: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """One finalized round: its block, leader, the new global model's accuracy, verdicts.
+
+    Accuracies count correct rows of the genesis's test set. ``layers`` is the new global
+    model (the leader's reveal), for whoever wants to evaluate it further.
+    """
+
+    round: int
+    leader: int
+    leader_accuracy: int
+    global_accuracy: int
+    block: str
+    contributions: tuple[Verdict, ...]
+    layers: tuple[Layer, ...] = dataclasses.field(repr=False, compare=False, default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The report's JSON: ``zkpot simulate --report``'s format."""
+        return {"round": self.round, "leader": self.leader,
+                "leader_accuracy": self.leader_accuracy,
+                "global_accuracy": self.global_accuracy, "block": self.block,
+                "contributions": [dataclasses.asdict(v) for v in self.contributions]}  # fmt: skip
+
+
+def simulate(
+    federation: Federation,
+    *,
+    seed: int = 0,
+    loss: float = 0.0,
+    timing: Timing | None = None,
+    prover: ParallelProver | None = None,
+) -> Simulation:
+    """The federation's nodes on a simulated network, ready to :meth:`~Simulation.run`."""
+    sim = Simulation(seed=seed, loss=loss)
+    timing = timing or Timing(contribute=5.0)
+    prover = prover or ParallelProver(federation, workers=1)
+    honest = [m for m in federation.members if m.behaviour is None]
+    for m in federation.members:
+        options: dict[str, Any] = {"validator": m.secret_key, "participant": m.role,
+                                   "prover": prover.prover(m), "timing": timing}  # fmt: skip
+        store = ChainStore(":memory:")
+        if m.behaviour is None:
+            node: Node = Node(federation.genesis, federation.keys, store, **options)
+        else:
+            victim = honest[0].name if honest else m.name
+            node = ByzantineNode(federation.genesis, federation.keys, store,
+                                 behaviour=m.behaviour, victim=replay_source(sim.nodes, victim),
+                                 **options)  # fmt: skip
+        sim.add(m.name, node)
+    return sim
+
+
+def report(federation: Federation, node: Node, height: int) -> RoundReport:
+    """Round ``height`` as this (honest) node's store records it.
+
+    Raises:
+        ZkpotError: the node has not finalized that round.
+    """
+    stored = node.store.block(height)
+    reveal = None if stored is None else node.store.reveal(stored[0].reveal)
+    if stored is None or reveal is None:
+        raise ZkpotError(f"round {height} is not final at this node")
+    block, _ = stored
+    spec, verdicts = federation.genesis.spec, []
+    leader_accuracy = -1
+    for c, reason in node.store.contributions(height):
+        m = federation.member(c.participant)
+        if c.participant == block.proposer and reason is None:
+            leader_accuracy = c.accuracy
+        verdicts.append(Verdict(m.index if m else 0, bool(m and m.behaviour), c.accuracy,
+                                reason is None, reason))  # fmt: skip
+    leader = federation.member(block.proposer)
+    verdicts.sort(key=lambda v: (v.participant, not v.verified))
+    return RoundReport(height, leader.index if leader else 0, leader_accuracy,
+                       count_correct(reveal.model, federation.genesis.test, spec),
+                       block.hash.hex(), tuple(verdicts), tuple(reveal.model))  # fmt: skip
+
+
+def run(
+    federation: Federation,
+    rounds: int,
+    *,
+    seed: int = 0,
+    loss: float = 0.0,
+    prover: ParallelProver | None = None,
+    on_round: Callable[[RoundReport], None] | None = None,
+) -> list[RoundReport]:
+    """Run ``rounds`` rounds on the simulator; one report per round (see :func:`report`),
+    as the first honest node to finalize the round records it.
+
+    Raises:
+        ZkpotError: if the honest nodes do not finalize a round within 10,000 simulated
+            seconds (with fewer than a third of them Byzantine, they do).
+    """
+    sim = simulate(federation, seed=seed, loss=loss, prover=prover)
+    honest = [sim.nodes[m.name] for m in federation.members if m.behaviour is None]
+    watched = honest or list(sim.nodes.values())
+    reports: list[RoundReport] = []
+    for height in range(1, rounds + 1):
+        # stop at the first honest node to finalize, before it starts proving the next round
+        sim.run(until=sim.now + 10_000,
+                stop=lambda h=height: any(n.store.head()[0] >= h for n in watched))  # fmt: skip
+        first = next((n for n in watched if n.store.head()[0] >= height), None)
+        if first is None:
+            raise ZkpotError(f"round {height} did not finalize")
+        reports.append(report(federation, first, height))
+        if on_round is not None:
+            on_round(reports[-1])
+    return reports
+
+
+__all__ = ["DEMO_SPEC", "PARTICIPANT_BEHAVIOURS", "Federation", "Member", "ParallelProver",
+           "RoundReport", "Verdict", "build", "member_key", "report", "run", "run_ceremony",
+           "simulate"]  # fmt: skip
