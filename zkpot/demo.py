@@ -374,8 +374,9 @@ def chain_demo(
             if v.reason:
                 say(f"      {v.reason[:73]}")
         held = count_correct(r.layers, full, spec)
+        rows = len(held_out)
         say(f"   global model now: {r.global_accuracy}/{spec.test_rows} public test rows, "
-            f"{held}/{len(held_out)} held out (float ceiling {float_held}/{len(held_out)})\n")  # fmt: skip
+            f"{held}/{rows} held out (float ceiling {float_held}/{rows})\n")  # fmt: skip
 
     say(f"3. {rounds} round(s): every participant trains and proves (in parallel), every")
     say("   validator checks every proof, the best verified accuracy proposes the block")

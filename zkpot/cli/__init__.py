@@ -120,9 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         report.add_argument(option, type=non_negative_int, default=default, help=text)
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
-    from zkpot.cli.training import add_parsers
-
     from zkpot.cli.chain import add_parsers as add_chain_parsers
+    from zkpot.cli.training import add_parsers
 
     for command in (demo, tour, explain, report, *add_parsers(commands),
                     *add_chain_parsers(commands)):  # fmt: skip
