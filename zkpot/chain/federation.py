@@ -79,12 +79,14 @@ class Member:
 
 @dataclass(frozen=True, eq=False)
 class Federation:
-    """A genesis, the keys of its spec, its members, and the task they came from."""
+    """A genesis, the keys of its spec, its members, the task they came from, and the
+    ceremony's SRS (``None`` when the caller brought its own keys)."""
 
     genesis: Genesis
     keys: ContributionKeys
     members: tuple[Member, ...]
     task: Task
+    srs: SRS | None = None
 
     def member(self, public_key: bytes) -> Member | None:
         """The member with this BLS public key, or ``None``."""
@@ -117,6 +119,7 @@ def build(
     byzantine: Sequence[str] = (),
     keys: ContributionKeys | None = None,
     ceremony_digest: bytes = bytes(32),
+    cache_dir: str | os.PathLike[str] | None = None,
     say: Say | None = None,
 ) -> Federation:
     """N members on Iris (Dirichlet split, :func:`zkpot.ml.task.iris_task`), the last
@@ -126,6 +129,7 @@ def build(
         keys: the spec's keys, if the caller already has them (tests); by default the
             members run the ceremony (:func:`run_ceremony`) and the keys are preprocessed
             from its SRS, and ``ceremony_digest`` is the transcript's.
+        cache_dir: where to keep the proving key (:func:`zkpot.ml.contribution.setup`).
         say: called with a line of text per step.
 
     Raises:
@@ -147,6 +151,7 @@ def build(
                                                        demo_data_salt(seed, i)), behaviours[i - 1])
         for i in range(1, n + 1)
     )  # fmt: skip
+    srs = None
     if keys is None:
         from zkpot.ml.training_circuit import build as build_circuit
 
@@ -154,7 +159,7 @@ def build(
         say(f"ceremony: {n} members contribute powers of τ ({size:,} of them) in turn")
         srs, ceremony_digest = run_ceremony(size, [m.name for m in members], say)
         say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
-        keys = setup(spec, srs, progress=say)
+        keys = setup(spec, srs, cache_dir=cache_dir, progress=say)
     genesis = Genesis(
         name=f"zkpot federation seed {seed}", spec=spec, test=task.test,
         global_model=tuple(task.global_layers), ceremony=ceremony_digest,
@@ -163,7 +168,7 @@ def build(
                                                                       m.role.data_salt, spec))
                            for m in members),
     )  # fmt: skip
-    return Federation(genesis, keys, members, task)
+    return Federation(genesis, keys, members, task, srs)
 
 
 # -- proving a round in parallel ---------------------------------------------------------

@@ -244,12 +244,18 @@ class Node:
             elif kind == "cutoff" and arg == self.round and self.consensus is None:
                 out += self._cutoff()
             elif kind == "resend" and arg == self.round:
-                out += [envelope("sync", {"height": self.round}), *self.own]
+                out += self.resend(now)
                 self._schedule(now + self.timing.resend, "resend", self.round)
             elif self.consensus is not None and kind in ("propose", "prevote", "precommit"):
                 view = arg
                 out += self._act(self.consensus.on_timeout(kind, view))
         return out
+
+    def resend(self, now: float) -> list[bytes]:
+        """A sync for the current round, and this node's own messages of it (the resend
+        timer sends them; so does a network node to a peer it has just reached)."""
+        self.now = now
+        return [envelope("sync", {"height": self.round}), *self.own]
 
     def next_timer(self) -> float | None:
         """When :meth:`tick` next has something to do."""

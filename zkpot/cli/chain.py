@@ -1,4 +1,5 @@
-"""``zkpot simulate``: the ZKPoT chain on the simulator, with a JSON report."""
+"""The chain's commands: ``zkpot simulate`` (the simulator, with a JSON report), ``zkpot node``
+(one node over TCP, with an HTTP API) and ``zkpot devnet`` (N node processes on localhost)."""
 
 from __future__ import annotations
 
@@ -62,15 +63,72 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     simulate.add_argument("--workers", type=non_negative_int, default=0,
                           help="processes proving in parallel (0: one per core)")  # fmt: skip
     simulate.add_argument("--report", metavar="FILE", help="write the rounds as JSON here")
+    node = commands.add_parser(
+        "node",
+        help="run one chain node over TCP, with an HTTP JSON API",
+        description="Run one ZKPoT node as this process: it dials its peers, takes part in "
+        "the rounds (as participant and/or validator, by its identity file), keeps its chain "
+        "in SQLite, and answers GET /status, /blocks, /blocks/H, /contributions/R on --http. "
+        "SIGTERM or Ctrl-C stops it cleanly.",
+    )
+    node.add_argument("--genesis", required=True, metavar="FILE", help="the genesis (JSON)")
+    node.add_argument("--srs", required=True, metavar="FILE", help="the ceremony's SRS (JSON)")
+    node.add_argument("--identity", required=True, metavar="FILE",
+                      help="this node's keys and data (JSON; secret)")  # fmt: skip
+    node.add_argument("--store", required=True, metavar="FILE", help="its SQLite file")
+    node.add_argument("--listen", required=True, type=_address, metavar="HOST:PORT",
+                      help="where peers reach it")  # fmt: skip
+    node.add_argument("--peer", type=_address, action="append", default=[], metavar="HOST:PORT",
+                      help="a peer to dial (repeat for each)")  # fmt: skip
+    node.add_argument("--http", type=_address, metavar="HOST:PORT", help="serve the API here")
+    node.add_argument("--keys", metavar="DIR", help="the key cache (zkpot's default cache)")
+    node.add_argument("--window", type=_seconds, default=30.0, metavar="SECONDS",
+                      help="the contribution window of a round (30)")  # fmt: skip
+    devnet = commands.add_parser(
+        "devnet",
+        help="N node processes on localhost: R rounds, a table per round, then stop",
+        description="Set up a federation (the ceremony at genesis), start one `zkpot node` "
+        "process per member on localhost, print each round as it becomes final, and stop "
+        "the nodes cleanly.",
+    )
+    devnet.add_argument("--nodes", type=_positive, default=4, metavar="N", help="nodes (4)")
+    devnet.add_argument("--rounds", type=_positive, default=3, metavar="R", help="rounds (3)")
+    devnet.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
+                        help="seeds the data split and the keys (0)")  # fmt: skip
+    devnet.add_argument("--dir", metavar="DIR", help="files, stores, logs (default: a temp dir)")
+    devnet.add_argument("--base-port", type=_positive, default=27100, metavar="P",
+                        help="node I uses ports P + 2I (peers) and P + 2I + 1 (HTTP)")  # fmt: skip
+    devnet.add_argument("--window", type=_seconds, default=30.0, metavar="SECONDS",
+                        help="the contribution window of a round (30)")  # fmt: skip
     spec = DEMO_SPEC
-    for option, kind, value, text in (
-        ("--layers", _layers, spec.sizes, "layer widths (4,4,3)"),
-        ("--batch", _positive, spec.batch, f"rows per step ({spec.batch})"),
-        ("--steps", _positive, spec.steps, f"SGD steps per round ({spec.steps})"),
-        ("--test-rows", _positive, spec.test_rows, f"test rows ({spec.test_rows})"),
-    ):
-        simulate.add_argument(option, type=kind, default=value, help=text)
-    return [simulate]
+    for command in (simulate, devnet):
+        for option, kind, value, text in (
+            ("--layers", _layers, spec.sizes, "layer widths (4,4,3)"),
+            ("--batch", _positive, spec.batch, f"rows per step ({spec.batch})"),
+            ("--steps", _positive, spec.steps, f"SGD steps per round ({spec.steps})"),
+            ("--test-rows", _positive, spec.test_rows, f"test rows ({spec.test_rows})"),
+        ):
+            command.add_argument(option, type=kind, default=value, help=text)
+    return [simulate, node, devnet]
+
+
+def _address(text: str) -> tuple[str, int]:
+    from zkpot.chain.network import parse_address
+
+    try:
+        return parse_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected 0 < seconds ≤ 3600, got {value}")
+    return value
 
 
 def _say(line: str) -> None:
@@ -142,4 +200,81 @@ def simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_parsers", "simulate", "spec_of"]
+def node(args: argparse.Namespace) -> int:
+    """``zkpot node``: load the files, then serve until SIGTERM or Ctrl-C."""
+    import asyncio
+    import signal
+    import time
+
+    from zkpot.chain import devnet
+    from zkpot.chain.network import NetworkNode
+    from zkpot.chain.node import Node, Timing
+    from zkpot.chain.store import ChainStore, StoreError
+    from zkpot.cli.training import default_cache
+    from zkpot.ml.contribution import setup
+
+    try:
+        genesis = devnet.read_genesis(Path(args.genesis))
+        srs = devnet.read_srs(Path(args.srs), genesis)
+        validator, role = devnet.read_identity(Path(args.identity), genesis.spec)
+        store = ChainStore(args.store)
+    except (OSError, ZkpotError, ValueError, StoreError) as error:
+        print(f"zkpot node: {error}", file=sys.stderr)
+        return 2
+
+    def log(line: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
+
+    keys = setup(genesis.spec, srs, cache_dir=Path(args.keys) if args.keys else default_cache(),
+                 progress=log)  # fmt: skip
+    try:
+        chain = Node(genesis, keys, store, validator=validator, participant=role,
+                     timing=Timing(contribute=args.window))  # fmt: skip
+    except ZkpotError as error:
+        print(f"zkpot node: {error}", file=sys.stderr)
+        return 2
+    network = NetworkNode(chain, args.listen, args.peer, args.http, log=log)
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, network.stop)
+        await network.run()
+
+    asyncio.run(serve())
+    return 0
+
+
+def devnet(args: argparse.Namespace) -> int:
+    """``zkpot devnet``: N node processes, R rounds, a table per round, then stop them."""
+    import tempfile
+
+    from zkpot.chain import devnet as net
+    from zkpot.chain import federation as fed
+
+    spec = spec_of(args)
+    directory = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="zkpot-devnet-"))
+    federation = fed.build(args.nodes, seed=args.seed, spec=spec, cache_dir=directory / "keys",
+                           say=_say)  # fmt: skip
+    names = {m.public_key.hex(): f"p{m.index}" for m in federation.members}
+
+    def on_round(height: int, block: dict[str, Any], contributions: list[dict[str, Any]]) -> None:
+        leader = names.get(block["proposer"], "?")
+        signed = f"signed by {len(block['signers'])} of {args.nodes} (view {block['view']})"
+        print(f"round {height}: block {block['hash'][:16]}…, leader {leader}, {signed}")
+        for c in contributions:
+            verdict = "accepted" if c["accepted"] else f"rejected: {c['reason']}"
+            print(f"  {names.get(c['participant'], '?'):<6} claims "
+                  f"{c['accuracy']}/{spec.test_rows}  {verdict}")  # fmt: skip
+        sys.stdout.flush()
+
+    try:
+        net.run(directory, federation, args.rounds, base_port=args.base_port, window=args.window,
+                on_round=on_round, say=_say)  # fmt: skip
+    except ZkpotError as error:
+        print(f"zkpot devnet: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["add_parsers", "devnet", "node", "simulate", "spec_of"]

@@ -1,0 +1,229 @@
+"""A development network on one machine: N ``zkpot node`` processes on localhost.
+
+:func:`write` lays out a directory the nodes start from — the genesis, the ceremony's
+SRS, each node's identity (its keys, its data and salt) — and :func:`run` starts one
+process per node, follows the rounds through the nodes' HTTP APIs, and stops them
+cleanly (SIGTERM: each node closes its SQLite store and exits 0).
+
+Files (all JSON):
+
+- ``genesis.json``: :meth:`Genesis.to_json`;
+- ``srs.json``: the ceremony's output — ``digest`` (the transcript's, as in the genesis),
+  ``g1`` and ``g2``, the powers of τ as hex points. A devnet hands its nodes the output; a
+  node joining a public chain would verify the transcript itself
+  (:func:`zkpot.poly.ceremony.verify_transcript`) and compare the digest;
+- ``node-I.json``: member I's identity. **It holds secret keys and private data**: the
+  devnet derives them from its seed, so they are no secret here.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zkpot.chain.encoding import MessageError, fields, read_field, read_hex, read_int
+from zkpot.chain.federation import Federation, Member
+from zkpot.chain.genesis import Genesis
+from zkpot.chain.node import ParticipantRole
+from zkpot.curve import bls12_381, bn254
+from zkpot.errors import ZkpotError
+from zkpot.ml.statement import Rows, TrainingSpec
+from zkpot.poly.kzg import SRS
+from zkpot.safe_json import loads
+
+
+def write(directory: Path, federation: Federation) -> None:
+    """Write the devnet's genesis, SRS and identities into ``directory``."""
+    if federation.srs is None:
+        raise ZkpotError("the federation has no ceremony SRS to hand the nodes")
+    directory.mkdir(parents=True, exist_ok=True)
+    srs = federation.srs
+    documents: dict[str, Any] = {
+        "genesis.json": federation.genesis.to_json(),
+        "srs.json": {
+            "digest": federation.genesis.ceremony.hex(),
+            "g1": [P.to_bytes(compressed=True).hex() for P in srs.g1],
+            "g2": [Q.to_bytes(compressed=True).hex() for Q in srs.g2],
+        },
+    }
+    for m in federation.members:
+        documents[f"node-{m.index}.json"] = identity_json(m)
+    for name, document in documents.items():
+        (directory / name).write_text(json.dumps(document) + "\n")
+
+
+def identity_json(m: Member) -> dict[str, Any]:
+    """A member's identity file: validator key, participant key, data slots, data salt."""
+    return {"validator": str(m.secret_key),
+            "participant": {"secret_key": str(m.role.secret_key),
+                            "data": {"x": m.role.data.x.tolist(), "y": m.role.data.y.tolist()},
+                            "data_salt": str(m.role.data_salt)}}  # fmt: skip
+
+
+def load_json(path: Path, max_bytes: int = 16 << 20) -> Any:
+    """A JSON file, bounded in size and nesting before it is parsed (:mod:`zkpot.safe_json`)."""
+    return loads(Path(path).read_bytes(), max_bytes=max_bytes)
+
+
+def _secret(value: object, what: str) -> int:
+    """A BLS secret key, written as a decimal string: an integer in 1 … r − 1."""
+    if not isinstance(value, str) or not value.isdigit() or not 0 < int(value) < bls12_381.R:
+        raise MessageError(f"{what}: a BLS secret key as a decimal string")
+    return int(value)
+
+
+def read_genesis(path: Path) -> Genesis:
+    """The genesis file. Raises :class:`MessageError` (or ``OSError``) if it is bad."""
+    return Genesis.from_json(load_json(path))
+
+
+def read_srs(path: Path, genesis: Genesis) -> SRS:
+    """The SRS file, checked: its digest is the genesis's, every point decodes onto its
+    curve and subgroup, and e([τ]₁, [1]₂) = e([1]₁, [τ]₂).
+
+    Raises:
+        MessageError: for anything that does not hold.
+    """
+    d = fields(load_json(path, max_bytes=64 << 20), ("digest", "g1", "g2"), "srs")
+    if read_hex(d["digest"], "digest", length=32) != genesis.ceremony:
+        raise MessageError("the SRS is not the output of the genesis's ceremony")
+    try:
+        g1 = tuple(bn254.G1.from_bytes(bytes.fromhex(p)) for p in d["g1"])
+        g2 = tuple(bn254.G2.from_bytes(bytes.fromhex(q)) for q in d["g2"])
+    except (TypeError, ValueError) as error:
+        raise MessageError(f"srs: a point that does not decode ({error})") from None
+    if len(g1) < 2 or len(g2) < 2:
+        raise MessageError("srs: too few powers")
+    if not bn254.pairing_check([(g1[1], g2[0]), (-g1[0], g2[1])]):
+        raise MessageError("srs: [τ]₁ and [τ]₂ disagree")
+    return SRS(bn254, g1, g2)
+
+
+def read_identity(path: Path, spec: TrainingSpec) -> tuple[int | None, ParticipantRole | None]:
+    """An identity file: (validator key or ``None``, participant role or ``None``)."""
+    d = fields(load_json(path), ("validator", "participant"), "identity")
+    validator = None if d["validator"] is None else _secret(d["validator"], "validator")
+    role = None
+    if d["participant"] is not None:
+        p = fields(d["participant"], ("secret_key", "data", "data_salt"), "participant")
+        data = fields(p["data"], ("x", "y"), "data")
+        try:
+            x = np.array(data["x"], dtype=np.int64).reshape(spec.capacity, spec.n_features)
+            y = np.array([read_int(v, "label", high=spec.n_classes) for v in data["y"]],
+                         dtype=np.int64)  # fmt: skip
+        except (TypeError, ValueError, OverflowError) as error:
+            raise MessageError(f"identity data: {error}") from None
+        role = ParticipantRole(_secret(p["secret_key"], "secret_key"), Rows(x, y),
+                               read_field(p["data_salt"], "data_salt"))  # fmt: skip
+    return validator, role
+
+
+# -- running a devnet --------------------------------------------------------------------
+
+
+def get(url: str, timeout: float = 5.0) -> Any:
+    """GET a node's API; the JSON, or ``None`` if it does not answer (yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # a node on localhost
+            return json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def run(
+    directory: Path,
+    federation: Federation,
+    rounds: int,
+    *,
+    base_port: int = 27100,
+    window: float = 30.0,
+    on_round: Callable[[int, dict[str, Any], list[dict[str, Any]]], None] | None = None,
+    say: Callable[[str], None] | None = None,
+    timeout: float = 600.0,
+) -> list[dict[str, Any]]:
+    """Start a node process per member, wait for ``rounds`` final blocks at every node,
+    stop them. Returns the blocks (as node 1's ``/blocks`` shows them).
+
+    Node I listens for peers on ``base_port + 2I`` and serves HTTP on ``base_port + 2I + 1``.
+
+    Raises:
+        ZkpotError: a node exits early, or the rounds do not finish within ``timeout``.
+    """
+    say = say or (lambda _: None)
+    write(directory, federation)
+    n = len(federation.members)
+    ports = {m.index: (base_port + 2 * m.index, base_port + 2 * m.index + 1)
+             for m in federation.members}  # fmt: skip
+    processes: dict[int, subprocess.Popen[bytes]] = {}
+    logs = []
+    try:
+        for m in federation.members:
+            peers = [f"127.0.0.1:{ports[o.index][0]}" for o in federation.members if o is not m]
+            command = [sys.executable, "-m", "zkpot", "node",
+                       "--genesis", str(directory / "genesis.json"),
+                       "--srs", str(directory / "srs.json"),
+                       "--identity", str(directory / f"node-{m.index}.json"),
+                       "--store", str(directory / f"node-{m.index}.sqlite"),
+                       "--keys", str(directory / "keys"),
+                       "--listen", f"127.0.0.1:{ports[m.index][0]}",
+                       "--http", f"127.0.0.1:{ports[m.index][1]}",
+                       "--window", str(window)]  # fmt: skip
+            for peer in peers:
+                command += ["--peer", peer]
+            log = open(directory / f"node-{m.index}.log", "wb")  # noqa: SIM115 (closed below)
+            logs.append(log)
+            processes[m.index] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        say(f"started {n} node processes (logs in {directory}/node-I.log)")
+        urls = {i: f"http://127.0.0.1:{http}" for i, (_, http) in ports.items()}
+        deadline, reported = time.monotonic() + timeout, 0
+        while reported < rounds:
+            for i, process in processes.items():
+                if process.poll() is not None:
+                    raise ZkpotError(f"node {i} exited with status {process.returncode}; "
+                                     f"see {directory}/node-{i}.log")  # fmt: skip
+            heights = [(get(f"{url}/status") or {}).get("height", 0) for url in urls.values()]
+            while reported < min(heights):
+                reported += 1
+                block = get(f"{urls[1]}/blocks/{reported}")
+                contributions = get(f"{urls[1]}/contributions/{reported}") or []
+                if on_round is not None and block is not None:
+                    on_round(reported, block, contributions)
+            if time.monotonic() > deadline:
+                raise ZkpotError(f"the devnet did not finish {rounds} rounds in {timeout:.0f} s")
+            time.sleep(0.5)
+        return get(f"{urls[1]}/blocks") or []
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for i, process in processes.items():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                say(f"node {i} did not stop within 30 s: killed")
+        for log in logs:
+            log.close()
+        say(f"stopped {len(processes)} node processes")
+
+
+__all__ = [
+    "get",
+    "identity_json",
+    "load_json",
+    "read_genesis",
+    "read_identity",
+    "read_srs",
+    "run",
+    "write",
+]
