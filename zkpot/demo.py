@@ -326,12 +326,13 @@ def chain_demo(
     from zkpot.ml.datasets import iris_split
     from zkpot.ml.statement import count_correct, encode_test_set
 
-    spec, behaviour = fed.DEMO_SPEC, "inflate"
+    spec, behaviour = fed.DEMO_SPEC, "replay+inflate+wrong-model"
     start = time.perf_counter()
     say("zkpot demo — a ZKPoT chain, whose consensus is proof of training\n")
     say(f"Four participants share Iris (a Dirichlet split, seed {seed}); each is also a")
-    say("validator. p4 is Byzantine: it proves honestly, then claims one more correct")
-    say(f"test row than it proved ({behaviour}).")
+    say("validator. p4 is Byzantine, with a new cheat each round: it sends p1's proof")
+    say("under its own key (round 1), claims one more correct test row than it proved")
+    say("(round 2), and trains from the first model instead of the current one (round 3).")
     layers = "-".join(map(str, spec.sizes))
     say(f"The task: a {layers} MLP, one SGD step on {spec.batch} committed rows a round, its")
     say(f"accuracy counted on {spec.test_rows} public test rows; the best proven accuracy leads.\n")

@@ -96,3 +96,13 @@ def test_simulate_checks_its_options_before_any_work(capsys, args, message) -> N
         main(["simulate", *args])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_behaviour_plan_names_one_cheat_per_round() -> None:
+    from zkpot.chain.byzantine import parse_behaviour
+
+    assert parse_behaviour("inflate") == ("inflate",)
+    assert parse_behaviour("replay+inflate+wrong-model") == ("replay", "inflate", "wrong-model")
+    for bad in ("bribe", "inflate+", "inflate+bribe", ""):
+        with pytest.raises(ValueError, match="unknown behaviour"):
+            parse_behaviour(bad)

@@ -1,6 +1,6 @@
 """The ZKPoT chain: a blockchain for federated learning whose consensus is proof of training.
 
-Built so far, bottom up:
+Bottom up:
 
 - :mod:`zkpot.chain.encoding` — canonical JSON, one encoding and one hash per object;
 - :mod:`zkpot.chain.genesis` — the task, the test set, the first model, the ceremony's
@@ -10,7 +10,12 @@ Built so far, bottom up:
 - :mod:`zkpot.chain.participant` — train, prove, sign; reveal when leading;
 - :mod:`zkpot.chain.rules` — when a contribution is valid (with the reason when not), the
   leader rule, when a block is valid;
-- :mod:`zkpot.chain.store` — each node's chain in SQLite.
-
-To come: the consensus protocol's node, the simulator and the network.
+- :mod:`zkpot.chain.consensus` — Tendermint's agreement on one block per height;
+- :mod:`zkpot.chain.store` — each node's chain in SQLite;
+- :mod:`zkpot.chain.node` — a node's round, message by message, without I/O;
+- :mod:`zkpot.chain.byzantine` — the cheating nodes the rules must catch;
+- :mod:`zkpot.chain.simulator` — many nodes on a simulated network, from a seed;
+- :mod:`zkpot.chain.federation` — a federation from a seed, proved in parallel, reported;
+- :mod:`zkpot.chain.network` and :mod:`zkpot.chain.devnet` — nodes over TCP with an
+  HTTP API, and N of them on localhost.
 """

@@ -47,7 +47,8 @@ GARBAGE = (
 
 
 class ByzantineNode(Node):
-    """A node that cheats by ``behaviour`` (one of :data:`BEHAVIOURS`).
+    """A node that cheats by ``behaviour`` (one of :data:`BEHAVIOURS`, or a plan of them
+    joined by ``+``: one per round, in turn).
 
     Args:
         behaviour: how it cheats.
@@ -57,12 +58,17 @@ class ByzantineNode(Node):
     """
 
     def __init__(self, *args: Any, behaviour: str, victim: Any = None, **kwargs: Any) -> None:
-        if behaviour not in BEHAVIOURS:
-            raise ValueError(f"unknown behaviour {behaviour!r}; one of {', '.join(BEHAVIOURS)}")
-        self.behaviour = behaviour
+        self.plan = parse_behaviour(behaviour)
         self.victim = victim
         self.first: Contribution | None = None
         super().__init__(*args, **kwargs)
+
+    @property
+    def behaviour(self) -> str:
+        """How it cheats this round: a plan ``a+b+c`` cheats by a in round 1, b in round 2,
+        c in round 3, a again in round 4, …"""
+        round = getattr(self, "round", 1)
+        return self.plan[(round - 1) % len(self.plan)]
 
     # -- the contribution -----------------------------------------------------------------
 
@@ -143,6 +149,19 @@ class ByzantineNode(Node):
         return out
 
 
+def parse_behaviour(text: str) -> tuple[str, ...]:
+    """A behaviour, or a plan of them joined by ``+`` (one per round, in turn).
+
+    Raises:
+        ValueError: for a name not in :data:`BEHAVIOURS`.
+    """
+    plan = tuple(text.split("+")) if isinstance(text, str) else ()
+    unknown = [name for name in plan if name not in BEHAVIOURS] or ([] if plan else [text])
+    if unknown:
+        raise ValueError(f"unknown behaviour {unknown[0]!r}; one of {', '.join(BEHAVIOURS)}")
+    return plan
+
+
 def replay_source(nodes: dict[str, Node], victim: str) -> Any:
     """For ``replay``: the victim's contribution of a round, once the victim has made it."""
 
@@ -156,4 +175,4 @@ def replay_source(nodes: dict[str, Node], victim: str) -> Any:
     return steal
 
 
-__all__ = ["BEHAVIOURS", "GARBAGE", "ByzantineNode", "replay_source"]
+__all__ = ["BEHAVIOURS", "GARBAGE", "ByzantineNode", "parse_behaviour", "replay_source"]

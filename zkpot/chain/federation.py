@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zkpot.chain import participant as part
-from zkpot.chain.byzantine import BEHAVIOURS, ByzantineNode, replay_source
+from zkpot.chain.byzantine import ByzantineNode, parse_behaviour, replay_source
 from zkpot.chain.genesis import Genesis, Registration
 from zkpot.chain.messages import Contribution
 from zkpot.chain.node import Node, ParticipantRole, Prover, Timing
@@ -123,7 +123,8 @@ def build(
     say: Say | None = None,
 ) -> Federation:
     """N members on Iris (Dirichlet split, :func:`zkpot.ml.task.iris_task`), the last
-    ``len(byzantine)`` of them Byzantine with these behaviours.
+    ``len(byzantine)`` of them Byzantine with these behaviours (each a behaviour of
+    :mod:`zkpot.chain.byzantine`, or a plan ``a+b+…``: one per round, in turn).
 
     Args:
         keys: the spec's keys, if the caller already has them (tests); by default the
@@ -142,8 +143,10 @@ def build(
     if len(byzantine) > n:
         raise InvalidInput(f"{len(byzantine)} Byzantine members among {n}")
     for behaviour in byzantine:
-        if behaviour not in BEHAVIOURS:
-            raise InvalidInput(f"unknown behaviour {behaviour!r}; one of {', '.join(BEHAVIOURS)}")
+        try:
+            parse_behaviour(behaviour)
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
     task = iris_task(n, seed=seed, spec=spec)
     behaviours = [None] * (n - len(byzantine)) + list(byzantine)
     members = tuple(

@@ -126,7 +126,7 @@ class Node:
         )
         self.prover = prover or self._prove
         self.rejected: list[tuple[str, str]] = []  # (what, why), newest last
-        self.timers: list[tuple[float, int, str, int]] = []
+        self.timers: list[tuple[float, int, str, int, int]] = []  # when, #, kind, view, round
         self._timer_count = 0
         self.now = 0.0
         self._open_round()
@@ -169,9 +169,9 @@ class Node:
         self.now = now
         out = [envelope("sync", {"height": self.round})]  # ask peers for blocks we lack
         if self.participant is not None:
-            self._schedule(now, "contribute", self.round)
-        self._schedule(now + self.timing.contribute, "cutoff", self.round)
-        self._schedule(now + self.timing.resend, "resend", self.round)
+            self._schedule(now, "contribute")
+        self._schedule(now + self.timing.contribute, "cutoff")
+        self._schedule(now + self.timing.resend, "resend")
         replay, self._replay = self._replay, []
         for data in replay:  # what arrived for this round while the node was finishing the last
             out += self.receive(now, data)
@@ -238,16 +238,17 @@ class Node:
         self.now = now
         out: list[bytes] = []
         while self.timers and self.timers[0][0] <= now:
-            _, _, kind, arg = heapq.heappop(self.timers)
-            if kind == "contribute" and arg == self.round and self.mine is None:
+            _, _, kind, view, round = heapq.heappop(self.timers)
+            if round != self.round:
+                continue  # a timer of a round that has ended
+            if kind == "contribute" and self.mine is None:
                 out += self._contribute()
-            elif kind == "cutoff" and arg == self.round and self.consensus is None:
+            elif kind == "cutoff" and self.consensus is None:
                 out += self._cutoff()
-            elif kind == "resend" and arg == self.round:
+            elif kind == "resend":
                 out += self.resend(now)
-                self._schedule(now + self.timing.resend, "resend", self.round)
+                self._schedule(now + self.timing.resend, "resend")
             elif self.consensus is not None and kind in ("propose", "prevote", "precommit"):
-                view = arg
                 out += self._act(self.consensus.on_timeout(kind, view))
         return out
 
@@ -261,9 +262,10 @@ class Node:
         """When :meth:`tick` next has something to do."""
         return self.timers[0][0] if self.timers else None
 
-    def _schedule(self, when: float, kind: str, arg: int) -> None:
+    def _schedule(self, when: float, kind: str, view: int = 0) -> None:
+        """A timer of this round (it is dropped if it fires after the round ended)."""
         self._timer_count += 1
-        heapq.heappush(self.timers, (when, self._timer_count, kind, arg))
+        heapq.heappush(self.timers, (when, self._timer_count, kind, view, self.round))
 
     def _reject(self, what: str, why: str) -> None:
         self.rejected.append((what, why))

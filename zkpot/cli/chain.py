@@ -13,14 +13,17 @@ from zkpot.errors import ZkpotError
 
 
 def _behaviours(text: str) -> list[str]:
-    from zkpot.chain.byzantine import BEHAVIOURS
+    from zkpot.chain.byzantine import BEHAVIOURS, parse_behaviour
 
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in BEHAVIOURS]
-    if not names or unknown:
+    try:
+        for name in names or [text]:
+            parse_behaviour(name)
+    except ValueError:
         raise argparse.ArgumentTypeError(
-            f"behaviours from {', '.join(BEHAVIOURS)}, separated by commas; got {text!r}"
-        )
+            f"behaviours from {', '.join(BEHAVIOURS)}, separated by commas (a+b: one per "
+            f"round, in turn); got {text!r}"
+        ) from None
     return names
 
 
@@ -38,7 +41,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     """Add ``simulate`` to ``zkpot``'s subparsers; returns it."""
     from zkpot.chain.federation import DEMO_SPEC, PARTICIPANT_BEHAVIOURS
     from zkpot.cli import non_negative_int
-    from zkpot.cli.training import _layers, _positive
+    from zkpot.cli.training import _positive, add_spec_options
 
     simulate = commands.add_parser(
         "simulate",
@@ -100,15 +103,8 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
                         help="node I uses ports P + 2I (peers) and P + 2I + 1 (HTTP)")  # fmt: skip
     devnet.add_argument("--window", type=_seconds, default=30.0, metavar="SECONDS",
                         help="the contribution window of a round (30)")  # fmt: skip
-    spec = DEMO_SPEC
     for command in (simulate, devnet):
-        for option, kind, value, text in (
-            ("--layers", _layers, spec.sizes, "layer widths (4,4,3)"),
-            ("--batch", _positive, spec.batch, f"rows per step ({spec.batch})"),
-            ("--steps", _positive, spec.steps, f"SGD steps per round ({spec.steps})"),
-            ("--test-rows", _positive, spec.test_rows, f"test rows ({spec.test_rows})"),
-        ):
-            command.add_argument(option, type=kind, default=value, help=text)
+        add_spec_options(command, DEMO_SPEC)
     return [simulate, node, devnet]
 
 
@@ -137,18 +133,10 @@ def _say(line: str) -> None:
 
 def spec_of(args: argparse.Namespace) -> Any:
     """The task's spec from --layers, --batch, --steps and --test-rows (the demo's rate)."""
-    import dataclasses
-
     from zkpot.chain.federation import DEMO_SPEC
+    from zkpot.cli.training import _spec
 
-    if args.batch & (args.batch - 1):
-        args.parser.error(f"argument --batch: a power of two, got {args.batch}")
-    try:
-        return dataclasses.replace(DEMO_SPEC, sizes=tuple(args.layers),
-                                   log2_batch=args.batch.bit_length() - 1, steps=args.steps,
-                                   test_rows=args.test_rows)  # fmt: skip
-    except ZkpotError as error:
-        args.parser.error(str(error))
+    return _spec(args, DEMO_SPEC)
 
 
 def simulate(args: argparse.Namespace) -> int:

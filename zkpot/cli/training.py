@@ -91,24 +91,35 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     )
     cost.add_argument("--json", action="store_true", help="print JSON instead of a table")
     for command in (prove, cost):
-        for option, kind, value, text in (
-            ("--layers", _layers, default.sizes, "layer widths (4,8,3)"),
-            ("--batch", _positive, default.batch, f"rows per step ({default.batch})"),
-            ("--steps", _positive, default.steps, f"SGD steps per round ({default.steps})"),
-            ("--test-rows", _positive, default.test_rows, f"test rows ({default.test_rows})"),
-        ):
-            command.add_argument(option, type=kind, default=value, help=text)
+        add_spec_options(command, default)
     return [prove, verify, cost]
 
 
-def _spec(args: argparse.Namespace) -> Any:
+def add_spec_options(command: argparse.ArgumentParser, default: Any) -> None:
+    """--layers, --batch, --steps and --test-rows, defaulting to the spec ``default``'s."""
+    layers = ",".join(map(str, default.sizes))
+    for option, kind, value, text in (
+        ("--layers", _layers, default.sizes, f"layer widths ({layers})"),
+        ("--batch", _positive, default.batch, f"rows per step ({default.batch})"),
+        ("--steps", _positive, default.steps, f"SGD steps per round ({default.steps})"),
+        ("--test-rows", _positive, default.test_rows, f"test rows ({default.test_rows})"),
+    ):
+        command.add_argument(option, type=kind, default=value, help=text)
+
+
+def _spec(args: argparse.Namespace, base: Any = None) -> Any:
+    """The spec of the options of :func:`add_spec_options`, the rest as in ``base`` (by
+    default :class:`~zkpot.ml.statement.TrainingSpec`'s defaults)."""
+    import dataclasses
+
     from zkpot.ml.statement import TrainingSpec
 
     if args.batch & (args.batch - 1):
         args.parser.error(f"argument --batch: a power of two, got {args.batch}")
     try:
-        return TrainingSpec(sizes=tuple(args.layers), log2_batch=args.batch.bit_length() - 1,
-                            steps=args.steps, test_rows=args.test_rows)  # fmt: skip
+        return dataclasses.replace(base or TrainingSpec(), sizes=tuple(args.layers),
+                                   log2_batch=args.batch.bit_length() - 1, steps=args.steps,
+                                   test_rows=args.test_rows)  # fmt: skip
     except ZkpotError as error:
         args.parser.error(str(error))
 
@@ -218,4 +229,5 @@ def cost(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_parsers", "cost", "default_cache", "prove_training", "verify_training"]
+__all__ = ["add_parsers", "add_spec_options", "cost", "default_cache", "prove_training",
+           "verify_training"]  # fmt: skip
