@@ -404,3 +404,40 @@ def test_split_iid_rejects_bad_arguments() -> None:
 def test_blobs_rejects_bad_arguments(kwargs, message) -> None:
     with pytest.raises(InvalidInput, match=message):
         blobs(**kwargs)
+
+
+# Wine's summary statistics as UCI's description of the data set publishes them:
+# min, max and mean of each column, to the digits printed there.
+WINE_SUMMARY = [
+    ("11.0", "14.8", "13.0"), ("0.74", "5.80", "2.34"), ("1.36", "3.23", "2.36"),
+    ("10.6", "30.0", "19.5"), ("70.0", "162.0", "99.7"), ("0.98", "3.88", "2.29"),
+    ("0.34", "5.08", "2.03"), ("0.13", "0.66", "0.36"), ("0.41", "3.58", "1.59"),
+    ("1.3", "13.0", "5.1"), ("0.48", "1.71", "0.96"), ("1.27", "4.00", "2.61"),
+    ("278", "1680", "746"),
+]  # fmt: skip
+
+
+def test_wine_has_178_wines_13_measurements_59_71_48_per_cultivar() -> None:
+    from zkpot.ml.datasets import wine
+
+    data = wine()
+    assert (len(data), data.n_features, data.n_classes) == (178, 13, 3)
+    assert data.name == "wine" and data.classes == ("cultivar 1", "cultivar 2", "cultivar 3")
+    assert data.class_counts().tolist() == [59, 71, 48]
+    assert data.y.tolist() == [0] * 59 + [1] * 71 + [2] * 48  # the UCI file's order
+    assert wine() is data
+
+
+def test_wine_matches_the_published_summary_statistics() -> None:
+    from zkpot.ml.datasets import wine
+
+    x = wine().x
+
+    def shown(value: float, printed: str) -> bool:  # within one unit of the last digit printed
+        unit = 10.0 ** -len(printed.partition(".")[2])  # (the table rounds, mostly; ash's
+        return abs(value - float(printed)) <= unit  # mean 2.3665 is printed 2.36)
+
+    for j, printed in enumerate(WINE_SUMMARY):
+        column = x[:, j]
+        values = (column.min(), column.max(), column.mean())
+        assert all(shown(float(v), p) for v, p in zip(values, printed, strict=True)), (j, values)

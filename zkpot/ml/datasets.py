@@ -56,6 +56,10 @@ from zkpot.errors import InvalidInput
 
 IRIS_FEATURES = ("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
+WINE_FEATURES = ("alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium",
+                 "total_phenols", "flavanoids", "nonflavanoid_phenols", "proanthocyanins",
+                 "color_intensity", "hue", "od280_od315", "proline")  # fmt: skip
+WINE_CLASSES = ("cultivar 1", "cultivar 2", "cultivar 3")
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: the generated == would compare arrays elementwise
@@ -192,6 +196,28 @@ def iris() -> Dataset:
     x = np.array([[float(v) for v in row[:4]] for row in rows[1:]], dtype=np.float64)
     y = np.array([IRIS_CLASSES.index(row[4]) for row in rows[1:]], dtype=np.int64)
     return Dataset(x, y, IRIS_FEATURES, IRIS_CLASSES, "iris")
+
+
+@functools.cache
+def wine() -> Dataset:
+    """The UCI Wine recognition data: 178 wines × 13 chemical measurements, from three
+    cultivars (59, 71 and 48 wines).
+
+    Raw, unscaled values, read from the package data ``zkpot/ml/data/wine.csv`` (its
+    provenance and licence, CC BY 4.0, are in ``WINE.md`` beside it); rows keep the UCI
+    file's order. The Dataset is immutable, so every call returns the same one.
+
+    >>> data = wine()
+    >>> data.x.shape, data.class_counts().tolist()
+    ((178, 13), [59, 71, 48])
+    """
+    text = resources.files("zkpot.ml").joinpath("data/wine.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    if tuple(rows[0]) != (*WINE_FEATURES, "cultivar"):
+        raise InvalidInput(f"unexpected header in wine.csv: {rows[0]}")
+    x = np.array([[float(v) for v in row[:13]] for row in rows[1:]], dtype=np.float64)
+    y = np.array([int(row[13]) - 1 for row in rows[1:]], dtype=np.int64)
+    return Dataset(x, y, WINE_FEATURES, WINE_CLASSES, "wine")
 
 
 def blobs(
