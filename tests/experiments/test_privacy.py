@@ -1,0 +1,63 @@
+"""The privacy attacks: a one-row step of the fixed-point twin gives its row away through
+the first layer's update, a batch blurs it, and the membership AUC is the pairwise
+probability it claims to be."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from zkpot.errors import InvalidInput
+from zkpot.experiments.privacy import invert_dense_update, membership_auc, reconstruction_error
+from zkpot.ml.statement import Rows, TrainingSpec, train_round
+from zkpot.ml.task import iris_task
+
+
+def one_step(log2_batch: int, rows: slice) -> tuple[float, np.ndarray]:
+    """Train one step of the twin on these Iris rows; the best estimate's error per row."""
+    spec = TrainingSpec(sizes=(4, 8, 3), log2_batch=log2_batch, steps=1, test_rows=2)
+    task = iris_task(1, seed=0, spec=spec)
+    part = task.parts[0]
+    x = spec.fmt.quantize_array(part.x[rows])
+    slots = Rows(x, part.y[rows].astype(np.int64))
+    after, _ = train_round(task.global_layers, slots, spec)
+    estimates = invert_dense_update(task.global_layers[0], after[0])
+    real = spec.fmt.dequantize_array(x)
+    return reconstruction_error(estimates, real), estimates
+
+
+def test_a_one_row_step_gives_the_row_away() -> None:
+    for i in range(6):
+        errors, estimates = one_step(0, slice(i, i + 1))
+        assert len(estimates) >= 1
+        assert errors[0] < 1e-3, (i, errors)  # fixed-point rounding: about 1e-4
+
+
+def test_a_batch_blurs_the_rows() -> None:
+    alone = np.concatenate([one_step(0, slice(i, i + 1))[0] for i in range(8)])
+    together, _ = one_step(3, slice(0, 8))
+    assert np.median(together) > 10 * np.median(alone)
+
+
+def test_estimates_come_largest_bias_change_first_and_shapes_are_checked() -> None:
+    from zkpot.ml.model import Layer
+
+    before = Layer(np.zeros((3, 2)), np.zeros(3))
+    after = Layer(np.array([[1.0, 2.0], [0.0, 0.0], [-3.0, -6.0]]), np.array([1.0, 0.0, -3.0]))
+    np.testing.assert_allclose(invert_dense_update(before, after), [[1.0, 2.0], [1.0, 2.0]])
+    assert reconstruction_error(np.zeros((0, 2)), np.ones((1, 2))).tolist() == [np.inf]
+    with pytest.raises(InvalidInput, match="different shapes"):
+        invert_dense_update(before, Layer(np.zeros((2, 2)), np.zeros(2)))
+
+
+def test_membership_auc_is_the_pairwise_probability() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        members = rng.integers(0, 6, rng.integers(1, 9)).astype(float)  # ties on purpose
+        others = rng.integers(0, 6, rng.integers(1, 9)).astype(float)
+        pairs = [(1.0 if m < o else 0.5 if m == o else 0.0) for m in members for o in others]
+        assert membership_auc(members, others) == pytest.approx(np.mean(pairs))
+    assert membership_auc([0.1, 0.2], [0.5, 0.9]) == 1.0
+    assert membership_auc([0.5, 0.9], [0.1, 0.2]) == 0.0
+    with pytest.raises(InvalidInput, match="needs losses"):
+        membership_auc([], [1.0])

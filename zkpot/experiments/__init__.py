@@ -1,0 +1,8 @@
+"""The ZKPoT paper's claims as experiments anyone can rerun (issue: "Does ZKPoT deliver?").
+
+- :mod:`zkpot.experiments.privacy` — the attacks on what a system publishes: rows
+  reconstructed from a dense layer's update, and membership inference by loss.
+
+This package sits above :mod:`zkpot.chain`: it runs the chain and its baselines, and
+attacks what they publish.
+"""
