@@ -1,7 +1,9 @@
 """The ZKPoT paper's claims as experiments anyone can rerun (issue: "Does ZKPoT deliver?").
 
 - :mod:`zkpot.experiments.privacy` — the attacks on what a system publishes: rows
-  reconstructed from a dense layer's update, and membership inference by loss.
+  reconstructed from a dense layer's update, and membership inference by loss;
+- :mod:`zkpot.experiments.robustness` — federated averaging, claim-based leaders,
+  learning-based consensus and ZKPoT under Byzantine participants.
 
 This package sits above :mod:`zkpot.chain`: it runs the chain and its baselines, and
 attacks what they publish.
