@@ -36,6 +36,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -253,5 +255,128 @@ def run(setting: Setting, systems: Sequence[str] = SYSTEMS) -> list[Run]:
     return runs
 
 
-__all__ = ["ATTACKS", "DATASETS", "SYSTEMS", "Run", "Setting", "Submission", "World", "run",
-           "step", "submissions", "world"]  # fmt: skip
+# -- the experiment: every dataset, attack, fraction and seed ----------------------------
+
+FRACTIONS = (0.0, 0.25, 0.5)
+
+STYLE = {"fedavg": {"linestyle": "-"}, "claims": {"linestyle": "--"},
+         "learning": {"linestyle": "-."}, "zkpot": {"linestyle": "-", "linewidth": 2.5,
+                                                    "alpha": 0.6}}  # fmt: skip
+"""Line styles that keep overlapping curves visible (with no attacker, three coincide)."""
+
+
+def float_ceiling(setting: Setting) -> int:
+    """Correct test rows of a float network of the same shape trained centrally on all the
+    participants' rows (what pooling the data would reach): the figures' ceiling."""
+    from zkpot.ml.model import MLP, FloatArithmetic, initial_layers
+    from zkpot.ml.train import Schedule, train
+
+    if setting.dataset == "iris":
+        rows, test = iris_split(seed=setting.seed)
+    else:
+        rows, test = standardize(*train_test_split(wine_data(), 0.2, seed=setting.seed))
+    sizes = (rows.n_features, setting.hidden, rows.n_classes)
+    model = MLP(initial_layers(sizes, seed=setting.seed), FloatArithmetic())
+    train(model, rows, Schedule(epochs=100, log2_lr=setting.log2_lr, log2_batch=3,
+                                seed=setting.seed))  # fmt: skip
+    return model.correct(test.x, test.y)
+
+
+def experiment(
+    *, quick: bool = False, seeds: int | None = None, rounds: int | None = None, say: Any = None
+) -> dict[str, Any]:
+    """Every system under every attack, fraction and dataset, over several seeds: the
+    global model's accuracy per round, and the final accuracies' mean and spread.
+
+    ``quick``: 1 seed and 6 rounds of Iris and Wine (seconds) instead of 5 seeds and 20.
+    """
+    say = say or (lambda _: None)
+    seeds = seeds or (1 if quick else 5)
+    rounds = rounds or (6 if quick else 20)
+    out: dict[str, Any] = {"seeds": seeds, "rounds": rounds, "participants": 8,
+                           "systems": list(SYSTEMS), "runs": [], "ceiling": {}}  # fmt: skip
+    for dataset in DATASETS:
+        out["ceiling"][dataset] = [float_ceiling(Setting(dataset=dataset, seed=s))
+                                   for s in range(seeds)]  # fmt: skip
+        for attack in ATTACKS:
+            for fraction in FRACTIONS:
+                for seed in range(seeds):
+                    setting = Setting(dataset=dataset, attack=attack, fraction=fraction,
+                                      seed=seed, rounds=rounds)  # fmt: skip
+                    for r in run(setting):
+                        out["runs"].append({"dataset": dataset, "attack": attack,
+                                            "fraction": fraction, "seed": seed,
+                                            "system": r.system, "test_rows": r.test_rows,
+                                            "accuracy": r.accuracy,
+                                            "byzantine_leads": r.byzantine_leads})  # fmt: skip
+                say(f"{dataset}, {attack}, {fraction:.0%} Byzantine: done")
+    out["summary"] = summary(out["runs"])
+    return out
+
+
+def summary(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Final accuracy (a fraction of the test rows) per dataset, attack, fraction and
+    system: mean and standard deviation over seeds."""
+    groups: dict[tuple[str, str, float, str], list[float]] = {}
+    for r in runs:
+        key = (r["dataset"], r["attack"], r["fraction"], r["system"])
+        groups.setdefault(key, []).append(r["accuracy"][-1] / r["test_rows"])
+    return [{"dataset": d, "attack": a, "fraction": f, "system": s,
+             "mean": float(np.mean(v)), "std": float(np.std(v)), "seeds": len(v)}
+            for (d, a, f, s), v in groups.items()]  # fmt: skip
+
+
+def plot(results: dict[str, Any], directory: str | Path) -> list[Path]:
+    """One PNG per dataset: a grid of attacks × fractions, the mean global accuracy per
+    round for each system, and the float ceiling as a dashed line.
+
+    Raises:
+        ModuleNotFoundError: if matplotlib is not installed (``pip install zkpot[plots]``).
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ModuleNotFoundError as missing:
+        raise ModuleNotFoundError(
+            "plots need matplotlib: pip install 'zkpot[plots]'", name="matplotlib"
+        ) from missing
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for dataset in DATASETS:
+        fig, axes = plt.subplots(len(ATTACKS), len(FRACTIONS), figsize=(10, 12), sharex=True,
+                                 sharey=True, squeeze=False)  # fmt: skip
+        ceiling = float(np.mean(results["ceiling"][dataset]))
+        for i, attack in enumerate(ATTACKS):
+            for j, fraction in enumerate(FRACTIONS):
+                ax = axes[i][j]
+                for system in SYSTEMS:
+                    curves = [np.array(r["accuracy"]) / r["test_rows"] for r in results["runs"]
+                              if (r["dataset"], r["attack"], r["fraction"], r["system"])
+                              == (dataset, attack, fraction, system)]  # fmt: skip
+                    ax.plot(np.mean(curves, axis=0), label=system, **STYLE[system])
+                test_rows = next(r["test_rows"] for r in results["runs"] if r["dataset"] == dataset)
+                ax.axhline(
+                    ceiling / test_rows, color="gray", linestyle="--", label="float, central"
+                )
+                ax.set_title(f"{attack}, {fraction:.0%} Byzantine", fontsize=9)
+                ax.set_ylim(0, 1.05)
+                if j == 0:
+                    ax.set_ylabel("test accuracy")
+                if i == len(ATTACKS) - 1:
+                    ax.set_xlabel("round")
+        axes[0][0].legend(fontsize=7)
+        fig.suptitle(f"{dataset}: the global model per round (mean of {results['seeds']} seeds)")
+        fig.tight_layout()
+        path = directory / f"byzantine-{dataset}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+__all__ = ["ATTACKS", "DATASETS", "FRACTIONS", "SYSTEMS", "Run", "Setting", "Submission",
+           "World", "experiment", "float_ceiling", "plot", "run", "step", "submissions",
+           "summary", "world"]  # fmt: skip
