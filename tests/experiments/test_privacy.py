@@ -61,3 +61,33 @@ def test_membership_auc_is_the_pairwise_probability() -> None:
     assert membership_auc([0.5, 0.9], [0.1, 0.2]) == 0.0
     with pytest.raises(InvalidInput, match="needs losses"):
         membership_auc([], [1.0])
+
+
+def test_the_reconstruction_experiment_recovers_every_single_row_and_fewer_in_batches() -> None:
+    from zkpot.experiments.privacy import reconstruction_by_batch
+
+    rows = reconstruction_by_batch(batches=(1, 16), trials=4)
+    assert [r["batch"] for r in rows] == [1, 16] and [r["rows"] for r in rows] == [4, 64]
+    assert rows[0]["recovered"] == 1.0 and rows[0]["median_error"] < 1e-3
+    assert rows[1]["recovered"] < 0.5 < rows[1]["median_error"] * 2
+
+
+def test_membership_sees_every_local_model_in_learning_and_one_winner_in_zkpot() -> None:
+    from zkpot.experiments.privacy import membership_by_system
+
+    found = membership_by_system(rounds=2)
+    assert found["zkpot_models_seen"] == 2  # one winner a round
+    assert found["learning_models_seen"] > 2 * found["zkpot_models_seen"]
+    assert 0.0 <= found["learning"] <= 1.0 and 0.0 <= found["zkpot"] <= 1.0
+
+
+def test_the_privacy_experiment_writes_its_numbers_and_figure(tmp_path, capsys) -> None:
+    import json
+
+    from zkpot.cli import main
+
+    assert main(["experiment", "privacy", "--quick", "--out", str(tmp_path)]) == 0
+    found = json.loads((tmp_path / "privacy.json").read_text())
+    assert [r["batch"] for r in found["reconstruction"]] == [1, 2, 4, 8, 16]
+    assert (tmp_path / "privacy-reconstruction.png").read_bytes()[:4] == b"\x89PNG"
+    assert "membership AUC" in capsys.readouterr().out

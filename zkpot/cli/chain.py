@@ -110,9 +110,11 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
         help="rerun the ZKPoT paper's claims as experiments: JSON numbers and PNG figures",
         description="byzantine: federated averaging, claim-based leaders, learning-based "
         "consensus and ZKPoT under five attacks, 0/25/50 % of participants Byzantine, on "
-        "Iris and Wine, over several seeds. Writes byzantine.json and one figure per dataset.",
+        "Iris and Wine, over several seeds; writes byzantine.json and one figure per dataset. "
+        "privacy: rows reconstructed from a published update by batch size, and membership "
+        "inference on what learning-based consensus and ZKPoT publish; writes privacy.json.",
     )
-    experiment.add_argument("which", choices=("byzantine",), help="the experiment")
+    experiment.add_argument("which", choices=("byzantine", "privacy"), help="the experiment")
     experiment.add_argument("--quick", action="store_true", help="1 seed, 6 rounds (seconds)")
     experiment.add_argument("--seeds", type=_positive, help="seeds (5; 1 with --quick)")
     experiment.add_argument("--rounds", type=_positive, help="rounds (20; 6 with --quick)")
@@ -289,6 +291,21 @@ def experiment(args: argparse.Namespace) -> int:
         args.parser.error(f"argument --out: {existing} exists and is not a directory")
     if importlib.util.find_spec("matplotlib") is None:
         args.parser.error("the figures need matplotlib: pip install 'zkpot[plots]'")
+    if args.which == "privacy":
+        from zkpot.experiments import privacy
+
+        found = privacy.experiment(quick=args.quick)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "privacy.json").write_text(json.dumps(found, indent=1) + "\n")
+        for path in [out / "privacy.json", *privacy.plot(found, out)]:
+            print(f"wrote {path}")
+        for row in found["reconstruction"]:
+            print(f"  batch {row['batch']:>2}: {row['recovered']:.0%} of rows recovered to 1 %")
+        m = found["membership"]
+        print(f"  membership AUC: learning-based {m['learning']:.2f} "
+              f"({m['learning_models_seen']} models seen), ZKPoT {m['zkpot']:.2f} "
+              f"({m['zkpot_models_seen']} winners' models)")  # fmt: skip
+        return 0
     results = robustness.experiment(quick=args.quick, seeds=args.seeds, rounds=args.rounds,
                                     say=_say)  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
