@@ -199,15 +199,9 @@ def plot(results: dict[str, Any], directory: Any) -> list[Any]:
     """
     from pathlib import Path
 
-    try:
-        import matplotlib
+    from zkpot.ml.report import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ModuleNotFoundError as missing:
-        raise ModuleNotFoundError(
-            "plots need matplotlib: pip install 'zkpot[plots]'", name="matplotlib"
-        ) from missing
+    plt = pyplot()
     rows = results["reconstruction"]
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot([r["batch"] for r in rows], [r["recovered"] for r in rows], marker="o")

@@ -333,15 +333,9 @@ def plot(results: dict[str, Any], directory: str | Path) -> list[Path]:
     Raises:
         ModuleNotFoundError: if matplotlib is not installed (``pip install zkpot[plots]``).
     """
-    try:
-        import matplotlib
+    from zkpot.ml.report import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ModuleNotFoundError as missing:
-        raise ModuleNotFoundError(
-            "plots need matplotlib: pip install 'zkpot[plots]'", name="matplotlib"
-        ) from missing
+    plt = pyplot()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []

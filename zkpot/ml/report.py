@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,24 @@ from zkpot.ml.train import History, Schedule, train
 
 DATASETS = ("iris", "blobs")
 """The data sets :func:`quantize_report` knows by name."""
+
+
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` on the Agg backend (files, no window), for every plot zkpot draws.
+
+    Raises:
+        ModuleNotFoundError: if matplotlib is not installed (``pip install zkpot[plots]``).
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ModuleNotFoundError as missing:
+        raise ModuleNotFoundError(
+            "plots need matplotlib: pip install 'zkpot[plots]'", name="matplotlib"
+        ) from missing
+    return plt
 
 
 @dataclass(frozen=True)
@@ -139,15 +158,7 @@ class QuantizationReport:
         Raises:
             ModuleNotFoundError: if matplotlib is not installed (``pip install zkpot[plots]``).
         """
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ModuleNotFoundError as missing:
-            raise ModuleNotFoundError(
-                "plots need matplotlib: pip install 'zkpot[plots]'", name="matplotlib"
-            ) from missing
+        plt = pyplot()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         written = []
