@@ -288,14 +288,12 @@ def float_ceiling(seed: int, spec: TrainingSpec) -> tuple[int, int]:
     """A float model of the spec's shape, trained centrally on *all* the training rows
     (what federated learning cannot do: pool the data): correct rows of the genesis's test
     rows and of the whole held-out split."""
+    from zkpot.experiments.robustness import central_model
     from zkpot.ml.datasets import iris_split
-    from zkpot.ml.model import MLP, FloatArithmetic, initial_layers
     from zkpot.ml.task import iris_task
-    from zkpot.ml.train import Schedule, train
 
     train_rows, held_out = iris_split(seed=seed)
-    model = MLP(initial_layers(spec.sizes, seed=seed, fmt=spec.fmt), FloatArithmetic())
-    train(model, train_rows, Schedule(epochs=100, log2_lr=spec.log2_lr, log2_batch=3, seed=seed))
+    model = central_model(train_rows, spec.sizes, log2_lr=spec.log2_lr, seed=seed)
     test = iris_task(1, seed=seed, spec=spec).test
     fmt = spec.fmt
     genesis_rows = model.correct(fmt.dequantize_array(test.x), test.y)

@@ -102,13 +102,29 @@ class World:
     first: list[Layer]
 
 
+def split(dataset: str, seed: int) -> tuple[Dataset, Dataset]:
+    """The dataset split 80/20, stratified, standardized with the training statistics."""
+    if dataset == "iris":
+        return iris_split(seed=seed)
+    train, test = standardize(*train_test_split(wine_data(), 0.2, seed=seed))
+    return train, test
+
+
+def central_model(rows: Dataset, sizes: Sequence[int], *, log2_lr: int, seed: int) -> Any:
+    """A float MLP trained on all the rows for 100 epochs (batches of 8): what pooling the
+    data would reach, the ceiling the demo and the figures compare with."""
+    from zkpot.ml.model import MLP, FloatArithmetic, initial_layers
+    from zkpot.ml.train import Schedule, train
+
+    model = MLP(initial_layers(sizes, seed=seed), FloatArithmetic())
+    train(model, rows, Schedule(epochs=100, log2_lr=log2_lr, log2_batch=3, seed=seed))
+    return model
+
+
 def world(setting: Setting) -> World:
     """Split the dataset (80/20 stratified, standardized; Dirichlet among participants) and
     register each participant's rows — flipped, for a label-flipping Byzantine one."""
-    if setting.dataset == "iris":
-        train, test = iris_split(seed=setting.seed)
-    else:
-        train, test = standardize(*train_test_split(wine_data(), 0.2, seed=setting.seed))
+    train, test = split(setting.dataset, setting.seed)
     spec = TrainingSpec(sizes=(train.n_features, setting.hidden, train.n_classes),
                         log2_batch=setting.log2_batch, steps=setting.steps,
                         test_rows=len(test), log2_lr=setting.log2_lr)  # fmt: skip
@@ -268,17 +284,9 @@ STYLE = {"fedavg": {"linestyle": "-"}, "claims": {"linestyle": "--"},
 def float_ceiling(setting: Setting) -> int:
     """Correct test rows of a float network of the same shape trained centrally on all the
     participants' rows (what pooling the data would reach): the figures' ceiling."""
-    from zkpot.ml.model import MLP, FloatArithmetic, initial_layers
-    from zkpot.ml.train import Schedule, train
-
-    if setting.dataset == "iris":
-        rows, test = iris_split(seed=setting.seed)
-    else:
-        rows, test = standardize(*train_test_split(wine_data(), 0.2, seed=setting.seed))
+    rows, test = split(setting.dataset, setting.seed)
     sizes = (rows.n_features, setting.hidden, rows.n_classes)
-    model = MLP(initial_layers(sizes, seed=setting.seed), FloatArithmetic())
-    train(model, rows, Schedule(epochs=100, log2_lr=setting.log2_lr, log2_batch=3,
-                                seed=setting.seed))  # fmt: skip
+    model = central_model(rows, sizes, log2_lr=setting.log2_lr, seed=setting.seed)
     return model.correct(test.x, test.y)
 
 
@@ -371,6 +379,23 @@ def plot(results: dict[str, Any], directory: str | Path) -> list[Path]:
     return written
 
 
-__all__ = ["ATTACKS", "DATASETS", "FRACTIONS", "SYSTEMS", "Run", "Setting", "Submission",
-           "World", "experiment", "float_ceiling", "plot", "run", "step", "submissions",
-           "summary", "world"]  # fmt: skip
+__all__ = [
+    "ATTACKS",
+    "DATASETS",
+    "FRACTIONS",
+    "SYSTEMS",
+    "Run",
+    "Setting",
+    "Submission",
+    "World",
+    "central_model",
+    "experiment",
+    "float_ceiling",
+    "plot",
+    "run",
+    "split",
+    "step",
+    "submissions",
+    "summary",
+    "world",
+]  # fmt: skip
