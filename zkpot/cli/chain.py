@@ -112,10 +112,15 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
         "consensus and ZKPoT under five attacks, 0/25/50 % of participants Byzantine, on "
         "Iris and Wine, over several seeds; writes byzantine.json and one figure per dataset. "
         "privacy: rows reconstructed from a published update by batch size, and membership "
-        "inference on what learning-based consensus and ZKPoT publish; writes privacy.json.",
+        "inference on what learning-based consensus and ZKPoT publish; writes privacy.json. "
+        "costs: proving and verifying time and bytes per round for 4, 8 and 16 participants, "
+        "beside learning-based consensus and an accuracy-only statement, and how they grow; "
+        "writes costs.json.",
     )
-    experiment.add_argument("which", choices=("byzantine", "privacy"), help="the experiment")
-    experiment.add_argument("--quick", action="store_true", help="1 seed, 6 rounds (seconds)")
+    experiment.add_argument("which", choices=("byzantine", "privacy", "costs"),
+                            help="the experiment")  # fmt: skip
+    experiment.add_argument("--quick", action="store_true",
+                            help="a short run, minutes at most (what the tests run)")  # fmt: skip
     experiment.add_argument("--seeds", type=_positive, help="seeds (5; 1 with --quick)")
     experiment.add_argument("--rounds", type=_positive, help="rounds (20; 6 with --quick)")
     experiment.add_argument("--out", required=True, metavar="DIR", help="where to write")
@@ -280,7 +285,7 @@ def devnet(args: argparse.Namespace) -> int:
 
 
 def experiment(args: argparse.Namespace) -> int:
-    """``zkpot experiment byzantine``: run it, write the JSON and the figures."""
+    """``zkpot experiment byzantine|privacy|costs``: run it, write the JSON and the figures."""
     import importlib.util
 
     from zkpot.experiments import robustness
@@ -306,6 +311,8 @@ def experiment(args: argparse.Namespace) -> int:
               f"({m['learning_models_seen']} models seen), ZKPoT {m['zkpot']:.2f} "
               f"({m['zkpot_models_seen']} winners' models)")  # fmt: skip
         return 0
+    if args.which == "costs":
+        return _costs(args, out)
     results = robustness.experiment(quick=args.quick, seeds=args.seeds, rounds=args.rounds,
                                     say=_say)  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
@@ -317,6 +324,30 @@ def experiment(args: argparse.Namespace) -> int:
         if row["fraction"] == 0.5:
             print(f"  {row['dataset']:<5} {row['attack']:<11} {row['system']:<9} "
                   f"{row['mean']:.2f} ± {row['std']:.2f}")  # fmt: skip
+    return 0
+
+
+def _costs(args: argparse.Namespace, out: Path) -> int:
+    """``zkpot experiment costs``: the JSON, the figures and a summary table."""
+    from zkpot.experiments import costs
+
+    found = costs.experiment(quick=args.quick, say=_say)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "costs.json").write_text(json.dumps(found, indent=1) + "\n")
+    for path in [out / "costs.json", *costs.plot(found, out)]:
+        print(f"wrote {path}")
+    print(f"{'participants':>12} {'prove/each':>10} {'verify/block':>12} {'learning':>9} "
+          f"{'on chain':>9} {'learning':>9} {'sent':>9} {'learning':>9}")  # fmt: skip
+    for r in found["rounds"]:
+        print(f"{r['participants']:>12} {r['prove_s']:>9.1f}s {r['verify_block_s']:>11.2f}s "
+              f"{r['learning_verify_block_s']:>8.2f}s {r['zkpot']['on_chain']:>9,} "
+              f"{r['learning']['on_chain']:>9,} {r['zkpot']['sent']:>9,} "
+              f"{r['learning']['sent']:>9,}")  # fmt: skip
+    s = found["statements"]
+    print(
+        f"statements: training + accuracy {s['training']:,} rows, {s['training_prove_s']:.1f} s;"
+        f" accuracy only {s['accuracy_only']:,} rows, {s['accuracy_only_prove_s']:.1f} s"
+    )
     return 0
 
 

@@ -30,7 +30,7 @@ one-hot gadget or a lookup — so packing is injective and the commitments bind 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -63,6 +63,19 @@ class TrainingCircuit:
     parts: dict[str, int]
     steps: list[Params] = field(default_factory=list)
     test_outputs: list[list[Variable]] = field(default_factory=list)
+
+
+class _Parts(dict[str, int]):
+    """The rows of each part: called with a part's name when the part is built, it adds
+    the gates laid out since the last call (the constant-0 gate counts with the first)."""
+
+    def __init__(self, c: Circuit) -> None:
+        super().__init__()
+        self.circuit, self.mark = c, 0
+
+    def __call__(self, part: str) -> None:
+        self[part] = self.get(part, 0) + self.circuit.n_gates - self.mark
+        self.mark = self.circuit.n_gates
 
 
 def _shapes(spec: TrainingSpec) -> list[tuple[int, int]]:
@@ -104,27 +117,12 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
     ar = CircuitArithmetic(c, spec.fmt, spec.table_bits)
     bits, tb, k = spec.bound_bits, spec.table_bits, spec.n_classes
     public = {name: c.public_input(name) for name in FIELDS}
-    parts: dict[str, int] = {}
-    mark = [0]  # the constant-0 gate counts with the first part
-
-    def done(part: str) -> None:
-        parts[part] = parts.get(part, 0) + c.n_gates - mark[0]
-        mark[0] = c.n_gates
-
-    def commit(values: Sequence[Variable], salt: Variable | int, out: Variable) -> None:
-        packed = _pack(values, spec)
-        c.assert_equal(poseidon_circuit.commit(c, packed, salt, round_gates=True), out)
+    done = _Parts(c)
 
     # the global model: in the bound, and hashing to the public global_model
     with c.scope("global model"):
-        params: Params = []
-        for n, (outputs, inputs) in enumerate(_shapes(spec), 1):
-            weight = [[c.private_input(f"g{n}_w{j}_{i}") for i in range(inputs)]
-                      for j in range(outputs)]  # fmt: skip
-            params.append((weight, [c.private_input(f"g{n}_b{j}") for j in range(outputs)]))
-        for v in _flat(params):
-            lookup_gadgets.assert_signed_range(c, v, bits, tb)
-        commit(_flat(params), MODEL_SALT, public["global_model"])
+        params = _model(c, spec)
+        _commit(c, spec, _flat(params), MODEL_SALT, public["global_model"])
     done("global model")
 
     # the data slots: features in the bound, label y ∈ {0 … k}, one-hot bits and mask
@@ -143,7 +141,7 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
             onehots.append(onehot)
             masks.append(mask)
             slot_values += [*x, y]
-        commit(slot_values, c.private_input("data_salt"), public["data_commitment"])
+        _commit(c, spec, slot_values, c.private_input("data_salt"), public["data_commitment"])
     done("data commitment")
 
     # training: steps SGD steps, batch s on slots s·batch … (s + 1)·batch − 1
@@ -168,11 +166,46 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
             done("update")
         steps.append(params)
 
+    outputs = _commitment_and_accuracy(c, ar, spec, params, public, done)
+    return TrainingCircuit(spec, c.compile(), dict(done), steps, outputs)
+
+
+def _model(c: Circuit, spec: TrainingSpec) -> Params:
+    """A model as private inputs ``g{n}_w{j}_{i}``, ``g{n}_b{j}``, each in the bound."""
+    params: Params = []
+    for n, (outputs, inputs) in enumerate(_shapes(spec), 1):
+        weight = [[c.private_input(f"g{n}_w{j}_{i}") for i in range(inputs)]
+                  for j in range(outputs)]  # fmt: skip
+        params.append((weight, [c.private_input(f"g{n}_b{j}") for j in range(outputs)]))
+    for v in _flat(params):
+        lookup_gadgets.assert_signed_range(c, v, spec.bound_bits, spec.table_bits)
+    return params
+
+
+def _commit(
+    c: Circuit, spec: TrainingSpec, values: Sequence[Variable], salt: Variable | int, out: Variable
+) -> None:
+    """``out`` is the Poseidon commitment of the packed ``values`` with ``salt``."""
+    packed = _pack(values, spec)
+    c.assert_equal(poseidon_circuit.commit(c, packed, salt, round_gates=True), out)
+
+
+def _commitment_and_accuracy(
+    c: Circuit,
+    ar: CircuitArithmetic,
+    spec: TrainingSpec,
+    params: Params,
+    public: Mapping[str, Variable],
+    done: Callable[[str], None],
+) -> list[list[Variable]]:
+    """The parts both statements share: the model's commitment, the public test set's
+    hash, and the count of test rows the model classifies correctly; ŷ of each test row."""
+    bits, tb, k = spec.bound_bits, spec.table_bits, spec.n_classes
     with c.scope("model commitment"):
-        commit(_flat(params), c.private_input("model_salt"), public["model_commitment"])
+        _commit(c, spec, _flat(params), c.private_input("model_salt"), public["model_commitment"])
     done("model commitment")
 
-    # the public test set: hashed, then classified by the new model
+    # the public test set: hashed, then classified by the model
     with c.scope("test set"):
         test_x, test_y, test_values = [], [], []
         for t in range(spec.test_rows):
@@ -184,13 +217,38 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
             test_x.append(x)
             test_y.append(y)
             test_values += [*x, y]
-        commit(test_values, TEST_SET_SALT, public["test_set"])
+        _commit(c, spec, test_values, TEST_SET_SALT, public["test_set"])
     done("test set hash")
     with c.scope("accuracy"):
         outputs = [_forward(ar, x, params)[2] for x in test_x]
         c.assert_equal(ar.correct(outputs, test_y), public["accuracy"])
     done("accuracy")
-    return TrainingCircuit(spec, c.compile(), parts, steps, outputs)
+    return outputs
+
+
+ACCURACY_FIELDS = ("round", "participant", "model_commitment", "test_set", "accuracy")
+"""The public inputs of the accuracy-only statement (:func:`build_accuracy_only`)."""
+
+
+def build_accuracy_only(spec: TrainingSpec) -> TrainingCircuit:
+    """The ZKPoT paper's statement, for comparison: a committed model classifies
+    ``accuracy`` of the public test rows correctly — and nothing about how it was trained.
+
+    It is :func:`build` without the global model, the data and the training: the
+    model's parameters are private inputs in the bound, committed to
+    ``model_commitment``. Its inputs are :func:`inputs`'s with the new model's
+    parameters under the global model's names (``g{n}_…``) and no data slots.
+    """
+    c = Circuit()
+    ar = CircuitArithmetic(c, spec.fmt, spec.table_bits)
+    public = {name: c.public_input(name) for name in ACCURACY_FIELDS}
+    done = _Parts(c)
+
+    with c.scope("model"):
+        params = _model(c, spec)
+    done("model commitment")
+    outputs = _commitment_and_accuracy(c, ar, spec, params, public, done)
+    return TrainingCircuit(spec, c.compile(), dict(done), [params], outputs)
 
 
 COST_PARTS = {"forward": ("forward",), "backward": ("backward",), "update": ("update",),
@@ -221,15 +279,39 @@ def inputs(
 ) -> dict[str, int]:
     """The circuit's inputs by name: the statement's fields and every private value."""
     out = {name: int(statement[name]) for name in FIELDS}
-    for n, layer in enumerate(global_layers, 1):
+    out.update(_named(global_layers, {"x": slots, "t": test}))
+    out["data_salt"], out["model_salt"] = int(data_salt), int(model_salt)
+    return out
+
+
+def accuracy_inputs(
+    spec: TrainingSpec,
+    *,
+    statement: Mapping[str, int],
+    layers: Sequence[Layer],
+    model_salt: int,
+    test: Rows,
+) -> dict[str, int]:
+    """:func:`build_accuracy_only`'s inputs by name: ``statement`` holds
+    :data:`ACCURACY_FIELDS`; ``layers`` is the committed model."""
+    out = {name: int(statement[name]) for name in ACCURACY_FIELDS}
+    out.update(_named(layers, {"t": test}))
+    out["model_salt"] = int(model_salt)
+    return out
+
+
+def _named(layers: Sequence[Layer], rows: Mapping[str, Rows]) -> dict[str, int]:
+    """A model's parameters as ``g{n}_…`` and rows as ``x``/``y`` (slots), ``t``/``u`` (test)."""
+    out = {}
+    for n, layer in enumerate(layers, 1):
         for j, row in enumerate(layer.weight):
             out.update({f"g{n}_w{j}_{i}": int(v) for i, v in enumerate(row)})
             out[f"g{n}_b{j}"] = int(layer.bias[j])
-    for prefix, label, rows in (("x", "y", slots), ("t", "u", test)):
-        for s, (row, y) in enumerate(zip(rows.x, rows.y, strict=True)):
+    for prefix, data in rows.items():
+        label = {"x": "y", "t": "u"}[prefix]
+        for s, (row, y) in enumerate(zip(data.x, data.y, strict=True)):
             out.update({f"{prefix}{s}_{i}": int(v) for i, v in enumerate(row)})
             out[f"{label}{s}"] = int(y)
-    out["data_salt"], out["model_salt"] = int(data_salt), int(model_salt)
     return out
 
 
@@ -238,4 +320,5 @@ def values(params: Params, witness: Sequence[int]) -> list[int]:
     return [signed(witness[v.index]) for v in _flat(params)]
 
 
-__all__ = ["COST_PARTS", "Params", "TrainingCircuit", "build", "cost_parts", "inputs", "values"]
+__all__ = ["ACCURACY_FIELDS", "COST_PARTS", "Params", "TrainingCircuit", "accuracy_inputs", "build",
+           "build_accuracy_only", "cost_parts", "inputs", "values"]  # fmt: skip
