@@ -6,33 +6,124 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import time
 
 import pytest
 
+from tests import browser
 from tests.chain.conftest import make_genesis
+from zkpot.chain import devnet
+from zkpot.chain.devnet import get
 from zkpot.chain.network import NetworkNode, frame, parse_address, read_frame
 from zkpot.chain.node import Node
 from zkpot.chain.store import ChainStore
 from zkpot.cli import main
 
 
-def test_a_devnet_of_three_processes_finalizes_a_round(tmp_path, capsys) -> None:
+def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """``zkpot devnet`` with 3 nodes and 2 rounds; node 1's watch page is opened in headless
+    Chromium once round 1 is final and, without a reload, must show round 2 as well; each
+    time what it shows must match every node's JSON."""
     port = random.Random().randrange(20_000, 40_000, 10)
-    args = ["devnet", "--nodes", "3", "--rounds", "1", "--layers", "4,2,3", "--batch", "2",
+    urls = [f"http://127.0.0.1:{port + 2 * i + 1}" for i in (1, 2, 3)]
+    args = ["devnet", "--nodes", "3", "--rounds", "2", "--layers", "4,2,3", "--batch", "2",
             "--test-rows", "2", "--window", "20", "--dir", str(tmp_path),
             "--base-port", str(port)]  # fmt: skip
-    assert main(args) == 0
-    out = capsys.readouterr().out
-    assert "round 1: block " in out and "signed by 3 of 3" in out
-    assert out.count("accepted") == 3
+    original, watched = devnet.run, []
+    with browser.page() as (page, errors):
+
+        def run(*args_, on_round, **options):
+            def watch(height, block, contributions):
+                on_round(height, block, contributions)  # the CLI's table
+                if height == 1:
+                    page.goto(urls[0] + "/")
+                page_matches_the_nodes(page, urls, height)
+                watched.append(height)
+
+            return original(*args_, on_round=watch, **options)
+
+        monkeypatch.setattr(devnet, "run", run)
+        assert main(args) == 0
+        assert errors == []
+    assert watched == [1, 2]
+    captured = capsys.readouterr()
+    assert f"watch the chain in a browser: {urls[0]}/" in captured.err
+    out = captured.out
+    assert "round 1: block " in out and "round 2: block " in out and "signed by 3 of 3" in out
+    assert out.count("accepted") == 6
     heads = set()
     for i in (1, 2, 3):
         log = (tmp_path / f"node-{i}.log").read_text()
         assert "stopped" in log and "Traceback" not in log, log[-2000:]
-        # each store was closed cleanly and holds the same final block 1
+        # each store was closed cleanly and holds the same final blocks
         with sqlite3.connect(tmp_path / f"node-{i}.sqlite") as db:
-            heads.add(db.execute("SELECT hash FROM blocks WHERE height = 1").fetchone())
-    assert len(heads) == 1 and None not in heads
+            heads.add(tuple(db.execute("SELECT hash FROM blocks ORDER BY height").fetchall()))
+    assert len(heads) == 1 and len(heads.pop()) == 2
+
+
+SHOWN = """() => ({
+  height: Number(document.getElementById("status").dataset.height),
+  blocks: [...document.querySelectorAll("#blocks tbody tr")].map((tr) => ({
+    height: Number(tr.dataset.height), hash: tr.dataset.hash, proposer: tr.dataset.proposer,
+    cells: [...tr.cells].map((c) => c.textContent) })),
+  contributions: [...document.querySelectorAll("tr.contribution")].map((tr) => ({
+    round: Number(tr.dataset.round), participant: tr.dataset.participant,
+    accepted: tr.dataset.accepted === "true", leader: tr.dataset.leader === "true",
+    cells: [...tr.cells].map((c) => c.textContent) })),
+  points: [...document.querySelectorAll("#chart circle")].map((c) =>
+    [Number(c.dataset.height), Number(c.dataset.accuracy)]),
+  error: document.getElementById("error").textContent,
+})"""
+
+
+def expected(urls: list[str], height: int) -> dict:
+    """What the page must show for rounds 1 … ``height``, from node 1's JSON — after
+    checking that every node serves the same final blocks."""
+    chains = [[b for b in get(f"{url}/blocks") if b["height"] <= height] for url in urls]
+    assert all(c == chains[0] for c in chains), "the nodes disagree on the final blocks"
+    blocks = chains[0]
+    assert [b["height"] for b in blocks] == list(range(1, height + 1))
+    status = get(f"{urls[0]}/status")
+    contributions = []
+    for b in blocks:
+        for c in get(f"{urls[0]}/contributions/{b['height']}"):
+            verdict = "accepted" if c["accepted"] else f"rejected: {c['reason']}"
+            contributions.append({"round": b["height"], "participant": c["participant"],
+                                  "accepted": c["accepted"],
+                                  "leader": c["participant"] == b["proposer"],
+                                  "cells": [c["participant"][:12] + "…", str(c["accuracy"]),
+                                            verdict]})  # fmt: skip
+    return {
+        "blocks": [{"height": b["height"], "hash": b["hash"], "proposer": b["proposer"],
+                    "cells": [str(b["height"]), b["hash"][:12] + "…", b["proposer"][:12] + "…",
+                              f"{b['accuracy']} / {status['test_rows']}",
+                              f"{len(b['signers'])} of {status['validators']}", str(b["view"])]}
+                   for b in reversed(blocks)],
+        "contributions": sorted(contributions, key=lambda c: (c["round"], c["participant"])),
+        "points": [[b["height"], b["accuracy"]] for b in blocks],
+    }  # fmt: skip
+
+
+def page_matches_the_nodes(page, urls: list[str], height: int, timeout: float = 20.0) -> None:
+    """Wait (the page refreshes every 2 s) until the page shows final round ``height`` and
+    its final rounds match the nodes' JSON; fail with both if they never do."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = page.evaluate(SHOWN)
+        final = {k: [x for x in shown[k] if x.get("height", x.get("round", 0)) <= height]
+                 for k in ("blocks", "contributions")}  # fmt: skip
+        final["contributions"].sort(key=lambda c: (c["round"], c["participant"]))
+        final["points"] = [p for p in shown["points"] if p[0] <= height]
+        want = expected(urls, height)
+        if shown["height"] >= height and final == want and not shown["error"]:
+            break
+        if time.monotonic() > deadline:
+            assert final == want and shown["height"] >= height, shown
+        time.sleep(0.5)
+    assert all(c["accepted"] for c in final["contributions"])  # an honest devnet
+    assert sum(c["leader"] for c in final["contributions"]) == height  # one leader a round
 
 
 @pytest.mark.parametrize("text", ["localhost", ":80", "host:0", "host:99999", "host:x"])

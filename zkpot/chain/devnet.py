@@ -185,6 +185,8 @@ def run(
             processes[m.index] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         say(f"started {n} node processes (logs in {directory}/node-I.log)")
         urls = {i: f"http://127.0.0.1:{http}" for i, (_, http) in ports.items()}
+        say(f"watch the chain in a browser: {urls[1]}/ (node 1; node I at port "
+            f"{base_port} + 2I + 1)")  # fmt: skip
         deadline, reported = time.monotonic() + timeout, 0
         while reported < rounds:
             for i, process in processes.items():

@@ -14,30 +14,39 @@ A frame is a 4-byte big-endian length and that many bytes of a canonical JSON en
 a frame longer than :data:`~zkpot.chain.encoding.MAX_MESSAGE_BYTES` closes the
 connection. What a node accepts it relays, so peers need not all know each other.
 
-**One thread for the node.** Every call into the :class:`Node` and its store goes through
-one worker thread, in order: the event loop stays free to read and queue frames while
-the node proves (seconds) or verifies, and the node is never entered twice at once.
+**One thread for the node.** Every call into the :class:`Node` goes through one worker
+thread, in order: the event loop stays free to read and queue frames while the node
+proves (seconds) or verifies, and the node is never entered twice at once. The HTTP API
+answers on a thread of its own: it only reads (the store is safe to share between
+threads, one short transaction at a time), so a page or a script watching the node gets
+its answer while the node proves.
 
 **HTTP API** (GET only, JSON):
 
 - ``/status``: the node's height, round, view, head hash, peers connected, roles;
 - ``/blocks`` (``?since=H``): the final blocks, each with its certificate's signers;
 - ``/blocks/H``: one final block, its certificate and the revealed model's hash;
-- ``/contributions/R``: round R's contributions, accepted or rejected with the reason.
+- ``/contributions/R``: round R's contributions, accepted or rejected with the reason;
+- ``/``: a page to watch the chain (:func:`watch_page`) — blocks, contributions and
+  their verdicts, leaders, the global model's accuracy per round — drawn in the browser
+  from the routes above, refreshed every 2 s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from typing import Any
 
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES
 from zkpot.chain.node import Node
+from zkpot.ml.statement import count_correct
 
 FRAME_HEADER = 4
 TICK = 0.1
@@ -96,6 +105,7 @@ class NetworkNode:
         self.node, self.listen, self.peers, self.http = node, listen, list(peers), http
         self.log = log or (lambda _: None)
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="zkpot-node")
+        self.reader = ThreadPoolExecutor(1, thread_name_prefix="zkpot-http")  # reads only
         self.outbound: dict[tuple[str, int], asyncio.Queue[bytes]] = {}
         self.connected: set[tuple[str, int]] = set()
         self.stopping = asyncio.Event()
@@ -184,10 +194,15 @@ class NetworkNode:
             if len(parts) != 3 or parts[0] != "GET":
                 status, body = 405, {"error": "only GET"}
             else:
-                status, body = await self._call(self.route, parts[1])
-            payload = json.dumps(body, indent=1).encode()
+                loop = asyncio.get_running_loop()
+                status, body = await loop.run_in_executor(self.reader, self.route, parts[1])
+            if isinstance(body, bytes):  # the watch page
+                payload, kind = body, "text/html; charset=utf-8"
+            else:
+                payload, kind = json.dumps(body, indent=1).encode(), "application/json"
             reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "")
-            writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+            writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
+                         f"Content-Security-Policy: {PAGE_POLICY}\r\n"
                          f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
                          .encode() + payload)  # fmt: skip
             await writer.drain()
@@ -197,11 +212,13 @@ class NetworkNode:
             writer.close()
 
     def route(self, target: str) -> tuple[int, Any]:
-        """The HTTP API's answer to a GET of ``target``: (status, JSON body). On the node's
-        thread."""
+        """The HTTP API's answer to a GET of ``target``: (status, JSON body), or the watch
+        page's bytes for ``/``. On the HTTP thread: it reads, never changes, the node."""
         path, _, query = target.partition("?")
         parts = [p for p in path.split("/") if p]
         params = dict(p.partition("=")[::2] for p in query.split("&") if p)
+        if parts in ([], ["index.html"]):
+            return 200, watch_page()
         try:
             if parts == ["status"]:
                 return 200, self.status()
@@ -219,18 +236,20 @@ class NetworkNode:
                              for c, reason in stored]  # fmt: skip
         except ValueError:
             pass
-        return 404, {"error": f"no such resource: {target[:100]}",
-                     "routes": ["/status", "/blocks", "/blocks/H", "/contributions/R"]}  # fmt: skip
+        return 404, {"error": f"no such resource: {target[:100]}", "routes": ROUTES}
 
     def status(self) -> dict[str, Any]:
         """The node's state, as ``/status`` shows it."""
         n = self.node
         height, head = n.store.head()
+        consensus = n.consensus  # read once: the node's thread may replace it meanwhile
         return {"height": height, "head": head.hex(), "round": n.round,
-                "view": None if n.consensus is None else n.consensus.view,
+                "view": None if consensus is None else consensus.view,
                 "genesis": n.genesis.hash.hex(), "validator": n.index,
                 "participant": None if n.public_key is None else n.public_key.hex(),
-                "peers": len(self.connected), "rejected": len(n.rejected)}  # fmt: skip
+                "peers": len(self.connected), "rejected": len(n.rejected),
+                "validators": len(n.genesis.validators),
+                "test_rows": n.genesis.spec.test_rows}  # fmt: skip
 
     # -- running ---------------------------------------------------------------------------
 
@@ -259,6 +278,7 @@ class NetworkNode:
         with contextlib.suppress(Exception):
             await close
         self.worker.shutdown()
+        self.reader.shutdown()
         self.log("stopped")
 
     def stop(self) -> None:
@@ -267,11 +287,33 @@ class NetworkNode:
 
 
 def block_json(node: Node, block: Any, certificate: Any) -> dict[str, Any]:
-    """A final block as the API shows it: its fields, its hash and its certificate's signers."""
+    """A final block as the API shows it: its fields, its hash, its certificate's signers,
+    and ``accuracy``: how many public test rows the new global model (the leader's
+    reveal) classifies correctly — ``None`` if the node lacks the reveal."""
     reveal = node.store.reveal(block.reveal)
+    genesis = node.genesis
+    accuracy = None if reveal is None else count_correct(reveal.model, genesis.test, genesis.spec)
     return {**block.to_json(), "hash": block.hash.hex(), "signers": list(certificate.signers),
-            "view": certificate.view,
-            "revealed": reveal is not None}  # fmt: skip
+            "view": certificate.view, "revealed": reveal is not None,
+            "accuracy": accuracy}  # fmt: skip
 
 
-__all__ = ["NetworkNode", "block_json", "frame", "parse_address", "read_frame"]
+ROUTES = ["/", "/status", "/blocks", "/blocks/H", "/contributions/R"]
+
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+)
+"""The watch page's Content-Security-Policy: its own inline script and style, requests to
+this node only, and no image but the empty inline icon (so no request for /favicon.ico)."""
+
+
+@functools.cache
+def watch_page() -> bytes:
+    """The page a node serves at ``/`` (``zkpot/chain/watch.html``): the chain's blocks,
+    each round's contributions with their verdicts, the leader, and the global model's
+    accuracy per round as a chart, refreshed every 2 s from the JSON API."""
+    return resources.files("zkpot.chain").joinpath("watch.html").read_bytes()
+
+
+__all__ = ["PAGE_POLICY", "NetworkNode", "block_json", "frame", "parse_address", "read_frame",
+           "watch_page"]  # fmt: skip
