@@ -57,11 +57,12 @@ def provers(chain):
     return [cached_prover(keys, role, genesis) for role in roles]
 
 
-def network(chain, provers, seed: int = 0, **options) -> Simulation:
-    """Validators 0–2 are also participants 0–2; validator 3 only validates."""
+def network(chain, provers, seed: int = 0, window: float = 5.0, **options) -> Simulation:
+    """Validators 0–2 are also participants 0–2; validator 3 only validates. ``window``:
+    the contribution window (the cut-off after a round opens)."""
     genesis, keys, roles = chain
     sim = Simulation(seed=seed, **options)
-    timing = Timing(contribute=5.0)
+    timing = Timing(contribute=window)
     for i, sk in enumerate(VALIDATORS):
         role = roles[i] if i < 3 else None
         node = Node(genesis, keys, ChainStore(":memory:"), validator=sk, participant=role,
@@ -72,6 +73,22 @@ def network(chain, provers, seed: int = 0, **options) -> Simulation:
 
 def heads(sim: Simulation) -> set[tuple[int, bytes]]:
     return {node.store.head() for node in sim.nodes.values()}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_rounds_finalize_when_the_nodes_cut_off_different_contributions(
+    chain, provers, seed
+) -> None:
+    """A window shorter than the network's delays: each node ranks only the contributions
+    that reached it in time, so the nodes disagree on the order, and view after view a
+    proposal is refused. Proposers take turns through each node's ranking, past its end
+    and round again, so some view's block is one every node accepts."""
+    sim = network(chain, provers, seed=seed, window=0.3, delay=(0.05, 2.0))
+    sim.run(until=3_000, stop=lambda: min(h for h, _ in heads(sim)) >= 2)
+    assert min(h for h, _ in heads(sim)) >= 2 and len({b for _, b in heads(sim)}) == 1
+    node = next(iter(sim.nodes.values()))
+    views = [node.store.block(h)[1].view for h in (1, 2)]
+    assert max(views) > 0, "the window did not split the nodes: the test tests nothing"
 
 
 def test_two_rounds_finalize_the_same_blocks_everywhere(chain, provers) -> None:

@@ -29,7 +29,8 @@ arrive within the timeouts (which grow with the view) and a view's proposer is h
 
 ZKPoT's twist is who proposes: not a validator but the round's best participant,
 the only one who can reveal its model. View v's proposer is the (v + 1)-th best
-contribution, so a leader that withholds is passed over after a timeout, and a block
+contribution (round again past the last), so a leader that withholds is passed over
+after a timeout, and a block
 is acceptable in view v if its proposer is among the v + 1 best (the node's rule,
 :func:`zkpot.chain.rules.check_block`). This module does not know any of that: it sees
 values as opaque ids, asks ``valid(value)`` and proposes what ``propose(view)`` returns.

@@ -16,8 +16,11 @@ Round r (= height r), at a node whose last final block is r − 1:
    and keeps the verdict — the reason, for a rejection — in its store.
 3. **Cut-off.** ``Timing.contribute`` seconds after the round opened, the node starts the
    round's agreement (:mod:`zkpot.chain.consensus`): view v's proposer is the (v + 1)-th
-   best contribution that arrived on time, which proposes a block with every valid
-   contribution it has, and its reveal.
+   best of the k contributions that arrived on time — the (v mod k + 1)-th past the
+   k-th, so that the turn goes round again — which proposes a block with every valid
+   contribution it has, and its reveal. (Nodes that cut off different contributions
+   rank them differently; a later view, whose acceptable proposers are all k, still
+   finds one that proposes.)
 4. **Agree.** Validators prevote and precommit; a quorum of one view's precommits
    finalizes the block. The node aggregates them into the certificate, stores the block,
    the certificate and the reveal, and the revealed model becomes the global model of
@@ -49,7 +52,7 @@ from zkpot.chain.consensus import PRECOMMIT, PREVOTE, Action, Height, Timeouts
 from zkpot.chain.encoding import MessageError, canonical, decode, fields, read_int
 from zkpot.chain.genesis import Genesis
 from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
-from zkpot.chain.rules import RoundContext, check_block, check_contribution, proposers
+from zkpot.chain.rules import RoundContext, check_block, check_contribution, ranking
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
@@ -321,8 +324,8 @@ class Node:
         """A block if this participant is the view's proposer by its own ranking."""
         if self.mine is None or self.public_key is None:
             return None
-        chosen = proposers(self._ranked(), view)
-        if len(chosen) <= view or chosen[view].participant != self.public_key:
+        ranked = ranking(self._ranked())
+        if not ranked or ranked[view % len(ranked)].participant != self.public_key:
             return None  # not this view's proposer, by this node's ranking
         reveal = part.reveal(self.mine, self.public_key)
         block = Block(self.round, self.parent, self.public_key,
