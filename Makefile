@@ -10,7 +10,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 KATEX  := docs/assets/vendor/katex
 GEN    := docs/assets/generated
 
-.PHONY: demo test test-fast docs serve-docs bench lint format clean help
+.PHONY: demo test test-fast chromium docs serve-docs bench lint format clean help
 
 help:
 	@echo "make demo    run the end-to-end demo (creates .venv, installs zkpot)"
@@ -42,11 +42,20 @@ node_modules/.stamp: package.json package-lock.json
 demo: $(VENV)/.stamp-base
 	$(BIN)/zkpot demo
 
-test: $(VENV)/.stamp-test node_modules/.stamp
+test: $(VENV)/.stamp-test node_modules/.stamp chromium
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.stamp-test node_modules/.stamp
+test-fast: $(VENV)/.stamp-test node_modules/.stamp chromium
 	$(PY) -m pytest -m "not slow"
+
+# The browser tests drive the system's Chromium (Debian's package) with Playwright; it is
+# installed here when missing (as root, or through sudo). ZKPOT_CHROMIUM names another.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@[ -n "$$ZKPOT_CHROMIUM" ] || command -v chromium >/dev/null || { \
+	  echo "installing Chromium (Debian's chromium package) for the browser tests"; \
+	  $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }
 
 $(KATEX)/.stamp: node_modules/.stamp
 	rm -rf $(KATEX) && mkdir -p $(KATEX)

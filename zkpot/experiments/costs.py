@@ -42,8 +42,11 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from zkpot.chain import participant as participant_side
 from zkpot.chain.encoding import canonical
@@ -53,6 +56,7 @@ from zkpot.chain.rules import RoundContext, check_contribution
 from zkpot.curve import bls
 from zkpot.errors import InvalidInput
 from zkpot.ml.contribution import ContributionKeys, dev_srs, setup
+from zkpot.ml.model import Layer
 from zkpot.ml.statement import (
     TrainingSpec,
     count_correct,
@@ -287,6 +291,12 @@ def statement_costs(
     return out
 
 
+def _widest(spec: TrainingSpec) -> list[Layer]:
+    """A model of ``spec``'s shape whose every parameter takes the most digits in JSON."""
+    value = -((1 << (spec.bound_bits - 1)) - 1)
+    return [Layer(np.full((o, i), value), np.full(o, value)) for i, o in pairwise(spec.sizes)]
+
+
 def growth(
     base: TrainingSpec,
     *,
@@ -296,8 +306,9 @@ def growth(
     base_prove_s: float | None = None,
     say: Say | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows, domains, proving time and a model's bytes (at most: every parameter at the
-    bound) as the hidden width and the steps grow from ``base``.
+    """Rows, domains, proving time and the bytes of a learning-based model message (at
+    most: every parameter at the bound) as the hidden width and the steps grow from
+    ``base``.
 
     A spec is proved here when its domain is at most ``measure_limit`` (``base`` takes
     ``base_prove_s`` if given); the others' time is computed from the largest measured
@@ -314,7 +325,7 @@ def growth(
     for axis, value, spec in specs:
         r = circuit_rows(spec)
         row = {"axis": axis, "value": value, "params": spec.n_params, **r,
-               "model_bytes": _size({"model": [-(1 << (spec.bound_bits - 1)) + 1] * spec.n_params}),
+               "model_bytes": _size(model_message(1, 1, _widest(spec))),
                "prove_s": None, "measured": False}  # fmt: skip
         if spec == base and base_prove_s is not None:
             row.update(prove_s=base_prove_s, measured=True)

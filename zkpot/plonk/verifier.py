@@ -11,7 +11,9 @@ single pairing check.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from zkpot.curve import bn254, msm
 from zkpot.errors import ArgumentError, ArgumentTypeError, NotInvertibleError
@@ -98,6 +100,19 @@ def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> boo
         ArgumentError: not as many public inputs as the key declares.
         InvalidValueError: a public input that is not an int or an ``Fr``.
     """
+    public = _arguments(vk, public, proof)
+    if not _well_formed(vk, proof):
+        return False
+    try:
+        terms = verifier_terms(vk, public, proof)
+    except NotInvertibleError:  # ξ fell on a public row's root ωⁱ: reject (never by chance)
+        return False
+    # Step 12: e([W_ξ] + u[W_ξω], [τ]₂) = e(ξ[W_ξ] + uξω[W_ξω] + [F] − [E], [1]₂)
+    return bn254.pairing_check([(-terms["left"], vk.X_2), (terms["right"], bn254.G2.generator())])
+
+
+def _arguments(vk: object, public: object, proof: object) -> list[int]:
+    """The public inputs as ints mod r, after checking the arguments' types (raises)."""
     if not isinstance(vk, VerificationKey):
         hint = ": preprocess returns (pk, vk)" if isinstance(vk, ProvingKey) else ""
         raise ArgumentTypeError(f"verify needs a VerificationKey, not {type(vk).__name__}{hint}")
@@ -105,17 +120,21 @@ def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> boo
         raise ArgumentTypeError(f"verify needs a Proof, not {type(proof).__name__}")
     if isinstance(public, str | bytes | Mapping) or not isinstance(public, Iterable):
         raise ArgumentTypeError(f"public inputs are a list, not {type(public).__name__}")
-    public = list(public)
-    if len(public) != vk.n_public:
+    values = list(public)
+    if len(values) != vk.n_public:
         raise ArgumentError(
-            f"expected {vk.n_public} public inputs (as the key declares), got {len(public)}"
+            f"expected {vk.n_public} public inputs (as the key declares), got {len(values)}"
         )
-    public = [field_int(x, f"public input {i}") for i, x in enumerate(public)]
+    return [field_int(x, f"public input {i}") for i, x in enumerate(values)]
+
+
+def _well_formed(vk: VerificationKey, proof: Proof) -> bool:
+    """Steps 1–3: the proof is of the key's configuration, its points are in G1 and its
+    scalars in Fr (the public inputs are, by :func:`_arguments`)."""
     if (vk.lookup is None) != (proof.lookup is None) or (vk.custom is None) != (
         proof.custom is None
     ):
         return False  # a proof of another configuration (with or without lookups, custom gates)
-    # Steps 1–3: the proof's points are in G1, its scalars in Fr (the public inputs are).
     parts = [(proof, POINTS, SCALARS)]
     if proof.lookup is not None:
         if not isinstance(proof.lookup, LookupProof):
@@ -130,17 +149,75 @@ def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> boo
             return False
         if any(not isinstance(x := getattr(holder, k), int) or not 0 <= x < R for k in scalars):
             return False
-    try:
-        terms = verifier_terms(vk, public, proof)
-    except NotInvertibleError:  # ξ fell on a public row's root ωⁱ: reject (never by chance)
+    return True
+
+
+def verify_batch(
+    items: Sequence[tuple[VerificationKey, Sequence[int | Fr], Proof]], rng: Any = None
+) -> bool:
+    """Verify many proofs at once: ``True`` only if every one of them verifies.
+
+    Each proof's final check is e(Lᵢ, [τ]₂) = e(Rᵢ, [1]₂), with Lᵢ = [W_ξ] + u[W_ξω] and Rᵢ
+    the points step 12 gathers. With random 128-bit weights ρᵢ (ρ₀ = 1), the batch checks
+
+        Π_g e(Σ_{i in g} ρᵢ·Lᵢ, [τ]₂ of g) = e(Σᵢ ρᵢ·Rᵢ, [1]₂)
+
+    where g runs over the distinct SRSs (keys from one SRS share [τ]₂): one pairing per
+    SRS plus one, and every Rᵢ's points in one multi-scalar multiplication with their
+    scalars multiplied by ρᵢ. A bad proof passes only if the weights happen to cancel
+    its error: probability at most 2⁻¹²⁸ for weights the prover cannot predict. Keys may
+    differ (several circuits in one batch).
+
+    When it says ``False``, :func:`invalid_proofs` says which.
+
+    Args:
+        items: (verification key, public inputs, proof) triples.
+        rng: a ``random.Random`` for reproducible weights (tests); by default the
+            operating system's randomness (the weights must be unpredictable).
+
+    Raises:
+        ArgumentError: for an empty batch; otherwise what :func:`verify` raises.
+    """
+    items = list(items)
+    if not items:
+        raise ArgumentError("verify_batch needs at least one proof")
+    checked = [(vk, _arguments(vk, public, proof), proof) for vk, public, proof in items]
+    if not all(_well_formed(vk, proof) for vk, _, proof in checked):
         return False
-    # Step 12: e([W_ξ] + u[W_ξω], [τ]₂) = e(ξ[W_ξ] + uξω[W_ξω] + [F] − [E], [1]₂)
-    return bn254.pairing_check([(-terms["left"], vk.X_2), (terms["right"], bn254.G2.generator())])
+    draw = rng.getrandbits if rng is not None else lambda bits: secrets.randbits(bits)
+    points: list[Any] = []
+    scalars: list[int] = []
+    left: dict[Any, tuple[list[Any], list[int]]] = {}
+    for i, (vk, public, proof) in enumerate(checked):
+        try:
+            terms = verifier_terms(vk, public, proof, combine=False)
+        except NotInvertibleError:
+            return False
+        rho = 1 if i == 0 else draw(128) | 1
+        points += terms["right_points"]
+        scalars += [k * rho % R for k in terms["right_scalars"]]
+        group = left.setdefault(vk.X_2, ([], []))
+        group[0].extend([proof.Wxi, proof.Wxiw])
+        group[1].extend([rho, terms["u"] * rho % R])
+    pairs = [(-msm(ps, ks), x2) for x2, (ps, ks) in left.items()]
+    return bn254.pairing_check([*pairs, (msm(points, scalars), bn254.G2.generator())])
 
 
-def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict[str, object]:
+def invalid_proofs(items: Sequence[tuple[VerificationKey, Sequence[int | Fr], Proof]]) -> list[int]:
+    """The positions in ``items`` of the proofs that do not verify, one by one (what to ask
+    after :func:`verify_batch` says ``False``)."""
+    return [i for i, (vk, public, proof) in enumerate(items) if not verify(vk, public, proof)]
+
+
+def verifier_terms(
+    vk: VerificationKey, public: Sequence[int], proof: Proof, *, combine: bool = True
+) -> dict[str, Any]:
     """Steps 4–11 for well-formed input: the challenges, Z_H(ξ), L₁(ξ), PI(ξ), r₀, and the
     pairing's two G1 arguments: left = [W_ξ] + u[W_ξω], right = ξ[W_ξ] + uξω[W_ξω] + [F] − [E].
+
+    With ``combine=False`` the right side is not computed but returned as its points and
+    scalars (``right_points``, ``right_scalars``), for :func:`verify_batch` to fold into
+    one multi-scalar multiplication.
     """
     ch = challenges(vk, public, proof)  # Step 4
     alpha, beta, gamma, xi, v, u = (ch[k] for k in ("alpha", "beta", "gamma", "xi", "v", "u"))
@@ -215,6 +292,7 @@ def verifier_terms(vk: VerificationKey, public: Sequence[int], proof: Proof) -> 
     scalars = [a * b % R, a, b, c, 1, z_scalar, s3_scalar,
                *(-zh * pow(xin, i, R) % R for i in range(len(quotient))),  # −Z_H(ξ)·ξ^(i·n)
                *vs[:5], -e % R, xi, u * xi % R * omega % R, *extra_scalars]  # fmt: skip
-    right = msm(points, scalars)
-    left = proof.Wxi + proof.Wxiw * u
-    return {**ch, "zh": zh, "l1": l1, "pi": pi, "r0": r0, "e": e, "left": left, "right": right}
+    out = {**ch, "zh": zh, "l1": l1, "pi": pi, "r0": r0, "e": e}
+    if not combine:
+        return {**out, "right_points": points, "right_scalars": scalars}
+    return {**out, "left": proof.Wxi + proof.Wxiw * u, "right": msm(points, scalars)}
