@@ -3,7 +3,9 @@ with snarkjs proving and verifying circom circuits of the same sizes beside it f
 
     python benchmarks/bench_plonk.py                 # 2^8 … 2^16 gates, snarkjs up to 2^12
     python benchmarks/bench_plonk.py --quick         # 2^8 and 2^10, zkpot only
-    python benchmarks/bench_plonk.py --save          # also write benchmarks/tables/plonk.md
+    python benchmarks/bench_plonk.py --save          # also write benchmarks/tables/plonk*.md
+
+Then batch verification: 1, 4 and 16 proofs verified one by one and with verify_batch.
 
 Each size runs in a fresh process, so "peak memory" is that size's own peak RSS.
 The circuit is a chain y ← y·x + i, two gates per step. snarkjs needs a powers-of-tau
@@ -57,6 +59,32 @@ def zkpot_one(log_n: int) -> dict:
     return {"gates": pk.cs.n_gates, "n": vk.n, "preprocess": preprocessed, "prove": proved,
             "verify": verified, "bytes": len(proof.to_bytes()),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+
+
+def batch_rows() -> list[list[str]]:
+    """Verifying 1, 4 and 16 proofs of the x³ + x + 5 = out circuit one by one and as one
+    batch (``verify_batch``): the best of three runs each."""
+    import random
+
+    from zkpot.plonk import Circuit, preprocess, prove, verify
+    from zkpot.plonk.verifier import verify_batch
+    from zkpot.poly.kzg import SRS
+
+    c = Circuit()
+    out, x = c.public_input("out"), c.private_input("x")
+    c.assert_equal(c.add(c.add(c.mul(c.mul(x, x), x), x), c.constant(5)), out)
+    pk, vk = preprocess(c, SRS.from_tau(0xB3AC4, 72))
+    rng = random.Random(1)
+    items = [(vk, [v**3 + v + 5], prove(pk, {"x": v, "out": v**3 + v + 5}, rng=rng))
+             for v in range(16)]  # fmt: skip
+    assert verify_batch(items) and all(verify(*i) for i in items)  # warm, and correct
+    times = {}
+    for n in (1, 4, 16):
+        one_by_one = min(_timed(lambda n=n: all(verify(*i) for i in items[:n])) for _ in range(3))
+        times[n] = (one_by_one, min(_timed(lambda n=n: verify_batch(items[:n])) for _ in range(3)))
+    single = times[1][0]
+    return [[str(n), format_time(a), format_time(b), f"{b / single:.1f}×"]
+            for n, (a, b) in times.items()]  # fmt: skip
 
 
 def _timed(fn) -> float:
@@ -148,8 +176,13 @@ def main() -> None:
     )
     print(table)
     print(note)
+    batch = markdown_table(["proofs", "one by one", "verify_batch", "batch ÷ one verification"],
+                           batch_rows())  # fmt: skip
+    print()
+    print(batch)
     if args.save:
         print("wrote", save_table("plonk", table + "\n\n" + note))
+        print("wrote", save_table("plonk_batch", batch))
 
 
 if __name__ == "__main__":

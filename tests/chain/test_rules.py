@@ -17,11 +17,13 @@ from zkpot.chain.rules import (
     RoundContext,
     check_block,
     check_contribution,
+    check_contributions,
     proposers,
     ranking,
     tiebreak,
 )
 from zkpot.curve import bls
+from zkpot.ml.contribution import PROOF_FAILS
 from zkpot.ml.statement import data_commitment, model_hash
 from zkpot.ml.task import demo_data_salt
 
@@ -94,6 +96,31 @@ def test_one_contribution_per_participant(world) -> None:
     twin = resigned(other, SECRETS[0], participant=c.participant,
                     data_commitment=c.data_commitment)  # fmt: skip
     assert "second contribution" in check_contribution(twin, world["ctx"], {c.participant: c})
+
+
+def sequential(cs, ctx) -> list:
+    """check_contribution one by one, each valid one counting as accepted for the next."""
+    seen, out = {}, []
+    for c in cs:
+        out.append(check_contribution(c, ctx, seen))
+        if out[-1] is None:
+            seen[c.participant] = c
+    return out
+
+
+def test_a_batch_of_contributions_gets_the_verdicts_of_one_by_one(world) -> None:
+    ctx = world["ctx"]
+    first, second = world["made"][0][0], world["made"][1][0]
+    inflated = resigned(first, SECRETS[0], accuracy=(first.accuracy + 1) % 3)
+    assert check_contributions([first, second], ctx, {}) == [None, None]
+    for batch in ([first, second, first], [inflated, first, second], [second, inflated],
+                  [first, resigned(second, SECRETS[1], round=2), second]):  # fmt: skip
+        verdicts = check_contributions(batch, ctx, {})
+        assert verdicts == sequential(batch, ctx), verdicts
+        assert any(v is not None for v in verdicts)
+    # the proof's failure is the batch's reason too, and a participant already accepted
+    assert check_contributions([inflated, first], ctx, {})[0] == PROOF_FAILS
+    assert check_contributions([first], ctx, {first.participant: first}) == ["already received"]
 
 
 def test_a_previous_rounds_proof_is_refused(world) -> None:

@@ -52,7 +52,7 @@ from zkpot.chain.consensus import PRECOMMIT, PREVOTE, Action, Height, Timeouts
 from zkpot.chain.encoding import MessageError, canonical, decode, fields, read_int
 from zkpot.chain.genesis import Genesis
 from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
-from zkpot.chain.rules import RoundContext, check_block, check_contribution, ranking
+from zkpot.chain.rules import RoundContext, check_block, check_contributions, ranking
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
@@ -284,22 +284,36 @@ class Node:
         return self._accept_contribution(c, raw)
 
     def _accept_contribution(self, c: Contribution, raw: bytes | None = None) -> list[bytes]:
-        raw = raw or envelope("contribution", c.to_json())
-        if c.hash in self.contributions or c.round != self.round:
+        return self._accept_contributions([c], [raw])
+
+    def _accept_contributions(
+        self, cs: Sequence[Contribution], raws: Sequence[bytes | None]
+    ) -> list[bytes]:
+        """Judge contributions, keep each verdict, relay them; several at once (those a
+        proposal brings) have their proofs verified as one batch."""
+        new: dict[bytes, tuple[Contribution, bytes]] = {}
+        for c, raw in zip(cs, raws, strict=True):
             if c.round != self.round:
                 self._reject(f"contribution for round {c.round}", f"this is round {self.round}")
+            elif c.hash not in self.contributions and c.hash not in new:
+                new[c.hash] = (c, raw or envelope("contribution", c.to_json()))
+        if not new:
             return []
-        self.contributions[c.hash] = c
-        reason = check_contribution(c, self.ctx, self.accepted)
-        self.store.put_contribution(c, reason)
-        if reason is not None:
-            self._reject(f"contribution of {c.participant.hex()[:12]}", reason)
-            return [raw]  # relayed all the same: every node judges it, and keeps the reason
-        self.valid.add(c.hash)
-        self.accepted[c.participant] = c
-        if self.consensus is None:
-            self.on_time.add(c.hash)
-        return [raw, *self._recheck()]
+        fresh = [c for c, _ in new.values()]
+        out: list[bytes] = []
+        for c, reason in zip(fresh, check_contributions(fresh, self.ctx, self.accepted),
+                             strict=True):  # fmt: skip
+            self.contributions[c.hash] = c
+            self.store.put_contribution(c, reason)
+            out.append(new[c.hash][1])  # relayed even if invalid: every node judges it
+            if reason is not None:
+                self._reject(f"contribution of {c.participant.hex()[:12]}", reason)
+                continue
+            self.valid.add(c.hash)
+            self.accepted[c.participant] = c
+            if self.consensus is None:
+                self.on_time.add(c.hash)
+        return [*out, *self._recheck()]
 
     # -- consensus ------------------------------------------------------------------------
 
@@ -355,8 +369,8 @@ class Node:
         out = [raw]
         if not isinstance(d["contributions"], list) or len(d["contributions"]) > 1024:
             raise MessageError("proposal contributions: a list")
-        for item in d["contributions"]:
-            out += self._accept_contribution(Contribution.from_json(item))
+        brought = [Contribution.from_json(item) for item in d["contributions"]]
+        out += self._accept_contributions(brought, [None] * len(brought))
         self.blocks.setdefault(block.hash, (block, reveal))
         if self.consensus is not None:
             out += self._act(self.consensus.on_proposal(view, block.hash, valid_round))

@@ -31,7 +31,7 @@ contribution it includes is valid.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from zkpot.chain.genesis import Genesis
@@ -39,7 +39,7 @@ from zkpot.chain.messages import Block, Contribution, Reveal
 from zkpot.curve import bls
 from zkpot.errors import InvalidInput
 from zkpot.hash.keccak import keccak256
-from zkpot.ml.contribution import ContributionKeys, contribution_error
+from zkpot.ml.contribution import ContributionKeys, contribution_error, contribution_errors
 from zkpot.ml.statement import model_commitment, model_hash
 
 
@@ -55,10 +55,15 @@ class RoundContext:
 
 
 def check_contribution(
-    c: Contribution, ctx: RoundContext, accepted: Mapping[bytes, Contribution]
+    c: Contribution,
+    ctx: RoundContext,
+    accepted: Mapping[bytes, Contribution],
+    *,
+    proof: bool = True,
 ) -> str | None:
     """Why ``c`` is invalid in this round, or ``None``; ``accepted`` maps each participant's
-    key to the contribution already accepted from it this round."""
+    key to the contribution already accepted from it this round. With ``proof=False``,
+    every check but the proof's verification (:func:`check_contributions` batches those)."""
     if c.round != ctx.round:
         return f"round {c.round}: this is round {ctx.round}"
     registration = ctx.genesis.registration(c.participant)
@@ -75,10 +80,37 @@ def check_contribution(
     if c.data_commitment != registration.data_commitment:
         return "the data commitment is not the registered one"
     try:
-        statement, proof = c.statement(ctx.genesis), c.decoded_proof()
+        statement, decoded = c.statement(ctx.genesis), c.decoded_proof()
     except (InvalidInput, ValueError) as error:
         return f"malformed: {error}"
-    return contribution_error(ctx.keys, statement, proof)
+    if not proof:
+        return None
+    return contribution_error(ctx.keys, statement, decoded)
+
+
+def check_contributions(
+    cs: Sequence[Contribution], ctx: RoundContext, accepted: Mapping[bytes, Contribution]
+) -> list[str | None]:
+    """:func:`check_contribution` of each of ``cs`` in turn — each one valid counting as
+    accepted for the next — with the proofs of those that pass every other check
+    verified as one batch (:func:`zkpot.ml.contribution.contribution_errors`). The
+    verdicts are the ones checking them one by one would give: if the batch fails, they
+    are checked one by one."""
+    seen, reasons, passed = dict(accepted), [], []
+    for c in cs:
+        reason = check_contribution(c, ctx, seen, proof=False)
+        reasons.append(reason)
+        if reason is None:
+            seen[c.participant] = c
+            passed.append((c.statement(ctx.genesis), c.decoded_proof()))
+    if all(r is None for r in contribution_errors(ctx.keys, passed)):
+        return reasons
+    seen, reasons = dict(accepted), []
+    for c in cs:
+        reasons.append(check_contribution(c, ctx, seen))
+        if reasons[-1] is None:
+            seen[c.participant] = c
+    return reasons
 
 
 def tiebreak(round: int, participant: bytes) -> bytes:
@@ -151,5 +183,5 @@ def check_block(
     return None
 
 
-__all__ = ["RoundContext", "check_block", "check_contribution", "check_reveal", "proposers",
-           "ranking", "tiebreak"]  # fmt: skip
+__all__ = ["RoundContext", "check_block", "check_contribution", "check_contributions",
+           "check_reveal", "proposers", "ranking", "tiebreak"]  # fmt: skip

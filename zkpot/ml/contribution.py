@@ -52,7 +52,7 @@ from zkpot.plonk.keys import ProvingKey, VerificationKey, srs_size
 from zkpot.plonk.keystore import preprocess_cached
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.prover import prove_witness
-from zkpot.plonk.verifier import verify
+from zkpot.plonk.verifier import verify, verify_batch
 from zkpot.poly.kzg import SRS
 
 Progress = Callable[[str], None]
@@ -257,8 +257,28 @@ def contribution_error(
         if getattr(statement, name) != value:
             return f"{name} is {getattr(statement, name)}, expected {value}"
     if not verify(keys.vk, statement.public_inputs(), proof):
-        return "the proof does not verify for this statement"
+        return PROOF_FAILS
     return None
+
+
+PROOF_FAILS = "the proof does not verify for this statement"
+"""The reason :func:`contribution_error` gives for a proof that does not verify."""
+
+
+def contribution_errors(
+    keys: ContributionKeys, items: Sequence[tuple[Statement, Proof]]
+) -> list[str | None]:
+    """:func:`contribution_error` of each (statement, proof), the proofs verified as one
+    batch (:func:`zkpot.plonk.verifier.verify_batch`); only when the batch fails is each
+    proof verified alone, to say which."""
+    items = list(items)
+    if not items:
+        return []
+    plain = all(isinstance(s, Statement) and isinstance(p, Proof)
+                and s.test_rows == keys.spec.test_rows for s, p in items)  # fmt: skip
+    if plain and verify_batch([(keys.vk, s.public_inputs(), p) for s, p in items]):
+        return [None] * len(items)
+    return [contribution_error(keys, s, p) for s, p in items]
 
 
 def verify_contribution(
@@ -285,6 +305,6 @@ def load_contribution(path: str | Path) -> Contribution:
     return Contribution.from_json(data)
 
 
-__all__ = ["Contribution", "ContributionKeys", "Proven", "TwinMismatch", "check_twin",
-           "contribution_error", "dev_srs", "load_contribution", "prove_contribution", "setup",
-           "verify_contribution"]  # fmt: skip
+__all__ = ["PROOF_FAILS", "Contribution", "ContributionKeys", "Proven", "TwinMismatch",
+           "check_twin", "contribution_error", "contribution_errors", "dev_srs",
+           "load_contribution", "prove_contribution", "setup", "verify_contribution"]  # fmt: skip

@@ -28,6 +28,7 @@ from zkpot.plonk.proof import POINTS, SCALARS, Proof
 from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
 
 R = bn254.R
+_G1 = bn254.G1.generator()  # one object, so that a batch gathers its terms into one
 
 
 def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict[str, int]:
@@ -164,9 +165,10 @@ def verify_batch(
 
     where g runs over the distinct SRSs (keys from one SRS share [τ]₂): one pairing per
     SRS plus one, and every Rᵢ's points in one multi-scalar multiplication with their
-    scalars multiplied by ρᵢ. A bad proof passes only if the weights happen to cancel
-    its error: probability at most 2⁻¹²⁸ for weights the prover cannot predict. Keys may
-    differ (several circuits in one batch).
+    scalars multiplied by ρᵢ — a key's points (selectors, permutation, tables) once
+    each, their scalars summed over the key's proofs. A bad proof passes only if the
+    weights happen to cancel its error: probability at most 2⁻¹²⁸ for weights the
+    prover cannot predict. Keys may differ (several circuits in one batch).
 
     When it says ``False``, :func:`invalid_proofs` says which.
 
@@ -185,8 +187,7 @@ def verify_batch(
     if not all(_well_formed(vk, proof) for vk, _, proof in checked):
         return False
     draw = rng.getrandbits if rng is not None else lambda bits: secrets.randbits(bits)
-    points: list[Any] = []
-    scalars: list[int] = []
+    right: dict[int, tuple[Any, int]] = {}  # id(point) -> (point, Σ ρᵢ·kᵢ)
     left: dict[Any, tuple[list[Any], list[int]]] = {}
     for i, (vk, public, proof) in enumerate(checked):
         try:
@@ -194,12 +195,15 @@ def verify_batch(
         except NotInvertibleError:
             return False
         rho = 1 if i == 0 else draw(128) | 1
-        points += terms["right_points"]
-        scalars += [k * rho % R for k in terms["right_scalars"]]
+        for point, k in zip(terms["right_points"], terms["right_scalars"], strict=True):
+            # a key's points are the same objects in every proof of that key: one term each
+            _, total = right.get(id(point), (point, 0))
+            right[id(point)] = (point, (total + k * rho) % R)
         group = left.setdefault(vk.X_2, ([], []))
         group[0].extend([proof.Wxi, proof.Wxiw])
         group[1].extend([rho, terms["u"] * rho % R])
     pairs = [(-msm(ps, ks), x2) for x2, (ps, ks) in left.items()]
+    points, scalars = zip(*right.values(), strict=True)
     return bn254.pairing_check([*pairs, (msm(points, scalars), bn254.G2.generator())])
 
 
@@ -284,7 +288,7 @@ def verifier_terms(
         proof.C,
         vk.S1,
         vk.S2,
-        bn254.G1.generator(),
+        _G1,
         proof.Wxi,
         proof.Wxiw,
         *extra_points,
