@@ -163,24 +163,36 @@ def random_points(G, n: int, rng: random.Random) -> list:
     return points
 
 
-def msm_scaling(rng: random.Random, top: int) -> list[tuple[int, float]]:
+def msm_scaling(rng: random.Random, top: int) -> list[tuple[int, float, float]]:
+    """MSMs of 2^8 … 2^top points: sequential, and on two workers (``PointTable``, after a
+    first call that starts them, as a prover's later MSMs run)."""
+    from zkpot.curve.parallel import PointTable
+
     rows = []
     for log_n in range(8, top + 1, 2):
         n = 1 << log_n
         points = random_points(bn254.G1, n, rng)
         scalars = [rng.randrange(bn254.R) for _ in range(n)]
         start = time.perf_counter()
-        msm(points, scalars)
-        rows.append((n, time.perf_counter() - start))
-        print(f"  MSM of 2^{log_n}: {format_time(rows[-1][1])}", flush=True)
+        expected = msm(points, scalars)
+        sequential = time.perf_counter() - start
+        table = PointTable(points, workers=2)
+        assert table.msm(scalars, min_parallel=1) == expected  # starts the workers
+        start = time.perf_counter()
+        table.msm(scalars, min_parallel=1)
+        rows.append((n, sequential, time.perf_counter() - start))
+        table.close()
+        print(f"  MSM of 2^{log_n}: {format_time(sequential)}, "
+              f"two workers {format_time(rows[-1][2])}", flush=True)  # fmt: skip
     return rows
 
 
-def msm_table(rows: list[tuple[int, float]]) -> str:
+def msm_table(rows: list[tuple[int, float, float]]) -> str:
     return markdown_table(
-        ["BN254 G1 MSM", "zkpot", "per point"],
-        [[f"2^{n.bit_length() - 1} points", format_time(s), format_time(s / n)] for n, s in rows],
-    )
+        ["BN254 G1 MSM", "zkpot, one core", "per point", "two workers", "speed-up"],
+        [[f"2^{n.bit_length() - 1} points", format_time(s), format_time(s / n), format_time(p),
+          f"{s / p:.2f}×"] for n, s, p in rows],
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zkpot.curve import bn254, msm
+from zkpot.curve import bn254
+from zkpot.curve.parallel import table_for
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.plonk.circuit import Circuit, ConstraintSystem
@@ -199,10 +200,10 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         lookup_values = {k: selectors[k] for k in FIXED}
     selector_coeffs = {k: domain.intt(v) for k, v in selectors.items()}
     sigma_coeffs = tuple(domain.intt(s) for s in sigma_values)
-    g1 = list(srs.g1[:n])
+    points = table_for(srs, srs.g1)  # on the workers, when it pays
 
     def commit(coeffs: list[int]) -> CurvePoint:
-        return msm(g1, coeffs) if any(coeffs) else bn254.G1.identity()
+        return points.msm(coeffs) if any(coeffs) else bn254.G1.identity()
 
     vk = VerificationKey(
         power=power, n_public=len(cs.public_inputs), k1=K1, k2=K2,

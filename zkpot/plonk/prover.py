@@ -24,7 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from zkpot.curve import bn254, msm
+from zkpot.curve import bn254
+from zkpot.curve.parallel import table_for
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
@@ -106,7 +107,7 @@ class _State:
 def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
     if not any(coeffs):
         return bn254.G1.identity()
-    return msm(list(pk.srs.g1[: len(coeffs)]), coeffs)
+    return table_for(pk.srs, pk.srs.g1).msm(coeffs)  # on the workers, when it pays
 
 
 def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:

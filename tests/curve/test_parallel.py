@@ -1,0 +1,66 @@
+"""MSM on worker processes: the same sums as the sequential reference, on random inputs;
+the switch that picks the number of workers; the cases that stay in-process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from zkpot.curve import bn254
+from zkpot.curve.parallel import PointTable, default_workers
+from zkpot.errors import ArgumentError
+
+WORKERS_SUM = """
+import random, sys
+from zkpot.curve import bls12_381, bn254, msm
+from zkpot.curve.parallel import PointTable
+curve = {"bn254": bn254, "bls12_381": bls12_381}[sys.argv[1]]
+rng = random.Random(5)
+points = [curve.G1.generator() * rng.randrange(1, curve.R) for _ in range(40)]
+table = PointTable(points, workers=2)
+for n in (3, 17, 40):  # uneven splits, and the whole table
+    scalars = [rng.randrange(curve.R) for _ in range(n)]
+    scalars[0] = 0
+    assert table.msm(scalars, min_parallel=1) == msm(points[:n], scalars), n
+assert table._pool is not None, "it did not run on the workers"
+table.close()
+assert table._pool is None
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("curve", ["bn254", "bls12_381"])
+def test_the_workers_sum_what_the_sequential_msm_sums(curve) -> None:
+    """In a fresh process: this one may have threads (then nothing forks, by design)."""
+    done = subprocess.run([sys.executable, "-c", WORKERS_SUM, curve], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_small_msms_and_threaded_processes_stay_in_process() -> None:
+    points = [bn254.G1.generator() * k for k in range(1, 9)]
+    table = PointTable(points, workers=2)
+    assert table.msm([1] * 8) == bn254.G1.generator() * 36 and table._pool is None
+    results = []
+    thread = threading.Thread(target=lambda: results.append(table.msm([2] * 8, min_parallel=1)))
+    thread.start()
+    thread.join()
+    assert results == [bn254.G1.generator() * 72] and table._pool is None  # no fork in threads
+
+
+def test_the_number_of_workers_comes_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("ZKPOT_WORKERS", "3")
+    assert default_workers() == 3 and PointTable([bn254.G1.generator()]).workers == 3
+    monkeypatch.delenv("ZKPOT_WORKERS")
+    assert default_workers() >= 1
+    for bad in ("0", "-2", "two"):
+        monkeypatch.setenv("ZKPOT_WORKERS", bad)
+        with pytest.raises(ArgumentError, match="ZKPOT_WORKERS"):
+            default_workers()
+    with pytest.raises(ArgumentError, match="workers"):
+        PointTable([bn254.G1.generator()], workers=0)
+    with pytest.raises(ArgumentError, match="scalars for a table"):
+        PointTable([bn254.G1.generator()], workers=1).msm([1, 2])

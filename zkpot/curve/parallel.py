@@ -1,0 +1,146 @@
+"""Multi-scalar multiplication on several cores, with the points held by the workers.
+
+A prover's MSMs all run over prefixes of one list of points, the SRS's
+[τ⁰]₁, [τ¹]₁, …; only the scalars change. :class:`PointTable` hands that list to
+worker processes once, when the first large MSM needs them, and each MSM after that
+sends only the scalars: worker j computes Σ kᵢ·Pᵢ over its own contiguous slice of
+the prefix (:func:`zkpot.curve.pippenger.msm`, the readable sequential reference),
+and the parent adds the partial sums. The split changes nothing in the result, and the
+tests check that it is the sequential one on random inputs.
+
+**How many workers.** ``ZKPOT_WORKERS`` in the environment, else the machine's cores
+(:func:`default_workers`); 1 means sequential. Below :data:`MIN_PARALLEL` points an
+MSM stays in the calling process (sending the scalars would cost more than it saves),
+and so does every MSM inside a daemonic worker of another pool (the chain's
+``ParallelProver`` already proves one contribution per core).
+
+**Processes.** The workers are forked, so they inherit the points without any copy
+being sent; and they are forked only from a process with a single thread, since a
+fork copies no other thread and whatever lock it held. A process with threads — a
+node serving HTTP while it proves — computes its MSMs itself. (Starting fresh
+interpreters instead, with ``spawn``, would import the user's main script again in
+each worker, and a script without an ``if __name__ == "__main__"`` guard would start
+workers without end.) One table at a time keeps its workers: a table for another SRS
+stops the previous table's. Workers stop with the table, or when the interpreter
+exits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from zkpot.curve.pippenger import msm
+from zkpot.curve.point import CurvePoint
+from zkpot.errors import ArgumentError
+
+MIN_PARALLEL = 1 << 11
+"""The fewest points an MSM must have to be split across workers."""
+
+_LIVE: list[PointTable] = []  # the one table whose workers run (see the module docstring)
+_POINTS: list[CurvePoint] = []  # in a worker: the points its table sent it
+
+
+def default_workers() -> int:
+    """``ZKPOT_WORKERS`` if set (a positive integer), else the number of cores.
+
+    Raises:
+        ArgumentError: if ``ZKPOT_WORKERS`` is not a positive integer.
+    """
+    text = os.environ.get("ZKPOT_WORKERS", "").strip()
+    if not text:
+        return os.cpu_count() or 1
+    if not text.isdigit() or int(text) < 1:
+        raise ArgumentError(f"ZKPOT_WORKERS must be a positive integer, not {text!r}")
+    return int(text)
+
+
+def _hold(points: list[CurvePoint]) -> None:
+    global _POINTS
+    _POINTS = points
+
+
+def _part(lo: int, scalars: list[int]) -> CurvePoint:
+    return msm(_POINTS[lo : lo + len(scalars)], scalars)
+
+
+class PointTable:
+    """A list of points and the workers that hold it, for MSMs over its prefixes.
+
+    Args:
+        points: the points (an SRS's ``g1``, say).
+        workers: how many processes; by default :func:`default_workers`.
+    """
+
+    def __init__(self, points: Sequence[CurvePoint], workers: int | None = None) -> None:
+        self.points = list(points)
+        self.workers = default_workers() if workers is None else workers
+        if not isinstance(self.workers, int) or self.workers < 1:
+            raise ArgumentError(f"workers must be a positive integer, not {self.workers!r}")
+        self._pool: Any = None
+
+    def msm(self, scalars: Sequence[int], *, min_parallel: int = MIN_PARALLEL) -> CurvePoint:
+        """Σ kᵢ·Pᵢ over the first ``len(scalars)`` points: the same as
+        ``msm(points[:len(scalars)], scalars)``, split across the workers when it pays."""
+        scalars = list(scalars)
+        n = len(scalars)
+        if n > len(self.points):
+            raise ArgumentError(f"{n} scalars for a table of {len(self.points)} points")
+        if self.workers == 1 or n < min_parallel or multiprocessing.current_process().daemon:
+            return msm(self.points[:n], scalars)
+        pool = self._pool if self._pool is not None else self._start()
+        if pool is None:  # this process has threads: no fork
+            return msm(self.points[:n], scalars)
+        step = -(-n // self.workers)
+        parts = pool.starmap(_part, [(lo, scalars[lo : lo + step]) for lo in range(0, n, step)])
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+
+    def _start(self) -> Any:
+        """Fork the workers — unless a thread other than this one runs (a pool's own
+        helper threads end when it closes): then ``None``."""
+        for other in list(_LIVE):
+            other.close()
+        if threading.active_count() > 1:
+            return None
+        context = multiprocessing.get_context("fork")
+        self._pool = context.Pool(self.workers, _hold, (self.points,))
+        weakref.finalize(self, self._pool.terminate)
+        _LIVE[:] = [self]
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the workers (a later MSM starts them again)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+        if self in _LIVE:
+            _LIVE.remove(self)
+
+
+_TABLES: dict[int, PointTable] = {}
+
+
+def table_for(owner: object, points: Sequence[CurvePoint]) -> PointTable:
+    """The table of ``points``, kept for as long as ``owner`` (an SRS, say) lives."""
+    key = id(owner)
+    found = _TABLES.get(key)
+    if found is None:
+        found = _TABLES[key] = PointTable(points)
+        weakref.finalize(owner, _forget, key)
+    return found
+
+
+def _forget(key: int) -> None:
+    table = _TABLES.pop(key, None)
+    if table is not None:
+        table.close()
+
+
+__all__ = ["MIN_PARALLEL", "PointTable", "default_workers", "table_for"]
