@@ -40,6 +40,30 @@ def test_the_workers_sum_what_the_sequential_msm_sums(curve) -> None:
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
+INHERITED = """
+import concurrent.futures, multiprocessing
+from zkpot.curve import bn254, msm
+from zkpot.curve.parallel import PointTable
+points = [bn254.G1.generator() * k for k in range(1, 41)]
+table = PointTable(points, workers=2)
+assert table.msm(list(range(40)), min_parallel=1) == msm(points, list(range(40)))
+assert table._pool is not None
+def in_child(n):  # a forked worker inherits the table, and its parent's pool with it
+    return table.msm([3] * n, min_parallel=1) == msm(points[:n], [3] * n)
+with concurrent.futures.ProcessPoolExecutor(2, multiprocessing.get_context("fork")) as pool:
+    assert all(pool.map(in_child, (5, 40)))
+print("ok")
+"""
+
+
+def test_a_forked_worker_does_not_use_the_pool_it_inherited() -> None:
+    """The chain's ParallelProver forks workers that prove: they must compute their MSMs
+    themselves, not wait forever on their parent's workers (a hang CI once met)."""
+    done = subprocess.run([sys.executable, "-c", INHERITED], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
 def test_small_msms_and_threaded_processes_stay_in_process() -> None:
     points = [bn254.G1.generator() * k for k in range(1, 9)]
     table = PointTable(points, workers=2)

@@ -11,8 +11,9 @@ tests check that it is the sequential one on random inputs.
 **How many workers.** ``ZKPOT_WORKERS`` in the environment, else the machine's cores
 (:func:`default_workers`); 1 means sequential. Below :data:`MIN_PARALLEL` points an
 MSM stays in the calling process (sending the scalars would cost more than it saves),
-and so does every MSM inside a daemonic worker of another pool (the chain's
-``ParallelProver`` already proves one contribution per core).
+and so does every MSM in a process that is itself a worker of a pool (the chain's
+``ParallelProver`` already proves one contribution per core; and a forked worker must
+not use the pool it inherited, whose processes are its parent's).
 
 **Processes.** The workers are forked, so they inherit the points without any copy
 being sent; and they are forked only from a process with a single thread, since a
@@ -90,8 +91,8 @@ class PointTable:
         n = len(scalars)
         if n > len(self.points):
             raise ArgumentError(f"{n} scalars for a table of {len(self.points)} points")
-        if self.workers == 1 or n < min_parallel or multiprocessing.current_process().daemon:
-            return msm(self.points[:n], scalars)
+        if self.workers == 1 or n < min_parallel or multiprocessing.parent_process() is not None:
+            return msm(self.points[:n], scalars)  # small, or we are some pool's worker
         pool = self._pool if self._pool is not None else self._start()
         if pool is None:  # this process has threads: no fork
             return msm(self.points[:n], scalars)
