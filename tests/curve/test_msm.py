@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from tests.curve.strategies import GROUPS, group_id
 from zkpot.curve import bls12_381, bn254, msm
-from zkpot.curve.pippenger import best_window, signed_digits
+from zkpot.curve.pippenger import (
+    add_pairs,
+    best_window,
+    digit_columns,
+    glv_terms,
+    msm_jacobian,
+    signed_digits,
+    sum_lists,
+)
 from zkpot.errors import ArgumentError, ArgumentTypeError, FieldMismatchError
 
 groups = pytest.mark.parametrize("G", GROUPS, ids=group_id)
@@ -86,3 +94,83 @@ def test_signed_digits_overflow() -> None:
 def test_best_window_grows_with_size() -> None:
     windows = [best_window(n, 254) for n in (1, 16, 256, 4096, 65536)]
     assert windows == sorted(windows) and windows[0] >= 1 and windows[-1] > windows[0]
+
+
+# -- the affine buckets and GLV, against the textbook Jacobian buckets ------------------
+
+G1S = pytest.mark.parametrize("G", [bn254.G1, bls12_381.G1], ids=["bn254", "bls12_381"])
+
+
+@G1S
+@pytest.mark.parametrize("n", [3, 64, 700])
+def test_affine_buckets_with_glv_match_the_jacobian_buckets(G, n) -> None:
+    """700 points use windows of several bits, so buckets hold many points each."""
+    rng = random.Random(n)
+    base = [G.random(rng) for _ in range(8)]
+    points = [base[i % 8] * (i + 1) for i in range(n)]
+    scalars = [rng.randrange(G.ORDER) for _ in range(n)]
+    assert msm(points, scalars) == msm_jacobian(points, scalars)
+
+
+def test_affine_buckets_in_chunks_of_windows(monkeypatch) -> None:
+    """Large MSMs sum a few windows' buckets at a time: here one window per chunk."""
+    import zkpot.curve.pippenger as pippenger
+
+    monkeypatch.setattr(pippenger, "CHUNK", 64)
+    G, rng = bn254.G1, random.Random(6)
+    points = [G.random(rng) for _ in range(100)]
+    scalars = [rng.randrange(G.ORDER) for _ in range(100)]
+    assert msm(points, scalars) == msm_jacobian(points, scalars)
+
+
+@G1S
+def test_affine_buckets_add_equal_and_opposite_points(G) -> None:
+    """P + P (the tangent) and P + (−P) (infinity) inside a bucket, and small scalars that
+    land many copies of one point in one bucket."""
+    rng = random.Random(2)
+    P, Q = G.random(rng), G.random(rng)
+    points = [P, P, -P, Q, P, -Q, Q] * 30
+    scalars = [rng.choice([1, 2, 3, G.ORDER - 1, G.ORDER - 2]) for _ in points]
+    assert msm(points, scalars) == msm_jacobian(points, scalars) == naive(points, scalars)
+    assert msm([P, -P] * 40, [7] * 80).is_identity()
+
+
+@G1S
+def test_glv_terms_recombine(G) -> None:
+    """Σ |kᵢ|·(±Qᵢ) over the split terms is k·P, and every half is about √r."""
+    glv = G.ENDOMORPHISM
+    rng = random.Random(3)
+    P = G.random(rng)
+    for k in (1, 2, G.ORDER - 1, rng.randrange(G.ORDER), glv.lam):
+        terms, bits = glv_terms(glv, [(P.affine_raw(), k)])
+        assert bits <= G.ORDER.bit_length() // 2 + 2
+        total = G.identity()
+        for (x, y), half in terms:
+            total = total + G(x, y) * half
+        assert total == P * k
+
+
+def test_add_pairs_and_sum_lists() -> None:
+    G, kernel = bn254.G1, bn254.G1.KERNEL
+    rng = random.Random(4)
+    P, Q = G.random(rng), G.random(rng)
+    a = lambda X: X.affine_raw()  # noqa: E731
+    out = add_pairs(kernel.p, [a(P), a(P), a(P)], [a(Q), a(P), a(-P)])
+    assert out == [a(P + Q), a(P * 2), None]
+    lists = [[], [a(P)], [a(P), a(-P)], [a(P)] * 5, [a(Q), a(P), a(Q)]]
+    sums = sum_lists(kernel.p, lists)
+    assert sums == [None, a(P), None, a(P * 5), a(P + Q * 2)]
+
+
+@given(st.lists(st.integers(0, 2**254 - 1), min_size=1, max_size=20), st.integers(1, 16))
+def test_digit_columns_are_signed_digits(scalars, c) -> None:
+    windows = -(-255 // c)
+    columns = digit_columns(scalars, c, windows)
+    assert columns.shape == (windows, len(scalars))
+    for i, k in enumerate(scalars):
+        assert [int(d) for d in columns[:, i]] == signed_digits(k, c, windows)
+
+
+def test_digit_columns_refuse_a_scalar_too_large() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        digit_columns([2**20], 4, 5)  # 5 windows of 4 bits hold up to 2^19 with the borrow

@@ -26,6 +26,9 @@ for n in (3, 17, 40):  # uneven splits, and the whole table
     scalars[0] = 0
     assert table.msm(scalars, min_parallel=1) == msm(points[:n], scalars), n
 assert table._pool is not None, "it did not run on the workers"
+tasks = [(k,) for k in range(1, 6)]
+assert table.map(bin, tasks) == [bin(k) for k in range(1, 6)]  # tasks beside the MSMs
+assert table.map(pow, [(2, 10), (3, 3, 5)]) == [1024, 2]
 table.close()
 assert table._pool is None
 print("ok")
@@ -88,3 +91,10 @@ def test_the_number_of_workers_comes_from_the_environment(monkeypatch) -> None:
         PointTable([bn254.G1.generator()], workers=0)
     with pytest.raises(ArgumentError, match="scalars for a table"):
         PointTable([bn254.G1.generator()], workers=1).msm([1, 2])
+
+
+def test_map_runs_in_process_when_there_are_no_workers() -> None:
+    """One worker, one task, or (as in pytest's process) threads: the plain loop."""
+    points = [bn254.G1.generator()]
+    assert PointTable(points, workers=1).map(divmod, [(7, 2), (9, 4)]) == [(3, 1), (2, 1)]
+    assert PointTable(points, workers=2).map(divmod, [(7, 2)]) == [(3, 1)]

@@ -52,5 +52,8 @@ def multiply_many(base: CurvePoint, scalars: Sequence[int], window: int = 8) -> 
                     acc = kernel.add_affine(acc, *entry)
             k >>= window
             j += 1
-        out.append(group._from_jacobian(acc))
-    return out
+        out.append(acc)
+    # affine (Z = 1), with one inversion: later MSMs over these points need not convert them
+    affine = kernel.batch_to_affine(out)
+    one = kernel.one
+    return [group._from_jacobian(kernel.identity if a is None else (*a, one)) for a in affine]

@@ -122,12 +122,18 @@ class FqJacobian:
         return (X * zi2 % p, Y * zi2 * zi % p)
 
     def batch_to_affine(self, points: list[Jac]) -> list[tuple[int, int] | None]:
-        """Many points to affine with one inversion (Montgomery's trick)."""
+        """Many points to affine with one inversion (Montgomery's trick); points with Z = 1
+        are affine already."""
         p = self.p
-        finite = [i for i, P in enumerate(points) if P[2] != 0]
-        inverses = batch_inverse([points[i][2] for i in finite], p)
         out: list[tuple[int, int] | None] = [None] * len(points)
-        for i, zi in zip(finite, inverses, strict=True):
+        scaled = []
+        for i, (X, Y, Z) in enumerate(points):
+            if Z == 1:
+                out[i] = (X, Y)
+            elif Z != 0:
+                scaled.append(i)
+        inverses = batch_inverse([points[i][2] for i in scaled], p)
+        for i, zi in zip(scaled, inverses, strict=True):
             X, Y, _ = points[i]
             zi2 = zi * zi % p
             out[i] = (X * zi2 % p, Y * zi2 * zi % p)

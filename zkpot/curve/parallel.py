@@ -32,7 +32,7 @@ import multiprocessing
 import os
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from zkpot.curve.pippenger import msm
@@ -102,6 +102,21 @@ class PointTable:
         for part in parts[1:]:
             total = total + part
         return total
+
+    def map(self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """[function(*args) for args in arguments], on the workers when there are several
+        tasks and the workers can run (as for :meth:`msm`), else in this process.
+
+        For work beside the MSMs that splits into independent tasks — a prover's NTTs, say.
+        ``function`` must be a module-level function (the workers receive it by name), and
+        the arguments and results travel by pickle.
+        """
+        pool = None
+        if self.workers > 1 and len(arguments) > 1 and multiprocessing.parent_process() is None:
+            pool = self._pool if self._pool is not None else self._start()
+        if pool is None:
+            return [function(*args) for args in arguments]
+        return pool.starmap(function, arguments, chunksize=1)
 
     def _start(self) -> Any:
         """Fork the workers — unless a thread other than this one runs (a pool's own

@@ -32,7 +32,7 @@ from zkpot.plonk.custom import COSET_FACTOR, FULL, PARTIAL, QUOTIENT_PARTS, Cust
 from zkpot.plonk.custom import EXTRA_POWERS as CUSTOM_EXTRA_POWERS
 from zkpot.plonk.custom import FIXED as CUSTOM_FIXED
 from zkpot.plonk.lookup import FIXED, LookupKey, table_columns
-from zkpot.poly.domain import EvaluationDomain
+from zkpot.poly.domain import EvaluationDomain, coset_values, interpolate
 from zkpot.poly.kzg import SRS
 
 K1, K2 = 2, 3
@@ -156,11 +156,12 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     if srs.curve is not bn254:
         raise SetupError("zkpot's PLONK runs on BN254 (as snarkjs)")
     filler = cs.zero_variable  # a variable worth 0, for unused wire slots
+    lookups, custom = cs.has_lookups, cs.has_custom_gates  # each looks at every gate
     rows: list[tuple[int, int, int]] = []
     selectors: dict[str, list[int]] = {k: [] for k in ("q_m", "q_l", "q_r", "q_o", "q_c")}
-    if cs.has_lookups:  # the lookup configuration's two selectors (zkpot.plonk.lookup)
+    if lookups:  # the lookup configuration's two selectors (zkpot.plonk.lookup)
         selectors.update(q_lookup=[], q_table=[])
-    if cs.has_custom_gates:  # the custom gates' six columns (zkpot.plonk.custom)
+    if custom:  # the custom gates' six columns (zkpot.plonk.custom)
         selectors.update({name: [] for name in CUSTOM_FIXED})
     for _, variable in cs.public_inputs:
         rows.append((variable, filler, filler))
@@ -170,10 +171,10 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         rows.append((gate.a, gate.b, gate.c))
         for k in ("q_m", "q_l", "q_r", "q_o", "q_c"):
             selectors[k].append(getattr(gate, k))
-        if cs.has_lookups:
+        if lookups:
             selectors["q_lookup"].append(1 if gate.table else 0)
             selectors["q_table"].append(gate.table)
-        if cs.has_custom_gates:
+        if custom:
             selectors["q_5"].append(gate.q_5)
             selectors["q_full"].append(1 if gate.poseidon == FULL else 0)
             selectors["q_partial"].append(1 if gate.poseidon == PARTIAL else 0)
@@ -194,13 +195,15 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     _check_cosets(domain)
     sigma_values = _permutation(rows, domain)
     lookup_values = None
-    if cs.has_lookups:
+    if lookups:
         tables = table_columns(cs.tables, n)
         selectors.update(zip(("t0", "t1", "t2", "tid"), tables, strict=True))
         lookup_values = {k: selectors[k] for k in FIXED}
-    selector_coeffs = {k: domain.intt(v) for k, v in selectors.items()}
-    sigma_coeffs = tuple(domain.intt(s) for s in sigma_values)
-    points = table_for(srs, srs.g1)  # on the workers, when it pays
+    points = table_for(srs, srs.g1)  # MSMs and NTTs on the workers, when it pays
+    columns = [*selectors.values(), *sigma_values]
+    coefficients = points.map(interpolate, [(n, v) for v in columns])
+    selector_coeffs = dict(zip(selectors, coefficients, strict=False))
+    sigma_coeffs = tuple(coefficients[len(selectors) :])
 
     def commit(coeffs: list[int]) -> CurvePoint:
         return points.msm(coeffs) if any(coeffs) else bn254.G1.identity()
@@ -214,14 +217,15 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         lookup=None if lookup_values is None else LookupKey(
             *(commit(selector_coeffs[k]) for k in FIXED)),
         custom=CustomKey(*(commit(selector_coeffs[k]) for k in CUSTOM_FIXED))
-        if cs.has_custom_gates else None,
+        if custom else None,
     )  # fmt: skip
     # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
     # do those NTTs once here rather than in every proof
     big = EvaluationDomain(quotient_factor(vk) * n, bn254.Fr)
     fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2],
              "l1": domain.intt([1] + [0] * (n - 1))}  # fmt: skip
-    coset = {name: big.coset_ntt(coeffs) for name, coeffs in fixed.items()}
+    values = points.map(coset_values, [(big.size, coeffs) for coeffs in fixed.values()])
+    coset = dict(zip(fixed, values, strict=True))
     pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
                     sigma_coeffs, sigma_values, coset, lookup_values)  # type: ignore[arg-type]  # fmt: skip
     return pk, vk

@@ -41,7 +41,7 @@ from zkpot.plonk.keys import (
 from zkpot.plonk.lookup import LookupProof
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
-from zkpot.poly.domain import EvaluationDomain
+from zkpot.poly.domain import EvaluationDomain, coset_values
 
 R = bn254.R
 
@@ -236,15 +236,16 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     factor, parts = quotient_factor(pk.vk), quotient_parts(pk.vk)
     big = EvaluationDomain(factor * n, bn254.Fr)
     on_coset = big.coset_ntt
-    a, b, c, z = (on_coset(s.polys[k]) for k in "abcz")
     w = int(pk.domain.omega)
-    z_omega = on_coset([coef * pow(w, i, R) % R for i, coef in enumerate(s.polys["z"])])  # z(ωX)
-    q = pk.coset  # selectors, σ and L₁ on the coset, from preprocessing
-    s1, s2, s3, l1 = q["s1"], q["s2"], q["s3"], q["l1"]
+    z_omega = [coef * pow(w, i, R) % R for i, coef in enumerate(s.polys["z"])]  # z(ωX)
     pi_values = [0] * n
     for i, value in enumerate(s.public):
         pi_values[i] = -value % R  # PI(X) = −Σ pubᵢ·Lᵢ(X)
-    pi = on_coset(pk.domain.intt(pi_values))
+    polys = [s.polys[k] for k in "abcz"] + [z_omega, pk.domain.intt(pi_values)]
+    workers = table_for(pk.srs, pk.srs.g1)  # the six NTTs on the workers, when there are some
+    a, b, c, z, z_omega, pi = workers.map(coset_values, [(big.size, f) for f in polys])
+    q = pk.coset  # selectors, σ and L₁ on the coset, from preprocessing
+    s1, s2, s3, l1 = q["s1"], q["s2"], q["s3"], q["l1"]
     g = int(big.coset_shift)
     xs = [g * x % R for x in big.roots()]
     # Z_H(x) = xⁿ − 1 on the coset takes `factor` values (ω_{factor·n}ⁿ has that order)

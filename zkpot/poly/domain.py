@@ -246,3 +246,21 @@ class Evaluations:
         return (
             f"Evaluations({self.values[:4]}{'…' if self.domain.size > 4 else ''}, {self.domain!r})"
         )
+
+
+# Module-level forms of the transforms, for worker processes: a task handed to
+# zkpot.curve.parallel.PointTable.map travels by name and plain arguments.
+
+
+def coset_values(
+    size: int, coefficients: Sequence[int | PrimeField], field: type[PrimeField] = bn254.Fr
+) -> list[int]:
+    """``EvaluationDomain(size, field).coset_ntt(coefficients)``."""
+    return EvaluationDomain(size, field).coset_ntt(coefficients)
+
+
+def interpolate(
+    size: int, values: Sequence[int | PrimeField], field: type[PrimeField] = bn254.Fr
+) -> list[int]:
+    """``EvaluationDomain(size, field).intt(values)``."""
+    return EvaluationDomain(size, field).intt(values)

@@ -29,7 +29,14 @@ def bit_reverse_permutation(values: list) -> list:
 
 
 def ntt_in_place(a: list[int], omega: int, p: int) -> None:
-    """Overwrite a (coefficients, lowest first) with its evaluations a(ω⁰), …, a(ωⁿ⁻¹)."""
+    """Overwrite a (coefficients, lowest first) with its evaluations a(ω⁰), …, a(ωⁿ⁻¹).
+
+    Each round's butterflies run as list comprehensions over long slices of a: the
+    blocks' contiguous halves when blocks are long, and otherwise, for each twiddle,
+    every block's element at that offset (a strided slice). Only the product v·ω is
+    reduced mod p: u ± v stays unreduced, growing by less than p a round, and one
+    reduction at the end makes every value canonical.
+    """
     n = len(a)
     a[:] = bit_reverse_permutation(a)
     half = 1
@@ -39,13 +46,22 @@ def ntt_in_place(a: list[int], omega: int, p: int) -> None:
         twiddles = [1] * half
         for j in range(1, half):
             twiddles[j] = twiddles[j - 1] * w_step % p
-        for start in range(0, n, 2 * half):
-            for j in range(half):
-                u = a[start + j]
-                v = a[start + j + half] * twiddles[j] % p
-                a[start + j] = (u + v) % p
-                a[start + j + half] = (u - v) % p
-        half *= 2
+        step = 2 * half
+        if half >= n // step:  # few long blocks: [start, start + half) and the next half
+            for start in range(0, n, step):
+                mid, end = start + half, start + step
+                u = a[start:mid]
+                v = [x * w % p for x, w in zip(a[mid:end], twiddles, strict=True)]
+                a[start:mid] = [x + y for x, y in zip(u, v, strict=True)]
+                a[mid:end] = [x - y for x, y in zip(u, v, strict=True)]
+        else:  # many short blocks: offset j of every block at once, one twiddle each
+            for j, w in enumerate(twiddles):
+                u = a[j::step]
+                v = [x * w % p for x in a[j + half :: step]]
+                a[j::step] = [x + y for x, y in zip(u, v, strict=True)]
+                a[j + half :: step] = [x - y for x, y in zip(u, v, strict=True)]
+        half = step
+    a[:] = [x % p for x in a]
 
 
 def ntt(coefficients: list[int], omega: int, p: int) -> list[int]:
