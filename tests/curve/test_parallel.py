@@ -26,6 +26,12 @@ for n in (3, 17, 40):  # uneven splits, and the whole table
     scalars[0] = 0
     assert table.msm(scalars, min_parallel=1) == msm(points[:n], scalars), n
 assert table._pool is not None, "it did not run on the workers"
+import os
+from zkpot.curve.parallel import map_tasks
+seen = []
+pids = map_tasks(os.getpid, [(), (), ()], workers=2, each=seen.append)
+assert seen == pids and os.getpid() not in pids, "the one-off tasks did not run on workers"
+assert map_tasks(pow, [(2, 10), (3, 3, 5)], workers=2) == [1024, 2]
 tasks = [(k,) for k in range(1, 6)]
 assert table.map(bin, tasks) == [bin(k) for k in range(1, 6)]  # tasks beside the MSMs
 assert table.map(pow, [(2, 10), (3, 3, 5)]) == [1024, 2]
@@ -98,3 +104,14 @@ def test_map_runs_in_process_when_there_are_no_workers() -> None:
     points = [bn254.G1.generator()]
     assert PointTable(points, workers=1).map(divmod, [(7, 2), (9, 4)]) == [(3, 1), (2, 1)]
     assert PointTable(points, workers=2).map(divmod, [(7, 2)]) == [(3, 1)]
+
+
+def test_map_tasks_in_process() -> None:
+    import os
+
+    from zkpot.curve.parallel import map_tasks
+
+    seen: list[int] = []
+    assert map_tasks(os.getpid, [(), ()], workers=1, each=seen.append) == [os.getpid()] * 2
+    assert seen == [os.getpid()] * 2
+    assert map_tasks(divmod, [(9, 4)]) == [(2, 1)]  # one task: no workers

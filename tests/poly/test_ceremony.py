@@ -339,3 +339,31 @@ def test_start_checks_its_sizes() -> None:
 
 def test_ceremony_error_is_a_value_error() -> None:
     assert issubclass(CeremonyError, ZkpotError) and issubclass(CeremonyError, ValueError)
+
+
+PARALLEL_POWERS = """
+import random
+from zkpot.curve import bn254
+from zkpot.poly import ceremony
+ceremony.PARALLEL_POWERS = 8  # so that 100 powers run on two workers
+rng = random.Random(9)
+points = [bn254.G1.generator() * rng.randrange(1, bn254.R) for _ in range(100)]
+s = rng.randrange(1, bn254.R)
+lines = []
+got = ceremony._multiply_powers(points, s, bn254.R, lines.append, "G1")
+assert list(got) == [P * pow(s, i, bn254.R) for i, P in enumerate(points)]
+assert lines[-1] == "G1: 100/100", lines
+print("ok")
+"""
+
+
+def test_powers_on_several_cores_are_the_sequential_powers() -> None:
+    """In a fresh process (where workers may fork), with ZKPOT_WORKERS=2."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ZKPOT_WORKERS": "2"}
+    done = subprocess.run([sys.executable, "-c", PARALLEL_POWERS], capture_output=True,
+                          text=True, timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

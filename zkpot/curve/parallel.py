@@ -112,23 +112,19 @@ class PointTable:
         the arguments and results travel by pickle.
         """
         pool = None
-        if self.workers > 1 and len(arguments) > 1 and multiprocessing.parent_process() is None:
+        if self.workers > 1 and len(arguments) > 1:
             pool = self._pool if self._pool is not None else self._start()
         if pool is None:
             return [function(*args) for args in arguments]
         return pool.starmap(function, arguments, chunksize=1)
 
     def _start(self) -> Any:
-        """Fork the workers — unless a thread other than this one runs (a pool's own
-        helper threads end when it closes): then ``None``."""
-        for other in list(_LIVE):
-            other.close()
-        if threading.active_count() > 1:
-            return None
-        context = multiprocessing.get_context("fork")
-        self._pool = context.Pool(self.workers, _hold, (self.points,))
-        weakref.finalize(self, self._pool.terminate)
-        _LIVE[:] = [self]
+        """Fork the workers (stopping any other table's), or ``None`` where a fork is not
+        safe (:func:`_fork_pool`)."""
+        self._pool = _fork_pool(self.workers, _hold, (self.points,))
+        if self._pool is not None:
+            weakref.finalize(self, self._pool.terminate)
+            _LIVE[:] = [self]
         return self._pool
 
     def close(self) -> None:
@@ -138,6 +134,55 @@ class PointTable:
             self._pool = None
         if self in _LIVE:
             _LIVE.remove(self)
+
+
+def _fork_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...] = ()) -> Any:
+    """A pool of forked workers, after stopping the live table's (one set of workers at a
+    time); ``None`` in a process that is itself a pool's worker or runs other threads."""
+    for other in list(_LIVE):
+        other.close()  # its pool's helper threads end with it
+    if multiprocessing.parent_process() is not None or threading.active_count() > 1:
+        return None
+    return multiprocessing.get_context("fork").Pool(workers, initializer, initargs)
+
+
+def _apply(task: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
+    function, arguments = task
+    return function(*arguments)
+
+
+def map_tasks(
+    function: Callable[..., Any],
+    arguments: Sequence[tuple[Any, ...]],
+    *,
+    workers: int | None = None,
+    each: Callable[[Any], None] | None = None,
+) -> list[Any]:
+    """[function(*args) for args in arguments], on freshly forked workers that stop after.
+
+    For one-off work that splits into independent tasks, such as a ceremony's
+    contribution. Where a fork is not safe, or there is one worker or one task, the
+    tasks run in this process. ``each`` sees every result as it comes, in order (to
+    report progress); ``function`` must be a module-level function.
+
+    Args:
+        workers: how many processes; by default :func:`default_workers`.
+    """
+    workers = default_workers() if workers is None else workers
+    pool = None
+    if workers > 1 and len(arguments) > 1:
+        pool = _fork_pool(min(workers, len(arguments)))
+    tasks = [(function, args) for args in arguments]
+    results = []
+    try:
+        for result in map(_apply, tasks) if pool is None else pool.imap(_apply, tasks):
+            results.append(result)
+            if each is not None:
+                each(result)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return results
 
 
 _TABLES: dict[int, PointTable] = {}
@@ -159,4 +204,4 @@ def _forget(key: int) -> None:
         table.close()
 
 
-__all__ = ["MIN_PARALLEL", "PointTable", "default_workers", "table_for"]
+__all__ = ["MIN_PARALLEL", "PointTable", "default_workers", "map_tasks", "table_for"]

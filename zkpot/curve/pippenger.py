@@ -38,6 +38,7 @@ bucket sums, step 3, and the doublings of step 4 halve.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -175,10 +176,36 @@ def glv_terms(glv: Any, terms: list[tuple[tuple[int, int], int]]) -> tuple[list[
 def add_pairs(p: int, left: list[Any], right: list[Any]) -> list[Any]:
     """[Pᵢ + Qᵢ] for affine points (x, y) of a curve y² = x³ + b mod p, with one inversion.
 
-    λ = (y₂ − y₁)/(x₂ − x₁) for distinct points, the tangent's 3x₁²/(2y₁) when P = Q;
-    P = −Q gives None, the point at infinity. (Points have canonical coordinates, and y ≠ 0:
-    a point with y = 0 has order 2, and the groups here have odd order.)
+    λ = (y₂ − y₁)/(x₂ − x₁), x₃ = λ² − x₁ − x₂, y₃ = λ(x₁ − x₃) − y₁. The inverses come
+    from Montgomery's trick (:func:`zkpot.field.batch.batch_inverse`), its backward pass
+    fused with the additions: the prefix products d₀⋯dᵢ₋₁ of the denominators dᵢ = x₂ − x₁
+    on the way in, then, from the last pair down, 1/dᵢ = (d₀⋯dᵢ₋₁)·(d₀⋯dᵢ)⁻¹. Pairs with
+    x₁ = x₂ (P = ±Q) are rare and go to :func:`_add_pairs_general`.
     """
+    dx = [x2 - x1 for (x1, _), (x2, _) in zip(left, right, strict=True)]
+    if 0 in dx:  # coordinates are canonical: x₁ = x₂ exactly
+        return _add_pairs_general(p, left, right)
+    prefix = []
+    product = 1
+    for d in dx:
+        prefix.append(product)  # d₀⋯dᵢ₋₁
+        product = product * d % p
+    inverse = pow(product, -1, p)  # (d₀⋯dₙ₋₁)⁻¹: no dᵢ is 0 mod p, as 0 < |dᵢ| < p
+    out = []
+    pairs = zip(reversed(left), reversed(right), reversed(dx), reversed(prefix), strict=True)
+    for (x1, y1), (x2, y2), d, before in pairs:
+        lam = (y2 - y1) * (before * inverse) % p  # before·inverse = 1/dᵢ
+        inverse = inverse * d % p  # now (d₀⋯dᵢ₋₁)⁻¹
+        x3 = (lam * lam - x1 - x2) % p
+        out.append((x3, (lam * (x1 - x3) - y1) % p))
+    out.reverse()
+    return out
+
+
+def _add_pairs_general(p: int, left: list[Any], right: list[Any]) -> list[Any]:
+    """:func:`add_pairs` when some pairs have x₁ = x₂: the tangent's λ = 3x₁²/(2y₁) when
+    P = Q, and None (the point at infinity) when P = −Q. (y ≠ 0: a point with y = 0 has
+    order 2, and the groups here have odd order.)"""
     denominators = []
     for (x1, y1), (x2, y2) in zip(left, right, strict=True):
         if x1 != x2:
@@ -244,7 +271,11 @@ def digit_columns(scalars: Sequence[int], c: int, windows: int) -> Any:
         raise ValueError("scalar too large for the number of windows")
     data = b"".join(k.to_bytes(width, "little") for k in scalars)
     bits = np.unpackbits(np.frombuffer(data, np.uint8).reshape(n, width), axis=1, bitorder="little")
-    raw = bits[:, : c * windows].reshape(n, windows, c).astype(np.int64) @ (1 << np.arange(c))
+    # each window's c bits packed into the low bytes of a little-endian uint32 (c ≤ 32)
+    packed = np.packbits(bits[:, : c * windows].reshape(n, windows, c), axis=2, bitorder="little")
+    four = np.zeros((n, windows, 4), np.uint8)
+    four[:, :, : packed.shape[2]] = packed
+    raw = four.view("<u4")[:, :, 0].astype(np.int64)
     columns = np.empty((windows, n), np.int64)
     borrow = np.zeros(n, np.int64)
     for w in range(windows):
@@ -261,8 +292,11 @@ def _buckets(points: list[Any], negated: list[Any], column: Any, half: int) -> l
     order = np.argsort(magnitude, kind="stable")
     counts = np.bincount(magnitude, minlength=half + 1)
     source = np.where(column < 0, np.arange(n) + n, np.arange(n))[order[counts[0] :]].tolist()
-    both = points + negated
-    ordered = [both[i] for i in source]
+    ordered = (
+        list(itemgetter(*source)(points + negated))
+        if len(source) > 1
+        else [(points + negated)[i] for i in source]
+    )
     ends = np.cumsum(counts[1:]).tolist()
     return [ordered[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 

@@ -54,6 +54,7 @@ from types import ModuleType
 from typing import Any
 
 from zkpot.curve import bn254, msm
+from zkpot.curve.parallel import map_tasks
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ZkpotError
 from zkpot.field.prime import random_below
@@ -67,6 +68,9 @@ Pair = tuple[CurvePoint, CurvePoint]  # (P, Q) ∈ G1 × G2, one side of e(P, Q)
 
 DEFAULT_LABEL = b"zkpot powers of tau"
 """The ceremony's name, hashed into the first state digest: give each ceremony its own."""
+
+PARALLEL_POWERS = 1024
+"""The fewest powers a contribution computes on several cores (fewer: in this process)."""
 
 RHO_BITS = 128
 """Bits of each random ρᵢ of check 4: a wrong power passes with probability ≤ 2⁻¹²⁸."""
@@ -185,15 +189,35 @@ def contribute(
 def _multiply_powers(
     points: Sequence[CurvePoint], s: int, r: int, progress: Progress, what: str
 ) -> tuple[CurvePoint, ...]:
-    """(sⁱ·Pᵢ)ᵢ: each point times the running power sⁱ (G1 multiplications use GLV)."""
-    out, power = [], 1
-    step = max(64, len(points) // 8)
-    for i, P in enumerate(points):
+    """(sⁱ·Pᵢ)ᵢ: each point times the running power sⁱ (G1 multiplications use GLV).
+
+    Cut into runs of consecutive points, computed on the machine's cores
+    (:func:`zkpot.curve.parallel.map_tasks`; ``ZKPOT_WORKERS`` sets how many) when there
+    are enough points to pay for the workers.
+    """
+    n = len(points)
+    run = max(64, -(-n // 16))
+    runs = [(points[lo : lo + run], s, pow(s, lo, r), r) for lo in range(0, n, run)]
+    done = 0
+
+    def report(part: list[CurvePoint]) -> None:
+        nonlocal done
+        done += len(part)
+        if progress is not None:
+            progress(f"{what}: {done}/{n}")
+
+    workers = None if n >= PARALLEL_POWERS else 1
+    parts = map_tasks(_multiply_run, runs, workers=workers, each=report)
+    return tuple(P for part in parts for P in part)
+
+
+def _multiply_run(points: Sequence[CurvePoint], s: int, first: int, r: int) -> list[CurvePoint]:
+    """(first·sⁱ)·Pᵢ for the points of one run."""
+    out, power = [], first
+    for P in points:
         out.append(P * power)
         power = power * s % r
-        if progress is not None and ((i + 1) % step == 0 or i + 1 == len(points)):
-            progress(f"{what}: {i + 1}/{len(points)}")
-    return tuple(out)
+    return out
 
 
 def _challenge(
