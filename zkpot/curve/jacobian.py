@@ -116,10 +116,17 @@ class FqJacobian:
         X, Y, Z = P
         if Z == 0:
             return None
+        if Z == 1:
+            return (X, Y)
         p = self.p
         zi = pow(Z, -1, p)
         zi2 = zi * zi % p
         return (X * zi2 % p, Y * zi2 * zi % p)
+
+    def normalize(self, P: Jac) -> Jac:
+        """The same point with Z = 1 (or the identity): later conversions cost nothing."""
+        affine = self.to_affine(P)
+        return self.identity if affine is None else (affine[0], affine[1], 1)
 
     def batch_to_affine(self, points: list[Jac]) -> list[tuple[int, int] | None]:
         """Many points to affine with one inversion (Montgomery's trick); points with Z = 1
@@ -232,6 +239,10 @@ class Fq2Jacobian:
         zi = T.fq2_inv(Z, self.p)
         zi2 = self._sqr(zi)
         return (self._mul(X, zi2), self._mul(self._mul(Y, zi2), zi))
+
+    def normalize(self, P: Jac) -> Jac:
+        affine = self.to_affine(P)
+        return self.identity if affine is None else (affine[0], affine[1], self.one)
 
     def batch_to_affine(self, points: list[Jac]) -> list[tuple[T.Fq2T, T.Fq2T] | None]:
         return [self.to_affine(P) for P in points]

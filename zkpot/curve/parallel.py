@@ -101,7 +101,7 @@ class PointTable:
         total = parts[0]
         for part in parts[1:]:
             total = total + part
-        return total
+        return total._from_jacobian(total.KERNEL.normalize(total._jac))  # Z = 1, as msm's
 
     def map(self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
         """[function(*args) for args in arguments], on the workers when there are several

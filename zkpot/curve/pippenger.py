@@ -91,6 +91,9 @@ def signed_digits(k: int, c: int, windows: int) -> list[int]:
 def msm(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> CurvePoint:
     """Σ kᵢ·Pᵢ for points of one group and scalars (ints or that group's Fr), mod r.
 
+    The result has Z = 1 (one inversion), so encoding it or using it in a later MSM
+    costs no further inversion.
+
     >>> from zkpot.curve import bn254
     >>> G = bn254.G1.generator()
     >>> msm([G, 2 * G], [3, 4]) == 11 * G
@@ -113,7 +116,7 @@ def msm(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> Cu
     bits = group.ORDER.bit_length()
     if group.ENDOMORPHISM is not None:
         terms, bits = glv_terms(group.ENDOMORPHISM, terms)
-    return group._from_jacobian(_pippenger_affine(kernel, terms, bits))
+    return group._from_jacobian(kernel.normalize(_pippenger_affine(kernel, terms, bits)))
 
 
 def msm_jacobian(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> CurvePoint:
@@ -148,8 +151,9 @@ def _msm_jacobian(group: type[CurvePoint], terms: list[tuple[tuple[Any, Any], in
         result = kernel.identity
         for (x, y), k in terms:
             result = kernel.add(result, scalar_mul(kernel, (x, y, kernel.one), k))
-        return group._from_jacobian(result)
-    return group._from_jacobian(_pippenger(kernel, terms, group.ORDER.bit_length()))
+        return group._from_jacobian(kernel.normalize(result))
+    result = _pippenger(kernel, terms, group.ORDER.bit_length())
+    return group._from_jacobian(kernel.normalize(result))
 
 
 def _scalar(group: type[CurvePoint], k: Any) -> int:

@@ -161,54 +161,118 @@ def keccak_f1600_reference(lanes: Sequence[int]) -> list[int]:
 
 
 # ---------------------------------------------------------------------------
-# The permutation, fused for speed
+# The permutation, fused and unrolled for speed
 # ---------------------------------------------------------------------------
-
-# ρ and π fused, one entry per source lane (x, y): its index x + 5y, the index of
-# π's destination (y, 2x + 3y), and ROT's shifts r[x, y] and 64 − r[x, y].
-_RHO_PI = tuple(
-    (x + 5 * y, y + 5 * ((2 * x + 3 * y) % 5), RHO_OFFSETS[x + 5 * y], 64 - RHO_OFFSETS[x + 5 * y])
-    for y in range(5)
-    for x in range(5)
-)
 
 
 def _permute(a: list[int]) -> None:
-    """Keccak-f[1600] in place, the five step mappings of each round fused."""
-    # Plain-int kernel: a[x + 5y] is lane A[x, y], an int in [0, 2⁶⁴), updated in place.
+    """Keccak-f[1600] in place: the five step mappings of each round fused and written out
+    lane by lane, with the 25 lanes in local variables (``aNN`` is A[x, y] for NN = x + 5y,
+    ``bNN`` is B after θ, ρ and π). The reference above is the readable version; the
+    tests check that the two agree."""
     m = _MASK
-    b = [0] * LANES
+    (
+        a00, a01, a02, a03, a04,
+        a05, a06, a07, a08, a09,
+        a10, a11, a12, a13, a14,
+        a15, a16, a17, a18, a19,
+        a20, a21, a22, a23, a24,
+    ) = a  # fmt: skip
     for rc_ir in ROUND_CONSTANTS:
-        # θ: C[x] = A[x, 0] ⊕ A[x, 1] ⊕ A[x, 2] ⊕ A[x, 3] ⊕ A[x, 4]
-        c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20]
-        c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21]
-        c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22]
-        c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23]
-        c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24]
-        # θ: D[x] = C[x − 1] ⊕ ROT(C[x + 1], 1), repeated five times so that d[x + 5y] = D[x]
-        d = (
-            c4 ^ ((c1 << 1 | c1 >> 63) & m),
-            c0 ^ ((c2 << 1 | c2 >> 63) & m),
-            c1 ^ ((c3 << 1 | c3 >> 63) & m),
-            c2 ^ ((c4 << 1 | c4 >> 63) & m),
-            c3 ^ ((c0 << 1 | c0 >> 63) & m),
-        ) * 5
+        # θ: C[x] = A[x, 0] ⊕ … ⊕ A[x, 4], D[x] = C[x − 1] ⊕ ROT(C[x + 1], 1)
+        c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20
+        c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21
+        c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22
+        c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23
+        c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24
+        d0 = c4 ^ ((c1 << 1 | c1 >> 63) & m)
+        d1 = c0 ^ ((c2 << 1 | c2 >> 63) & m)
+        d2 = c1 ^ ((c3 << 1 | c3 >> 63) & m)
+        d3 = c2 ^ ((c4 << 1 | c4 >> 63) & m)
+        d4 = c3 ^ ((c0 << 1 | c0 >> 63) & m)
         # θ, ρ and π: B[y, 2x + 3y] = ROT(A[x, y] ⊕ D[x], r[x, y])
-        for src, dst, left, right in _RHO_PI:
-            v = a[src] ^ d[src]
-            b[dst] = (v << left | v >> right) & m
-        # χ: A[x, y] = B[x, y] ⊕ (¬B[x + 1, y] ∧ B[x + 2, y]), one plane y at a time
-        for y in range(0, LANES, 5):
-            b0, b1, b2, b3, b4 = b[y : y + 5]
-            a[y : y + 5] = (
-                b0 ^ (~b1 & b2),
-                b1 ^ (~b2 & b3),
-                b2 ^ (~b3 & b4),
-                b3 ^ (~b4 & b0),
-                b4 ^ (~b0 & b1),
-            )
-        # ι: A[0, 0] ⊕= RC[ir]
-        a[0] ^= rc_ir
+        b00 = a00 ^ d0
+        v = a01 ^ d1
+        b10 = (v << 1 | v >> 63) & m
+        v = a02 ^ d2
+        b20 = (v << 62 | v >> 2) & m
+        v = a03 ^ d3
+        b05 = (v << 28 | v >> 36) & m
+        v = a04 ^ d4
+        b15 = (v << 27 | v >> 37) & m
+        v = a05 ^ d0
+        b16 = (v << 36 | v >> 28) & m
+        v = a06 ^ d1
+        b01 = (v << 44 | v >> 20) & m
+        v = a07 ^ d2
+        b11 = (v << 6 | v >> 58) & m
+        v = a08 ^ d3
+        b21 = (v << 55 | v >> 9) & m
+        v = a09 ^ d4
+        b06 = (v << 20 | v >> 44) & m
+        v = a10 ^ d0
+        b07 = (v << 3 | v >> 61) & m
+        v = a11 ^ d1
+        b17 = (v << 10 | v >> 54) & m
+        v = a12 ^ d2
+        b02 = (v << 43 | v >> 21) & m
+        v = a13 ^ d3
+        b12 = (v << 25 | v >> 39) & m
+        v = a14 ^ d4
+        b22 = (v << 39 | v >> 25) & m
+        v = a15 ^ d0
+        b23 = (v << 41 | v >> 23) & m
+        v = a16 ^ d1
+        b08 = (v << 45 | v >> 19) & m
+        v = a17 ^ d2
+        b18 = (v << 15 | v >> 49) & m
+        v = a18 ^ d3
+        b03 = (v << 21 | v >> 43) & m
+        v = a19 ^ d4
+        b13 = (v << 8 | v >> 56) & m
+        v = a20 ^ d0
+        b14 = (v << 18 | v >> 46) & m
+        v = a21 ^ d1
+        b24 = (v << 2 | v >> 62) & m
+        v = a22 ^ d2
+        b09 = (v << 61 | v >> 3) & m
+        v = a23 ^ d3
+        b19 = (v << 56 | v >> 8) & m
+        v = a24 ^ d4
+        b04 = (v << 14 | v >> 50) & m
+        # χ: A[x, y] = B[x, y] ⊕ (¬B[x + 1, y] ∧ B[x + 2, y]); ι: A[0, 0] ⊕= RC[ir]
+        a00 = b00 ^ (~b01 & b02) ^ rc_ir
+        a01 = b01 ^ (~b02 & b03)
+        a02 = b02 ^ (~b03 & b04)
+        a03 = b03 ^ (~b04 & b00)
+        a04 = b04 ^ (~b00 & b01)
+        a05 = b05 ^ (~b06 & b07)
+        a06 = b06 ^ (~b07 & b08)
+        a07 = b07 ^ (~b08 & b09)
+        a08 = b08 ^ (~b09 & b05)
+        a09 = b09 ^ (~b05 & b06)
+        a10 = b10 ^ (~b11 & b12)
+        a11 = b11 ^ (~b12 & b13)
+        a12 = b12 ^ (~b13 & b14)
+        a13 = b13 ^ (~b14 & b10)
+        a14 = b14 ^ (~b10 & b11)
+        a15 = b15 ^ (~b16 & b17)
+        a16 = b16 ^ (~b17 & b18)
+        a17 = b17 ^ (~b18 & b19)
+        a18 = b18 ^ (~b19 & b15)
+        a19 = b19 ^ (~b15 & b16)
+        a20 = b20 ^ (~b21 & b22)
+        a21 = b21 ^ (~b22 & b23)
+        a22 = b22 ^ (~b23 & b24)
+        a23 = b23 ^ (~b24 & b20)
+        a24 = b24 ^ (~b20 & b21)
+    a[:] = (
+        a00, a01, a02, a03, a04,
+        a05, a06, a07, a08, a09,
+        a10, a11, a12, a13, a14,
+        a15, a16, a17, a18, a19,
+        a20, a21, a22, a23, a24,
+    )  # fmt: skip
 
 
 def keccak_f1600(lanes: Sequence[int]) -> list[int]:

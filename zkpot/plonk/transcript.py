@@ -21,12 +21,13 @@ transcripts (KZG batching, the ceremony) chain every challenge.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from zkpot.curve import bn254
 from zkpot.curve.point import CurvePoint
-from zkpot.hash.keccak import keccak256
+from zkpot.hash.keccak import Keccak256, keccak256
 
 
 class Keccak256Transcript:
@@ -34,18 +35,26 @@ class Keccak256Transcript:
 
     def __init__(self) -> None:
         self._parts: list[bytes] = []
+        self._known: bytes | None = None  # a first message whose absorption is cached
 
     def reset(self) -> None:
         """Start a new round."""
         self._parts = []
+        self._known = None
+
+    def add_known(self, data: bytes) -> None:
+        """The round's first message, one that many transcripts begin with (a verification
+        key's commitments): the same hash as :meth:`add_point` and :meth:`add_scalar` would
+        give, but the Keccak blocks of ``data`` are absorbed once per process
+        (:func:`_absorbed`), and each transcript continues from a copy of that sponge."""
+        if self._parts:
+            raise ValueError("add_known must come first in a round")
+        self._parts.append(data)
+        self._known = data
 
     def add_point(self, P: CurvePoint) -> None:
         """A G1 commitment: x ‖ y, 64 bytes (snarkjs's ``toRprUncompressed``)."""
-        affine = P.affine_raw()
-        if affine is None:  # 64 zero bytes: what snarkjs's transcript buffer ends up holding
-            self._parts.append(bytes(64))
-        else:
-            self._parts.append(affine[0].to_bytes(32, "big") + affine[1].to_bytes(32, "big"))
+        self._parts.append(point_bytes(P))
 
     def add_scalar(self, value: int) -> None:
         """A field element: 32 bytes big-endian."""
@@ -55,7 +64,28 @@ class Keccak256Transcript:
         """Keccak-256 of the round's messages, big-endian, mod r."""
         if not self._parts:
             raise ValueError("a challenge needs at least one message")
-        return int.from_bytes(keccak256(b"".join(self._parts)), "big") % bn254.R
+        if self._known is None:
+            digest = keccak256(b"".join(self._parts))
+        else:
+            sponge = _absorbed(self._known).copy()
+            sponge.update(b"".join(self._parts[1:]))
+            digest = sponge.digest()
+        return int.from_bytes(digest, "big") % bn254.R
+
+
+@functools.lru_cache(maxsize=64)
+def _absorbed(data: bytes) -> Keccak256:
+    """A Keccak-256 sponge that has absorbed ``data`` (never updated itself: copy it)."""
+    return Keccak256(data)
+
+
+def point_bytes(P: CurvePoint) -> bytes:
+    """A G1 point as the transcript reads it: x ‖ y, and 64 zero bytes for the identity
+    (what snarkjs's transcript buffer ends up holding)."""
+    affine = P.affine_raw()
+    if affine is None:
+        return bytes(64)
+    return affine[0].to_bytes(32, "big") + affine[1].to_bytes(32, "big")
 
 
 def absorb_statement(t: Keccak256Transcript, vk: Any, public: Sequence[int]) -> None:
@@ -65,11 +95,10 @@ def absorb_statement(t: Keccak256Transcript, vk: Any, public: Sequence[int]) -> 
     lookup part's and the custom gates' (their ``POINTS``, in order). The prover's round 1
     and the verifier's step 4 both start here.
     """
-    for P in (vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3):
-        t.add_point(P)
+    points = [vk.Qm, vk.Ql, vk.Qr, vk.Qo, vk.Qc, vk.S1, vk.S2, vk.S3]
     for part in (vk.lookup, vk.custom):
         if part is not None:
-            for name in part.POINTS:
-                t.add_point(getattr(part, name))
+            points += [getattr(part, name) for name in part.POINTS]
+    t.add_known(b"".join(point_bytes(P) for P in points))  # the same for every proof of vk
     for value in public:
         t.add_scalar(value)
