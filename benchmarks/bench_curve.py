@@ -163,35 +163,50 @@ def random_points(G, n: int, rng: random.Random) -> list:
     return points
 
 
-def msm_scaling(rng: random.Random, top: int) -> list[tuple[int, float, float]]:
-    """MSMs of 2^8 … 2^top points: sequential, and on two workers (``PointTable``, after a
-    first call that starts them, as a prover's later MSMs run)."""
+def msm_scaling(rng: random.Random, top: int) -> list[tuple[int, float, float, float, float]]:
+    """MSMs of 2^8 … 2^top points, one core: with Jacobian buckets (``msm_jacobian``, the
+    method before issue 16), with affine buckets but GLV switched off, and as ``msm`` runs
+    (affine buckets and GLV); then ``msm`` on two workers (``PointTable``, after a first
+    call that starts them, as a prover's later MSMs run)."""
     from zkpot.curve.parallel import PointTable
+    from zkpot.curve.pippenger import msm_jacobian
+
+    def timed(fn) -> tuple[float, object]:
+        start = time.perf_counter()
+        result = fn()
+        return time.perf_counter() - start, result
 
     rows = []
     for log_n in range(8, top + 1, 2):
         n = 1 << log_n
         points = random_points(bn254.G1, n, rng)
         scalars = [rng.randrange(bn254.R) for _ in range(n)]
-        start = time.perf_counter()
-        expected = msm(points, scalars)
-        sequential = time.perf_counter() - start
+        jacobian, expected = timed(lambda: msm_jacobian(points, scalars))  # noqa: B023
+        glv, bn254.G1.ENDOMORPHISM = bn254.G1.ENDOMORPHISM, None
+        try:
+            affine, without = timed(lambda: msm(points, scalars))  # noqa: B023
+        finally:
+            bn254.G1.ENDOMORPHISM = glv
+        sequential, result = timed(lambda: msm(points, scalars))  # noqa: B023
+        assert result == without == expected
         table = PointTable(points, workers=2)
         assert table.msm(scalars, min_parallel=1) == expected  # starts the workers
-        start = time.perf_counter()
-        table.msm(scalars, min_parallel=1)
-        rows.append((n, sequential, time.perf_counter() - start))
+        parallel, _ = timed(lambda: table.msm(scalars, min_parallel=1))  # noqa: B023
         table.close()
-        print(f"  MSM of 2^{log_n}: {format_time(sequential)}, "
-              f"two workers {format_time(rows[-1][2])}", flush=True)  # fmt: skip
+        rows.append((n, jacobian, affine, sequential, parallel))
+        print(f"  MSM of 2^{log_n}: Jacobian buckets {format_time(jacobian)}, affine "
+              f"{format_time(affine)}, affine + GLV {format_time(sequential)}, two workers "
+              f"{format_time(parallel)}", flush=True)  # fmt: skip
     return rows
 
 
-def msm_table(rows: list[tuple[int, float, float]]) -> str:
+def msm_table(rows: list[tuple[int, float, float, float, float]]) -> str:
     return markdown_table(
-        ["BN254 G1 MSM", "zkpot, one core", "per point", "two workers", "speed-up"],
-        [[f"2^{n.bit_length() - 1} points", format_time(s), format_time(s / n), format_time(p),
-          f"{s / p:.2f}×"] for n, s, p in rows],
+        ["BN254 G1 MSM", "Jacobian buckets (before)", "affine buckets", "affine + GLV",
+         "per point", "two workers", "speed-up, one core", "speed-up, two workers"],
+        [[f"2^{n.bit_length() - 1} points", format_time(j), format_time(a), format_time(s),
+          format_time(s / n), format_time(p), f"{j / s:.2f}×", f"{j / p:.2f}×"]
+         for n, j, a, s, p in rows],
     )  # fmt: skip
 
 

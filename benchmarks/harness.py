@@ -85,3 +85,48 @@ def save_table(name: str, text: str) -> Path:
     path = TABLES / f"{name}.md"
     path.write_text(text + "\n")
     return path
+
+
+def run_measuring_memory(
+    command: list[str], env: dict[str, str] | None = None, interval: float = 0.2
+) -> tuple[str, float]:
+    """Run a command to its end; return its standard output and the peak, over the run, of
+    the memory of the command and all its descendants together (their proportional set
+    sizes, so that pages the forked workers share with their parent count once), in MB.
+
+    Linux only (it reads /proc); raises ``CalledProcessError`` if the command fails.
+    """
+    import subprocess
+
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, _tree_pss_mb(process.pid))
+        time.sleep(interval)
+    out = process.stdout.read() if process.stdout else ""
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command, out)
+    return out, peak
+
+
+def _tree_pss_mb(root: int) -> float:
+    """The summed Pss of a process and its descendants (0 for those that just ended)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024

@@ -312,3 +312,41 @@ def test_bad_sponge_parameters_are_refused(rate: int, pad: int, out_len: int) ->
 def test_bad_permutation_states_are_refused(lanes: list[int]) -> None:
     with pytest.raises(KeccakParameterError):
         keccak_f1600(lanes)
+
+
+# ---------------------------------------------------------------------------
+# Many states side by side: digest_many against one digest at a time
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    k=st.integers(1, 9),
+    length=st.integers(0, 300),
+    prefix=st.binary(max_size=300),
+    seed=st.integers(0, 2**32),
+)
+def test_digest_many_is_each_digest(k, length, prefix, seed) -> None:
+    """Lengths around whole blocks, a prefix that leaves bytes in the buffer, and hashlib's
+    SHA3-256 and SHAKE128 (whose 300-byte output squeezes twice) as the oracle."""
+    import random
+
+    rng = random.Random(seed)
+    messages = [rng.randbytes(length) for _ in range(k)]
+    start = Keccak256(prefix)
+    assert start.digest_many(messages) == [keccak256(prefix + m) for m in messages]
+    assert start.digest() == keccak256(prefix)  # the sponge itself is unchanged
+    sha3 = KeccakSponge(RATE, SHA3_PAD, 32, prefix)
+    assert sha3.digest_many(messages) == [hashlib.sha3_256(prefix + m).digest() for m in messages]
+    shake = KeccakSponge(168, 0x1F, 300, prefix)
+    expected = [hashlib.shake_128(prefix + m).digest(300) for m in messages]
+    assert shake.digest_many(messages) == expected
+
+
+def test_digest_many_edge_cases() -> None:
+    assert Keccak256().digest_many([]) == []
+    assert Keccak256().digest_many([b"", b""]) == [keccak256(b"")] * 2
+    with pytest.raises(KeccakParameterError, match="one length"):
+        Keccak256().digest_many([b"a", b"bc"])
+    with pytest.raises(HashInputTypeError):
+        Keccak256().digest_many(["text"])

@@ -90,3 +90,36 @@ def test_a_proof_of_another_configuration_or_a_bad_call_is_refused(batch) -> Non
         verify_batch([(vk, [], proof)])
     with pytest.raises(ArgumentTypeError, match="VerificationKey"):
         verify_batch([(proof, public, proof)])
+
+
+def check_batch_of_one_key(vk, publics, proofs) -> None:
+    """The transcripts replayed in step give each proof's own challenges; the batch accepts
+    the proofs and refuses them with one corrupted. (Called by the lookup and custom-gate
+    tests with proofs of their configurations.)"""
+    from zkpot.plonk.verifier import challenges, challenges_many
+
+    drawn = challenges_many(vk, publics, proofs)
+    assert drawn == [challenges(vk, pub, pf) for pub, pf in zip(publics, proofs, strict=True)]
+    assert len({d["xi"] for d in drawn}) == len(proofs)  # each its own
+    items = list(zip([vk] * len(proofs), publics, proofs, strict=True))
+    assert verify_batch(items, rng=random.Random(2))
+    bad = corrupt(items[-1], "scalar")
+    assert not verify_batch([*items[:-1], bad]) and invalid_proofs([*items[:-1], bad]) == [
+        len(items) - 1
+    ]
+
+
+def test_batch_of_one_key_in_the_plain_configuration(batch) -> None:
+    vk = batch[4][0]
+    check_batch_of_one_key(vk, [item[1] for item in batch[4:]], [item[2] for item in batch[4:]])
+
+
+def test_challenges_many_refuses_mixed_configurations(batch) -> None:
+    from zkpot.plonk.lookup import LookupProof
+    from zkpot.plonk.verifier import challenges_many
+
+    vk, public, proof = batch[0]
+    fake = LookupProof(proof.A, proof.B, 1, 2, 3, 4)
+    other = dataclasses.replace(proof, lookup=fake)
+    with pytest.raises(ValueError, match="one configuration"):
+        challenges_many(dataclasses.replace(vk, lookup=object()), [public] * 2, [proof, other])

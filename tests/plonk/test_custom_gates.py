@@ -302,3 +302,11 @@ def test_a_forced_proof_with_wrong_multiplicities_fails(monkeypatch) -> None:
     witness = pk.cs.solve({"x": 5, "out": expected(5)})
     forged = prove_witness(pk, witness, rng=random.Random(9), check=False)
     assert not verify(vk, [expected(5)], forged)
+
+
+def test_batch_verification_of_custom_gate_proofs(keys, proof) -> None:
+    from tests.plonk.test_batch_verify import check_batch_of_one_key
+
+    pk, vk = keys
+    other = prove(pk, {"x": 4, "out": expected(4)}, rng=random.Random(2))
+    check_batch_of_one_key(vk, [[expected(3)], [expected(4)]], [proof, other])

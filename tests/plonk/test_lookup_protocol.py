@@ -214,3 +214,11 @@ def test_a_running_sum_shifted_by_a_constant_fails(keys, monkeypatch) -> None:
     assert not verify(vk, [7], forged)
     monkeypatch.setattr(lookup, "_steps", steps)
     assert verify(vk, [7], prove_witness(pk, witness, rng=random.Random(12), check=False))
+
+
+def test_batch_verification_of_lookup_proofs(keys, proof) -> None:
+    from tests.plonk.test_batch_verify import check_batch_of_one_key
+
+    pk, vk = keys
+    other = prove(pk, {"x": 13, "y": 2, "out": 7}, rng=random.Random(4))
+    check_batch_of_one_key(vk, [[7], [7]], [proof, other])

@@ -179,7 +179,7 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
         s.polys[name] = _blind(coeffs, blinders, n)
     commitments = tuple(_commit(pk, s.polys[name]) for name in "abc")
     t, vk = s.transcript, pk.vk
-    absorb_statement(t, vk, s.public)
+    absorb_statement(t, vk, [s.public])
     for P in commitments:
         t.add_point(P)
     if s.lookups:  # L1: [m]₁ beside [a]₁, [b]₁, [c]₁

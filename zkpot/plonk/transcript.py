@@ -27,55 +27,79 @@ from typing import Any
 
 from zkpot.curve import bn254
 from zkpot.curve.point import CurvePoint
-from zkpot.hash.keccak import Keccak256, keccak256
+from zkpot.hash.keccak import Keccak256
 
 
-class Keccak256Transcript:
-    """The messages of one round, hashed into a challenge in Fr."""
+class Keccak256Transcripts:
+    """k transcripts that receive the same kinds of messages in step — the transcripts of k
+    proofs of one key, as a batch verifier replays them — each round's k messages hashed
+    together (:meth:`~zkpot.hash.keccak.KeccakSponge.digest_many`: k Keccak states side by
+    side cost little more than one). :class:`Keccak256Transcript` is the case k = 1.
 
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-        self._known: bytes | None = None  # a first message whose absorption is cached
+    Args:
+        k: how many transcripts.
+    """
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.reset()
 
     def reset(self) -> None:
         """Start a new round."""
-        self._parts = []
-        self._known = None
+        self._parts: list[list[bytes]] = [[] for _ in range(self.k)]
+        self._known: bytes | None = None  # a first message whose absorption is cached
 
     def add_known(self, data: bytes) -> None:
-        """The round's first message, one that many transcripts begin with (a verification
-        key's commitments): the same hash as :meth:`add_point` and :meth:`add_scalar` would
-        give, but the Keccak blocks of ``data`` are absorbed once per process
-        (:func:`_absorbed`), and each transcript continues from a copy of that sponge."""
-        if self._parts:
+        """The round's first message, the same in all k transcripts and one that many
+        transcripts begin with (a verification key's commitments): the same hash as the
+        same bytes added as points, but the Keccak blocks of ``data`` are absorbed once per
+        process (:func:`_absorbed`), and each round continues from that sponge."""
+        if self._known is not None or any(self._parts):
             raise ValueError("add_known must come first in a round")
-        self._parts.append(data)
         self._known = data
 
+    def add_points(self, points: Sequence[CurvePoint]) -> None:
+        """One G1 commitment per transcript: x ‖ y, 64 bytes (snarkjs's ``toRprUncompressed``)."""
+        for parts, P in zip(self._parts, points, strict=True):
+            parts.append(point_bytes(P))
+
+    def add_scalars(self, values: Sequence[int]) -> None:
+        """One field element per transcript: 32 bytes big-endian."""
+        for parts, value in zip(self._parts, values, strict=True):
+            parts.append((value % bn254.R).to_bytes(32, "big"))
+
+    def challenges(self) -> list[int]:
+        """Keccak-256 of each transcript's round, big-endian, mod r."""
+        if self._known is None and not self._parts[0]:
+            raise ValueError("a challenge needs at least one message")
+        start = Keccak256() if self._known is None else _absorbed(self._known)
+        digests = start.digest_many([b"".join(parts) for parts in self._parts])
+        return [int.from_bytes(d, "big") % bn254.R for d in digests]
+
+
+class Keccak256Transcript(Keccak256Transcripts):
+    """The messages of one round, hashed into a challenge in Fr: the prover's transcript."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+
     def add_point(self, P: CurvePoint) -> None:
-        """A G1 commitment: x ‖ y, 64 bytes (snarkjs's ``toRprUncompressed``)."""
-        self._parts.append(point_bytes(P))
+        """A G1 commitment: x ‖ y, 64 bytes."""
+        self.add_points([P])
 
     def add_scalar(self, value: int) -> None:
         """A field element: 32 bytes big-endian."""
-        self._parts.append((value % bn254.R).to_bytes(32, "big"))
+        self.add_scalars([value])
 
     def challenge(self) -> int:
         """Keccak-256 of the round's messages, big-endian, mod r."""
-        if not self._parts:
-            raise ValueError("a challenge needs at least one message")
-        if self._known is None:
-            digest = keccak256(b"".join(self._parts))
-        else:
-            sponge = _absorbed(self._known).copy()
-            sponge.update(b"".join(self._parts[1:]))
-            digest = sponge.digest()
-        return int.from_bytes(digest, "big") % bn254.R
+        return self.challenges()[0]
 
 
 @functools.lru_cache(maxsize=64)
 def _absorbed(data: bytes) -> Keccak256:
-    """A Keccak-256 sponge that has absorbed ``data`` (never updated itself: copy it)."""
+    """A Keccak-256 sponge that has absorbed ``data`` (never updated afterwards:
+    ``digest_many`` leaves its sponge unchanged)."""
     return Keccak256(data)
 
 
@@ -88,8 +112,9 @@ def point_bytes(P: CurvePoint) -> bytes:
     return affine[0].to_bytes(32, "big") + affine[1].to_bytes(32, "big")
 
 
-def absorb_statement(t: Keccak256Transcript, vk: Any, public: Sequence[int]) -> None:
-    """The statement, first in every transcript: the key's commitments, then the public inputs.
+def absorb_statement(t: Keccak256Transcripts, vk: Any, publics: Sequence[Sequence[int]]) -> None:
+    """The statement, first in every transcript: the key's commitments, then the public inputs
+    (one list per transcript: ``[public]`` for one proof).
 
     snarkjs's eight commitments [q_M] … [Sσ₃]; then, in zkpot's own configurations, the
     lookup part's and the custom gates' (their ``POINTS``, in order). The prover's round 1
@@ -100,5 +125,5 @@ def absorb_statement(t: Keccak256Transcript, vk: Any, public: Sequence[int]) -> 
         if part is not None:
             points += [getattr(part, name) for name in part.POINTS]
     t.add_known(b"".join(point_bytes(P) for P in points))  # the same for every proof of vk
-    for value in public:
-        t.add_scalar(value)
+    for values in zip(*publics, strict=True):
+        t.add_scalars(values)

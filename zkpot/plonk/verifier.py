@@ -25,7 +25,7 @@ from zkpot.plonk.custom import CustomProof
 from zkpot.plonk.keys import ProvingKey, VerificationKey
 from zkpot.plonk.lookup import LookupProof
 from zkpot.plonk.proof import POINTS, SCALARS, Proof
-from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
+from zkpot.plonk.transcript import Keccak256Transcripts, absorb_statement
 
 R = bn254.R
 _G1 = bn254.G1.generator()  # one object, so that a batch gathers its terms into one
@@ -33,56 +33,82 @@ _G1 = bn254.G1.generator()  # one object, so that a batch gathers its terms into
 
 def challenges(vk: VerificationKey, public: Sequence[int], proof: Proof) -> dict[str, int]:
     """Step 4: β, γ, α, ξ, v, u from the transcript, exactly as the prover drew them."""
-    t, out = Keccak256Transcript(), {}
-    lookups = vk.lookup is not None and proof.lookup is not None
-    customs = vk.custom is not None and proof.custom is not None
-    absorb_statement(t, vk, public)
-    for P in (proof.A, proof.B, proof.C, *([proof.lookup.M] if lookups else [])):
-        t.add_point(P)
-    out["beta"] = t.challenge()
+    return challenges_many(vk, [public], [proof])[0]
+
+
+def challenges_many(
+    vk: VerificationKey, publics: Sequence[Sequence[int]], proofs: Sequence[Proof]
+) -> list[dict[str, int]]:
+    """:func:`challenges` for several proofs of one key, their transcripts replayed in step
+    (:class:`~zkpot.plonk.transcript.Keccak256Transcripts`): about the cost of one.
+
+    Raises:
+        ValueError: if the proofs are not all of one configuration (with lookups or without,
+            with custom gates or without).
+    """
+    t = Keccak256Transcripts(len(proofs))
+    lookups = {vk.lookup is not None and p.lookup is not None for p in proofs}
+    customs = {vk.custom is not None and p.custom is not None for p in proofs}
+    if len(lookups) != 1 or len(customs) != 1:
+        raise ValueError("challenges_many takes proofs of one configuration")
+    lookup_part, custom_part = lookups.pop(), customs.pop()
+
+    def each(name: str, part: str | None = None) -> list[Any]:
+        """The named element of every proof (of its lookup or custom part)."""
+        return [getattr(p if part is None else getattr(p, part), name) for p in proofs]
+
+    def draw(name: str) -> list[int]:
+        out[name] = t.challenges()
+        return out[name]
+
+    out: dict[str, list[int]] = {}
+    absorb_statement(t, vk, publics)
+    for name in ("A", "B", "C"):
+        t.add_points(each(name))
+    if lookup_part:
+        t.add_points(each("M", "lookup"))
+    beta = draw("beta")
     t.reset()
-    t.add_scalar(out["beta"])
-    out["gamma"] = t.challenge()
-    if lookups:  # η = H(γ), θ = H(η)
+    t.add_scalars(beta)
+    gamma = draw("gamma")
+    if lookup_part:  # η = H(γ), θ = H(η)
         for name, previous in (("eta", "gamma"), ("theta", "eta")):
             t.reset()
-            t.add_scalar(out[previous])
-            out[name] = t.challenge()
+            t.add_scalars(out[previous])
+            draw(name)
     t.reset()
-    t.add_scalar(out["beta"])
-    t.add_scalar(out["gamma"])
-    t.add_point(proof.Z)
-    if lookups:
-        t.add_point(proof.lookup.Phi)
-    out["alpha"] = t.challenge()
+    t.add_scalars(beta)
+    t.add_scalars(gamma)
+    t.add_points(each("Z"))
+    if lookup_part:
+        t.add_points(each("Phi", "lookup"))
+    alpha = draw("alpha")
     t.reset()
-    t.add_scalar(out["alpha"])
-    for P in (
-        proof.T1,
-        proof.T2,
-        proof.T3,
-        *((proof.custom.T4, proof.custom.T5) if customs else ()),
-    ):
-        t.add_point(P)
-    out["xi"] = t.challenge()
+    t.add_scalars(alpha)
+    for name in ("T1", "T2", "T3"):
+        t.add_points(each(name))
+    if custom_part:
+        for name in ("T4", "T5"):
+            t.add_points(each(name, "custom"))
+    xi = draw("xi")
     t.reset()
-    t.add_scalar(out["xi"])
-    for k in SCALARS:
-        t.add_scalar(getattr(proof, k))
-    if lookups:
-        for k in LookupProof.SCALARS:
-            t.add_scalar(getattr(proof.lookup, k))
-    if customs:
-        for k in CustomProof.SCALARS:
-            t.add_scalar(getattr(proof.custom, k))
-    out["v"] = t.challenge()
+    t.add_scalars(xi)
+    for name in SCALARS:
+        t.add_scalars(each(name))
+    if lookup_part:
+        for name in LookupProof.SCALARS:
+            t.add_scalars(each(name, "lookup"))
+    if custom_part:
+        for name in CustomProof.SCALARS:
+            t.add_scalars(each(name, "custom"))
+    v = draw("v")
     t.reset()
-    if lookups or customs:  # zkpot's own configurations chain u to everything before it
-        t.add_scalar(out["v"])
-    t.add_point(proof.Wxi)
-    t.add_point(proof.Wxiw)
-    out["u"] = t.challenge()
-    return out
+    if lookup_part or custom_part:  # zkpot's own configurations chain u to everything before it
+        t.add_scalars(v)
+    t.add_points(each("Wxi"))
+    t.add_points(each("Wxiw"))
+    draw("u")
+    return [dict(zip(out, values, strict=True)) for values in zip(*out.values(), strict=True)]
 
 
 def verify(vk: VerificationKey, public: Sequence[int | Fr], proof: Proof) -> bool:
@@ -187,11 +213,22 @@ def verify_batch(
     if not all(_well_formed(vk, proof) for vk, _, proof in checked):
         return False
     draw = rng.getrandbits if rng is not None else lambda bits: secrets.randbits(bits)
+    # the transcripts of one key's proofs replayed in step (their Keccak states side by side)
+    by_key: dict[int, list[int]] = {}
+    for i, (vk, _, _) in enumerate(checked):
+        by_key.setdefault(id(vk), []).append(i)
+    drawn: list[dict[str, int]] = [{}] * len(checked)
+    for positions in by_key.values():
+        vk = checked[positions[0]][0]
+        group = [checked[i] for i in positions]
+        found = challenges_many(vk, [pub for _, pub, _ in group], [pf for _, _, pf in group])
+        for i, ch in zip(positions, found, strict=True):
+            drawn[i] = ch
     right: dict[int, tuple[Any, int]] = {}  # id(point) -> (point, Σ ρᵢ·kᵢ)
     left: dict[Any, tuple[list[Any], list[int]]] = {}
     for i, (vk, public, proof) in enumerate(checked):
         try:
-            terms = verifier_terms(vk, public, proof, combine=False)
+            terms = verifier_terms(vk, public, proof, combine=False, ch=drawn[i])
         except NotInvertibleError:
             return False
         rho = 1 if i == 0 else draw(128) | 1
@@ -214,16 +251,23 @@ def invalid_proofs(items: Sequence[tuple[VerificationKey, Sequence[int | Fr], Pr
 
 
 def verifier_terms(
-    vk: VerificationKey, public: Sequence[int], proof: Proof, *, combine: bool = True
+    vk: VerificationKey,
+    public: Sequence[int],
+    proof: Proof,
+    *,
+    combine: bool = True,
+    ch: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Steps 4–11 for well-formed input: the challenges, Z_H(ξ), L₁(ξ), PI(ξ), r₀, and the
     pairing's two G1 arguments: left = [W_ξ] + u[W_ξω], right = ξ[W_ξ] + uξω[W_ξω] + [F] − [E].
 
     With ``combine=False`` the right side is not computed but returned as its points and
     scalars (``right_points``, ``right_scalars``), for :func:`verify_batch` to fold into
-    one multi-scalar multiplication.
+    one multi-scalar multiplication; ``ch`` are the challenges when the caller drew them
+    already (:func:`challenges_many`).
     """
-    ch = challenges(vk, public, proof)  # Step 4
+    if ch is None:
+        ch = challenges(vk, public, proof)  # Step 4
     alpha, beta, gamma, xi, v, u = (ch[k] for k in ("alpha", "beta", "gamma", "xi", "v", "u"))
     a, b, c, s1, s2, zw = (getattr(proof, k) for k in SCALARS)
     n, omega = vk.n, vk.omega
