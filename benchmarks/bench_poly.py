@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -104,17 +105,27 @@ def main() -> None:
     size = 1 << (6 if args.quick else 12)
     ceremony_rows = []
     state = ceremony.start(size)
+    before = os.environ.get("ZKPOT_WORKERS")
     for name in ("alice", "bob", "carol"):
-        start = time.perf_counter()
-        contribution = ceremony.contribute(state, name)
-        contributed = time.perf_counter() - start
+        times = []
+        for workers in ("1", "2"):  # one core, then two workers (zkpot.curve.parallel)
+            os.environ["ZKPOT_WORKERS"] = workers
+            start = time.perf_counter()
+            contribution = ceremony.contribute(state, name)
+            times.append(time.perf_counter() - start)
         start = time.perf_counter()
         state = ceremony.verify_contribution(state, contribution)
-        ceremony_rows.append((name, contributed, time.perf_counter() - start))
+        ceremony_rows.append((name, *times, time.perf_counter() - start))
+    if before is None:
+        os.environ.pop("ZKPOT_WORKERS", None)
+    else:
+        os.environ["ZKPOT_WORKERS"] = before
     ceremony_table = markdown_table(
-        [f"BN254 ceremony, 2^{size.bit_length() - 1} powers", "contribute", "verify"],
-        [[name, format_time(c), format_time(v)] for name, c, v in ceremony_rows],
-    )
+        [f"BN254 ceremony, 2^{size.bit_length() - 1} powers", "contribute (1 core)",
+         "contribute (2 workers)", "verify"],
+        [[name, format_time(c1), format_time(c2), format_time(v)]
+         for name, c1, c2, v in ceremony_rows],
+    )  # fmt: skip
 
     print(table)
     print()

@@ -26,6 +26,9 @@ for n in (3, 17, 40):  # uneven splits, and the whole table
     scalars[0] = 0
     assert table.msm(scalars, min_parallel=1) == msm(points[:n], scalars), n
 assert table._pool is not None, "it did not run on the workers"
+lists = [[rng.randrange(curve.R) for _ in range(n)] for n in (40, 7, 23)] + [[0] * 9]
+assert table.msm_many(lists, min_parallel=1) == [msm(points[:len(k)], k) for k in lists]
+assert table.msm_many(lists, min_parallel=10) == [msm(points[:len(k)], k) for k in lists]
 import os
 from zkpot.curve.parallel import map_tasks
 seen = []
@@ -115,3 +118,11 @@ def test_map_tasks_in_process() -> None:
     assert map_tasks(os.getpid, [(), ()], workers=1, each=seen.append) == [os.getpid()] * 2
     assert seen == [os.getpid()] * 2
     assert map_tasks(divmod, [(9, 4)]) == [(2, 1)]  # one task: no workers
+
+
+def test_msm_many_in_process_and_its_errors() -> None:
+    G = bn254.G1.generator()
+    table = PointTable([G, G * 2, G * 3], workers=1)
+    assert table.msm_many([[1, 1], [0, 0, 1]]) == [G * 3, G * 3]
+    with pytest.raises(ArgumentError, match="4 scalars for a table of 3 points"):
+        table.msm_many([[1], [1, 2, 3, 4]])

@@ -87,21 +87,38 @@ class PointTable:
     def msm(self, scalars: Sequence[int], *, min_parallel: int = MIN_PARALLEL) -> CurvePoint:
         """Σ kᵢ·Pᵢ over the first ``len(scalars)`` points: the same as
         ``msm(points[:len(scalars)], scalars)``, split across the workers when it pays."""
-        scalars = list(scalars)
-        n = len(scalars)
-        if n > len(self.points):
-            raise ArgumentError(f"{n} scalars for a table of {len(self.points)} points")
-        if self.workers == 1 or n < min_parallel or multiprocessing.parent_process() is not None:
-            return msm(self.points[:n], scalars)  # small, or we are some pool's worker
-        pool = self._pool if self._pool is not None else self._start()
-        if pool is None:  # this process has threads: no fork
-            return msm(self.points[:n], scalars)
-        step = -(-n // self.workers)
-        parts = pool.starmap(_part, [(lo, scalars[lo : lo + step]) for lo in range(0, n, step)])
-        total = parts[0]
-        for part in parts[1:]:
-            total = total + part
-        return total._from_jacobian(total.KERNEL.normalize(total._jac))  # Z = 1, as msm's
+        return self.msm_many([scalars], min_parallel=min_parallel)[0]
+
+    def msm_many(
+        self, scalar_lists: Sequence[Sequence[int]], *, min_parallel: int = MIN_PARALLEL
+    ) -> list[CurvePoint]:
+        """:meth:`msm` of each list of scalars, all handed to the workers at once: each MSM
+        cut into one slice per worker, and every slice of every MSM in one queue, so that a
+        worker that finishes early takes the next slice instead of waiting for the other."""
+        lists = [list(scalars) for scalars in scalar_lists]
+        for scalars in lists:
+            if len(scalars) > len(self.points):
+                raise ArgumentError(
+                    f"{len(scalars)} scalars for a table of {len(self.points)} points"
+                )
+        big = [i for i, scalars in enumerate(lists) if len(scalars) >= min_parallel]
+        pool = None
+        if self.workers > 1 and big and multiprocessing.parent_process() is None:
+            pool = self._pool if self._pool is not None else self._start()  # None: threads
+        out = [msm(self.points[: len(scalars)], scalars) if pool is None or i not in big else None
+               for i, scalars in enumerate(lists)]  # fmt: skip
+        if pool is None:
+            return out  # type: ignore[return-value]
+        tasks, owners = [], []
+        for i in big:
+            scalars = lists[i]
+            step = -(-len(scalars) // self.workers)
+            for lo in range(0, len(scalars), step):
+                tasks.append((lo, scalars[lo : lo + step]))
+                owners.append(i)
+        for i, part in zip(owners, pool.starmap(_part, tasks, chunksize=1), strict=True):
+            out[i] = part if out[i] is None else out[i] + part
+        return [P._from_jacobian(P.KERNEL.normalize(P._jac)) for P in out]  # Z = 1, as msm's
 
     def map(self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
         """[function(*args) for args in arguments], on the workers when there are several

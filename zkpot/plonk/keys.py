@@ -205,19 +205,17 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     selector_coeffs = dict(zip(selectors, coefficients, strict=False))
     sigma_coeffs = tuple(coefficients[len(selectors) :])
 
-    def commit(coeffs: list[int]) -> CurvePoint:
-        return points.msm(coeffs) if any(coeffs) else bn254.G1.identity()
-
+    # every selector and σ commitment, the MSMs handed to the workers together
+    commitments = dict(zip([*selector_coeffs, "s1", "s2", "s3"], commit_polynomials(
+        srs, [*selector_coeffs.values(), *sigma_coeffs]), strict=True))  # fmt: skip
     vk = VerificationKey(
         power=power, n_public=len(cs.public_inputs), k1=K1, k2=K2,
-        Qm=commit(selector_coeffs["q_m"]), Ql=commit(selector_coeffs["q_l"]),
-        Qr=commit(selector_coeffs["q_r"]), Qo=commit(selector_coeffs["q_o"]),
-        Qc=commit(selector_coeffs["q_c"]), S1=commit(sigma_coeffs[0]),
-        S2=commit(sigma_coeffs[1]), S3=commit(sigma_coeffs[2]), X_2=srs.g2[1],
+        Qm=commitments["q_m"], Ql=commitments["q_l"], Qr=commitments["q_r"],
+        Qo=commitments["q_o"], Qc=commitments["q_c"], S1=commitments["s1"],
+        S2=commitments["s2"], S3=commitments["s3"], X_2=srs.g2[1],
         lookup=None if lookup_values is None else LookupKey(
-            *(commit(selector_coeffs[k]) for k in FIXED)),
-        custom=CustomKey(*(commit(selector_coeffs[k]) for k in CUSTOM_FIXED))
-        if custom else None,
+            *(commitments[k] for k in FIXED)),
+        custom=CustomKey(*(commitments[k] for k in CUSTOM_FIXED)) if custom else None,
     )  # fmt: skip
     # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
     # do those NTTs once here rather than in every proof
@@ -229,6 +227,14 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
                     sigma_coeffs, sigma_values, coset, lookup_values)  # type: ignore[arg-type]  # fmt: skip
     return pk, vk
+
+
+def commit_polynomials(srs: SRS, polys: list[list[int]]) -> list[CurvePoint]:
+    """[p(τ)]₁ = Σ pᵢ·[τⁱ]₁ for each polynomial (coefficients, lowest first): the MSMs
+    handed to the SRS's workers together when it pays (:mod:`zkpot.curve.parallel`); the
+    zero polynomial commits to the identity."""
+    found = iter(table_for(srs, srs.g1).msm_many([p for p in polys if any(p)]))
+    return [next(found) if any(p) else bn254.G1.identity() for p in polys]
 
 
 def _permutation(

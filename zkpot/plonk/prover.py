@@ -34,6 +34,7 @@ from zkpot.plonk.custom import CustomProof
 from zkpot.plonk.keys import (
     ProvingKey,
     VerificationKey,
+    commit_polynomials,
     extra_powers,
     quotient_factor,
     quotient_parts,
@@ -105,9 +106,11 @@ class _State:
 
 
 def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
-    if not any(coeffs):
-        return bn254.G1.identity()
-    return table_for(pk.srs, pk.srs.g1).msm(coeffs)  # on the workers, when it pays
+    return commit_polynomials(pk.srs, [coeffs])[0]
+
+
+def _commit_many(pk: ProvingKey, polys: list[list[int]]) -> list[CurvePoint]:
+    return commit_polynomials(pk.srs, polys)
 
 
 def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:
@@ -177,7 +180,7 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
         if s.custom:  # a, b, c are opened at ξω too: a third random coefficient each
             blinders.append(s.blinders[19 + wire])
         s.polys[name] = _blind(coeffs, blinders, n)
-    commitments = tuple(_commit(pk, s.polys[name]) for name in "abc")
+    commitments = tuple(_commit_many(pk, [s.polys[name] for name in "abc"]))
     t, vk = s.transcript, pk.vk
     absorb_statement(t, vk, [s.public])
     for P in commitments:
@@ -287,7 +290,7 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
         pieces.append(piece)
     s.polys["t"] = pieces
     s.polys.update(t_lo=pieces[0], t_mid=pieces[1], t_hi=pieces[2])
-    commitments = tuple(_commit(pk, p) for p in pieces)
+    commitments = tuple(_commit_many(pk, pieces))
     tr = s.transcript
     tr.reset()
     tr.add_scalar(alpha)
@@ -391,4 +394,5 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
         z_shifted[0] = (z_shifted[0] - power * value) % R
         power = power * v % R
     w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
-    return _commit(pk, w_xi), _commit(pk, w_xiw)
+    W_xi, W_xiw = _commit_many(pk, [w_xi, w_xiw])
+    return W_xi, W_xiw
