@@ -313,3 +313,14 @@ def test_setup_errors() -> None:
         preprocess(cubic(), SRS.from_tau(7, srs_size(cubic()) - 1))
     with pytest.raises(SetupError, match="BN254"):
         preprocess(cubic(), SRS.from_tau(7, 16, bls12_381))
+
+
+@pytest.mark.parametrize(("n", "factor"), [(8, 4), (16, 8), (1024, 4)])
+def test_first_lagrange_on_the_coset_in_closed_form(n, factor) -> None:
+    """The preprocessing's L₁ on the quotient's coset, by (xⁿ − 1)/(n(x − 1)), is the NTT's."""
+    from zkpot.plonk.keys import first_lagrange_on_coset
+    from zkpot.poly.domain import EvaluationDomain
+
+    small, big = EvaluationDomain(n), EvaluationDomain(factor * n)
+    expected = big.coset_ntt(small.intt([1] + [0] * (n - 1)))
+    assert first_lagrange_on_coset(big, n) == expected

@@ -27,6 +27,7 @@ from zkpot.curve import bn254
 from zkpot.curve.parallel import table_for
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
+from zkpot.field.batch import batch_inverse
 from zkpot.plonk.circuit import Circuit, ConstraintSystem
 from zkpot.plonk.custom import COSET_FACTOR, FULL, PARTIAL, QUOTIENT_PARTS, CustomKey
 from zkpot.plonk.custom import EXTRA_POWERS as CUSTOM_EXTRA_POWERS
@@ -220,13 +221,23 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
     # do those NTTs once here rather than in every proof
     big = EvaluationDomain(quotient_factor(vk) * n, bn254.Fr)
-    fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2],
-             "l1": domain.intt([1] + [0] * (n - 1))}  # fmt: skip
+    fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2]}
     values = points.map(coset_values, [(big.size, coeffs) for coeffs in fixed.values()])
-    coset = dict(zip(fixed, values, strict=True))
+    coset = {**dict(zip(fixed, values, strict=True)), "l1": first_lagrange_on_coset(big, n)}
     pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
                     sigma_coeffs, sigma_values, coset, lookup_values)  # type: ignore[arg-type]  # fmt: skip
     return pk, vk
+
+
+def first_lagrange_on_coset(big: EvaluationDomain, n: int) -> list[int]:
+    """L₁ of the domain H of size n — 1 at ω⁰, 0 on the rest of H — on the coset g·H_big:
+    L₁(x) = (xⁿ − 1)/(n·(x − 1)), with one batch inversion instead of an NTT of the big size
+    (xⁿ takes only big/n values there, and x ≠ 1 off H)."""
+    p, g, factor = big.modulus, int(big.coset_shift), big.size // n
+    xs = [g * w % p for w in big.roots()]
+    zh = [(pow(x, n, p) - 1) % p for x in xs[:factor]]  # xⁿ − 1 repeats with period big/n
+    inverses = batch_inverse([n * (x - 1) % p for x in xs], p)
+    return [zh[m % factor] * inverse % p for m, inverse in enumerate(inverses)]
 
 
 def commit_polynomials(srs: SRS, polys: list[list[int]]) -> list[CurvePoint]:
