@@ -175,3 +175,20 @@ def test_digit_columns_are_signed_digits(scalars, c) -> None:
 def test_digit_columns_refuse_a_scalar_too_large() -> None:
     with pytest.raises(ValueError, match="too large"):
         digit_columns([2**20], 4, 5)  # 5 windows of 4 bits hold up to 2^19 with the borrow
+
+
+def test_msm_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """msm pauses the cyclic collector while it allocates its tuples, and only then."""
+    import gc
+
+    G = bn254.G1.generator()
+    points, scalars = [G * k for k in range(1, 9)], list(range(3, 11))
+    assert gc.isenabled()
+    msm(points, scalars)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        msm(points, scalars)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -37,7 +37,9 @@ bucket sums, step 3, and the doublings of step 4 halve.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -114,9 +116,25 @@ def msm(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> Cu
     if len(terms) <= 2 or not isinstance(kernel, FqJacobian):
         return _msm_jacobian(group, terms)
     bits = group.ORDER.bit_length()
-    if group.ENDOMORPHISM is not None:
-        terms, bits = glv_terms(group.ENDOMORPHISM, terms)
-    return group._from_jacobian(kernel.normalize(_pippenger_affine(kernel, terms, bits)))
+    with _collector_paused():
+        if group.ENDOMORPHISM is not None:
+            terms, bits = glv_terms(group.ENDOMORPHISM, terms)
+        result = _pippenger_affine(kernel, terms, bits)
+    return group._from_jacobian(kernel.normalize(result))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. An MSM allocates millions of tuples of
+    ints, which form no reference cycles; every few hundred of them would otherwise
+    start a collection that scans them (10–15 % of an MSM's time, measured)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def msm_jacobian(points: Sequence[CurvePoint], scalars: Sequence[int | PrimeField]) -> CurvePoint:
