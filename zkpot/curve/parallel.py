@@ -95,30 +95,7 @@ class PointTable:
         """:meth:`msm` of each list of scalars, all handed to the workers at once: each MSM
         cut into one slice per worker, and every slice of every MSM in one queue, so that a
         worker that finishes early takes the next slice instead of waiting for the other."""
-        lists = [list(scalars) for scalars in scalar_lists]
-        for scalars in lists:
-            if len(scalars) > len(self.points):
-                raise ArgumentError(
-                    f"{len(scalars)} scalars for a table of {len(self.points)} points"
-                )
-        big = [i for i, scalars in enumerate(lists) if len(scalars) >= min_parallel]
-        pool = None
-        if self.workers > 1 and big and multiprocessing.parent_process() is None:
-            pool = self._pool if self._pool is not None else self._start()  # None: threads
-        out = [msm(self.points[: len(scalars)], scalars) if pool is None or i not in big else None
-               for i, scalars in enumerate(lists)]  # fmt: skip
-        if pool is None:
-            return out  # type: ignore[return-value]
-        tasks, owners = [], []
-        for i in big:
-            scalars = lists[i]
-            step = -(-len(scalars) // self.workers)
-            for lo in range(0, len(scalars), step):
-                tasks.append((lo, scalars[lo : lo + step]))
-                owners.append(i)
-        for i, part in zip(owners, pool.starmap(_part, tasks, chunksize=1), strict=True):
-            out[i] = part if out[i] is None else out[i] + part
-        return [P._from_jacobian(P.KERNEL.normalize(P._jac)) for P in out]  # Z = 1, as msm's
+        return self.msm_and_map(scalar_lists, min_parallel=min_parallel)[0]
 
     def map(self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
         """[function(*args) for args in arguments], on the workers when there are several
@@ -128,12 +105,49 @@ class PointTable:
         ``function`` must be a module-level function (the workers receive it by name), and
         the arguments and results travel by pickle.
         """
-        pool = None
-        if self.workers > 1 and len(arguments) > 1:
-            pool = self._pool if self._pool is not None else self._start()
+        return self.msm_and_map([], function, arguments)[1]
+
+    def msm_and_map(
+        self,
+        scalar_lists: Sequence[Sequence[int]],
+        function: Callable[..., Any] | None = None,
+        arguments: Sequence[tuple[Any, ...]] = (),
+        *,
+        min_parallel: int = MIN_PARALLEL,
+    ) -> tuple[list[CurvePoint], list[Any]]:
+        """:meth:`msm_many` and :meth:`map` at once, their tasks in one queue (the MSMs'
+        slices first, the longest tasks), so that neither waits for the other's last task.
+        Where the workers cannot run, both run in this process."""
+        lists = [list(scalars) for scalars in scalar_lists]
+        for scalars in lists:
+            if len(scalars) > len(self.points):
+                raise ArgumentError(
+                    f"{len(scalars)} scalars for a table of {len(self.points)} points"
+                )
+        big = [i for i, scalars in enumerate(lists) if len(scalars) >= min_parallel]
+        if arguments and function is None:
+            raise ArgumentError("arguments for the tasks, but no function")
+        pool = None  # a process that is some pool's worker never uses the pool it inherited
+        if self.workers > 1 and (big or len(arguments) > 1) and not _in_worker():
+            pool = self._pool if self._pool is not None else self._start()  # None: no fork
+        out = [msm(self.points[: len(scalars)], scalars) if pool is None or i not in big else None
+               for i, scalars in enumerate(lists)]  # fmt: skip
         if pool is None:
-            return [function(*args) for args in arguments]
-        return pool.starmap(function, arguments, chunksize=1)
+            mapped = [function(*args) for args in arguments] if function is not None else []
+            return out, mapped  # type: ignore[return-value]
+        tasks, owners = [], []
+        for i in big:
+            scalars = lists[i]
+            step = -(-len(scalars) // self.workers)
+            for lo in range(0, len(scalars), step):
+                tasks.append((_part, (lo, scalars[lo : lo + step])))
+                owners.append(i)
+        tasks += [(function, args) for args in arguments]
+        results = pool.map(_apply, tasks, chunksize=1)
+        for i, part in zip(owners, results, strict=False):
+            out[i] = part if out[i] is None else out[i] + part
+        points = [P._from_jacobian(P.KERNEL.normalize(P._jac)) for P in out]  # Z = 1, as msm's
+        return points, results[len(owners) :]
 
     def _start(self) -> Any:
         """Fork the workers (stopping any other table's), or ``None`` where a fork is not
@@ -158,9 +172,14 @@ def _fork_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...] 
     time); ``None`` in a process that is itself a pool's worker or runs other threads."""
     for other in list(_LIVE):
         other.close()  # its pool's helper threads end with it
-    if multiprocessing.parent_process() is not None or threading.active_count() > 1:
+    if _in_worker() or threading.active_count() > 1:
         return None
     return multiprocessing.get_context("fork").Pool(workers, initializer, initargs)
+
+
+def _in_worker() -> bool:
+    """Whether this process is a worker of some pool (forked or spawned)."""
+    return multiprocessing.parent_process() is not None
 
 
 def _apply(task: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:

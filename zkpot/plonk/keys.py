@@ -20,8 +20,9 @@ every table row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from zkpot.curve import bn254
 from zkpot.curve.parallel import table_for
@@ -206,9 +207,15 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     selector_coeffs = dict(zip(selectors, coefficients, strict=False))
     sigma_coeffs = tuple(coefficients[len(selectors) :])
 
-    # every selector and σ commitment, the MSMs handed to the workers together
-    commitments = dict(zip([*selector_coeffs, "s1", "s2", "s3"], commit_polynomials(
-        srs, [*selector_coeffs.values(), *sigma_coeffs]), strict=True))  # fmt: skip
+    # every selector and σ commitment, and (for prover round 3) every fixed polynomial on
+    # the quotient's coset g·H₄ₙ, done once here: the MSMs and the NTTs queued on the
+    # workers together
+    big = EvaluationDomain((COSET_FACTOR if custom else 4) * n, bn254.Fr)  # quotient_factor
+    fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2]}
+    found, values = commit_polynomials(srs, list(fixed.values()), also=(
+        coset_values, [(big.size, coeffs) for coeffs in fixed.values()]))  # fmt: skip
+    commitments = dict(zip(fixed, found, strict=True))
+    coset = {**dict(zip(fixed, values, strict=True)), "l1": first_lagrange_on_coset(big, n)}
     vk = VerificationKey(
         power=power, n_public=len(cs.public_inputs), k1=K1, k2=K2,
         Qm=commitments["q_m"], Ql=commitments["q_l"], Qr=commitments["q_r"],
@@ -218,12 +225,6 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
             *(commitments[k] for k in FIXED)),
         custom=CustomKey(*(commitments[k] for k in CUSTOM_FIXED)) if custom else None,
     )  # fmt: skip
-    # the quotient (prover round 3) evaluates every fixed polynomial on the coset g·H₄ₙ:
-    # do those NTTs once here rather than in every proof
-    big = EvaluationDomain(quotient_factor(vk) * n, bn254.Fr)
-    fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2]}
-    values = points.map(coset_values, [(big.size, coeffs) for coeffs in fixed.values()])
-    coset = {**dict(zip(fixed, values, strict=True)), "l1": first_lagrange_on_coset(big, n)}
     pk = ProvingKey(vk, cs, srs, domain, tuple(rows), selector_coeffs,
                     sigma_coeffs, sigma_values, coset, lookup_values)  # type: ignore[arg-type]  # fmt: skip
     return pk, vk
@@ -240,12 +241,28 @@ def first_lagrange_on_coset(big: EvaluationDomain, n: int) -> list[int]:
     return [zh[m % factor] * inverse % p for m, inverse in enumerate(inverses)]
 
 
-def commit_polynomials(srs: SRS, polys: list[list[int]]) -> list[CurvePoint]:
+@overload
+def commit_polynomials(srs: SRS, polys: list[list[int]]) -> list[CurvePoint]: ...
+
+
+@overload
+def commit_polynomials(
+    srs: SRS, polys: list[list[int]], also: tuple[Callable[..., Any], list[tuple[Any, ...]]]
+) -> tuple[list[CurvePoint], list[Any]]: ...
+
+
+def commit_polynomials(srs: SRS, polys: list[list[int]], also: Any = None) -> Any:
     """[p(τ)]₁ = Σ pᵢ·[τⁱ]₁ for each polynomial (coefficients, lowest first): the MSMs
     handed to the SRS's workers together when it pays (:mod:`zkpot.curve.parallel`); the
-    zero polynomial commits to the identity."""
-    found = iter(table_for(srs, srs.g1).msm_many([p for p in polys if any(p)]))
-    return [next(found) if any(p) else bn254.G1.identity() for p in polys]
+    zero polynomial commits to the identity. With ``also = (function, arguments)``, those
+    tasks join the same queue, and their results come back beside the commitments."""
+    function, arguments = also if also is not None else (None, [])
+    found, mapped = table_for(srs, srs.g1).msm_and_map(
+        [p for p in polys if any(p)], function, arguments
+    )
+    points = iter(found)
+    commitments = [next(points) if any(p) else bn254.G1.identity() for p in polys]
+    return commitments if also is None else (commitments, mapped)
 
 
 def _permutation(
