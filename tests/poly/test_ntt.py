@@ -64,6 +64,21 @@ def test_ntt_matches_naive_evaluation(F, n) -> None:
     assert ntt(a, omega, p) == naive_dft(a, omega, p)
 
 
+@scalar_fields
+def test_zero_padded_inputs_skip_rounds_and_agree(F) -> None:
+    """Every length of non-zero prefix (the NTT starts later for a short one), and zeros
+    inside the prefix."""
+    n = 64
+    p, omega = F.MODULUS, int(F.root_of_unity(n))
+    full = random_vector(F, n, seed=5)
+    for length in range(n + 1):
+        a = full[:length] + [0] * (n - length)
+        assert ntt(a, omega, p) == naive_dft(a, omega, p), length
+    holes = [0] * n
+    holes[3] = holes[17] = 5
+    assert ntt(holes, omega, p) == naive_dft(holes, omega, p)
+
+
 def test_ntt_matches_naive_evaluation_in_a_small_field() -> None:
     # F97: 96 = 2⁵·3, so every size up to 32; all-ones and a delta as well as random vectors
     p = F_97.MODULUS

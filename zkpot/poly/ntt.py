@@ -38,8 +38,16 @@ def ntt_in_place(a: list[int], omega: int, p: int) -> None:
     reduction at the end makes every value canonical.
     """
     n = len(a)
-    a[:] = bit_reverse_permutation(a)
-    half = 1
+    # Zero padding: if only a[:m] can be non-zero (m = n/2ˢ), the bit-reversed input holds
+    # them at every 2ˢ-th position, and the first s rounds only copy each across its block
+    # of 2ˢ (u ± v·w with v = 0). Start from that state: a coset NTT of a polynomial of
+    # degree < n/4 skips two rounds of its log₂ n.
+    m = n
+    while m > 1 and not any(a[m // 2 : m]):
+        m //= 2
+    spread = n // m
+    a[:] = [x for x in bit_reverse_permutation(a[:m]) for _ in range(spread)]
+    half = spread
     while half < n:
         # twiddles of this round: the (2·half)-th roots of unity w⁰ … w^(half−1)
         w_step = pow(omega, n // (2 * half), p)
