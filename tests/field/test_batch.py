@@ -40,3 +40,16 @@ def test_zero_is_reported_with_its_index(position) -> None:
     with pytest.raises(NotInvertibleError, match=rf"values\[{position}\]") as info:
         batch_inverse(values, R)
     assert isinstance(info.value, ZeroDivisionError) and isinstance(info.value, ZkpotError)
+
+
+@given(st.integers(1, 2**300), st.sampled_from([7, 97, 2**61 - 1, (1 << 255) - 19]))
+def test_inverse_mod_is_pow(a, p) -> None:
+    from zkpot.field.prime import inverse_mod
+
+    if a % p == 0:
+        with pytest.raises(NotInvertibleError):
+            inverse_mod(a, p)
+    else:
+        assert inverse_mod(a, p) == pow(a, -1, p)
+        if (a - 2**301) % p:  # a negative a too
+            assert inverse_mod(a - 2**301, p) == pow(a - 2**301, -1, p)

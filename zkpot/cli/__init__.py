@@ -25,7 +25,8 @@ BLS12-381 (zkpot.curve); polynomials, the NTT, KZG commitments, EIP-4844 and a
 powers-of-tau ceremony (zkpot.poly); PLONK (zkpot.plonk) and Poseidon
 (zkpot.hash); fixed-point neural networks trained bit-exactly in integers and
 the proof of training (zkpot.ml); the chain (zkpot.chain). Try `zkpot demo`,
-`zkpot simulate`, `zkpot devnet`, `zkpot tour`, `zkpot explain` and `zkpot cost`.
+`zkpot simulate`, `zkpot devnet`, `zkpot tour`, `zkpot explain`, `zkpot cost` and
+`zkpot assignments`.
 """
 
 
@@ -120,13 +121,43 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         report.add_argument(option, type=non_negative_int, default=default, help=text)
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
+    course = commands.add_parser(
+        "assignments",
+        help="course assignments: list them, grade a student's file",
+        description="Exercises that walk from the field to a ZKPoT round, each with a starter "
+        "to fill in and an autograder. `list` shows them; `check N FILE` grades FILE against "
+        "assignment N: a score, each failed check's message, exit status 0 only when every "
+        "check passes. Instructors: see assignments/README.md.",
+    )
+    actions = course.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="the assignments, with their READMEs")
+    check = actions.add_parser("check", help="grade a solution file")
+    check.add_argument("number", type=non_negative_int, help="the assignment's number")
+    check.add_argument("path", help="the student's file (a filled-in copy of starter.py)")
     from zkpot.cli.chain import add_parsers as add_chain_parsers
     from zkpot.cli.training import add_parsers
 
-    for command in (demo, tour, explain, report, *add_parsers(commands),
+    for command in (demo, tour, explain, report, course, *add_parsers(commands),
                     *add_chain_parsers(commands)):  # fmt: skip
         command.set_defaults(parser=command)
     return parser
+
+
+def assignments_command(args: argparse.Namespace) -> int:
+    """``zkpot assignments list`` and ``zkpot assignments check N FILE``."""
+    from zkpot import assignments
+
+    try:
+        if args.action == "list":
+            for a in assignments.discover():
+                print(f"{a.number:>2}  {a.title}")
+                print(f"    {a.readme}   (builds on docs/{a.layer})")
+            return 0
+        report = assignments.grade(assignments.find(args.number), args.path)
+    except assignments.AssignmentError as error:
+        args.parser.error(str(error))
+    print(report.summary())
+    return 0 if report.ok else 1
 
 
 def quantize_report(args: argparse.Namespace) -> int:
@@ -222,6 +253,8 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 0 if (explain_lookup if args.lookup else explain)(seed=args.seed) else 1
     if args.command == "quantize-report":
         return quantize_report(args)
+    if args.command == "assignments":
+        return assignments_command(args)
     if args.command in ("prove-training", "verify-training", "cost"):
         from zkpot.cli import training
 

@@ -23,11 +23,23 @@ def affine_add(P: AffinePoint, Q: AffinePoint) -> AffinePoint:
     if x1 == x2:
         if y1 == -y2:  # vertical line (also P = Q with y = 0): the sum is at infinity
             return None
-        slope = 3 * x1 * x1 / (2 * y1)  # the tangent, for P = Q
-    else:
-        slope = (y2 - y1) / (x2 - x1)  # the chord
+        return affine_double(P)  # P = Q
+    slope = (y2 - y1) / (x2 - x1)  # the chord
     x3 = slope * slope - x1 - x2
     return (x3, slope * (x1 - x3) - y1)
+
+
+def affine_double(P: AffinePoint) -> AffinePoint:
+    """2P: the tangent at P, slope 3x²/(2y) (the derivative of y² = x³ + b), its third
+    intersection reflected; at infinity when y = 0 (a vertical tangent)."""
+    if P is None:
+        return None
+    x, y = P
+    if y == 0:
+        return None
+    slope = 3 * x * x / (2 * y)
+    x3 = slope * slope - 2 * x
+    return (x3, slope * (x - x3) - y)
 
 
 def affine_neg(P: AffinePoint) -> AffinePoint:

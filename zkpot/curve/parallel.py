@@ -6,7 +6,11 @@ worker processes once, when the first large MSM needs them, and each MSM after t
 sends only the scalars: worker j computes Σ kᵢ·Pᵢ over its own contiguous slice of
 the prefix (:func:`zkpot.curve.pippenger.msm`, the readable sequential reference),
 and the parent adds the partial sums. The split changes nothing in the result, and the
-tests check that it is the sequential one on random inputs.
+tests check that it is the sequential one on random inputs. :meth:`PointTable.msm_many`
+queues the slices of several MSMs at once (a prover round's commitments), so that a
+worker that finishes early takes the next slice; :meth:`PointTable.map` hands the same
+workers other independent tasks (NTTs), and :meth:`PointTable.msm_and_map` both at once.
+:func:`map_tasks` runs one-off tasks (a ceremony contribution) on freshly forked workers.
 
 **How many workers.** ``ZKPOT_WORKERS`` in the environment, else the machine's cores
 (:func:`default_workers`); 1 means sequential. Below :data:`MIN_PARALLEL` points an

@@ -44,6 +44,30 @@ def two_adic_split(n: int) -> tuple[int, int]:
     return s, n >> s
 
 
+def inverse_mod(a: int, p: int) -> int:
+    """a⁻¹ mod p by the extended Euclidean algorithm: the readable version of
+    ``pow(a, -1, p)``, which runs the same algorithm in C.
+
+    Euclid's remainders r₀ = p, r₁ = a, rᵢ₊₁ = rᵢ₋₁ − qᵢ·rᵢ each satisfy rᵢ ≡ sᵢ·a (mod p)
+    for the sᵢ carried beside them (s₀ = 0, s₁ = 1). They end at gcd(a, p) = 1 (p prime,
+    a ≢ 0), so the s beside that 1 is a⁻¹.
+
+    >>> inverse_mod(3, 7)      # 3·5 = 15 ≡ 1 (mod 7)
+    5
+
+    Raises:
+        NotInvertibleError: if a ≡ 0 (mod p).
+    """
+    a %= p
+    if a == 0:
+        raise NotInvertibleError(f"{a} ≡ 0 (mod {p}) has no inverse")
+    r0, r1, s0, s1 = p, a, 0, 1
+    while r1:
+        q = r0 // r1
+        r0, r1, s0, s1 = r1, r0 - q * r1, s1, s0 - q * s1
+    return s0 % p
+
+
 def random_below(bound: int, rng: Any = None) -> int:
     """A uniform integer in [0, bound): from ``rng.randrange`` if given, else the OS's CSPRNG."""
     if rng is None:
