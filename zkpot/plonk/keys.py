@@ -20,7 +20,7 @@ every table row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -195,7 +195,7 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
             selectors[k].append(0)
     domain = EvaluationDomain(n, bn254.Fr)
     _check_cosets(domain)
-    sigma_values = _permutation(rows, domain)
+    sigma_values = permutation(rows, domain)
     lookup_values = None
     if lookups:
         tables = table_columns(cs.tables, n)
@@ -265,8 +265,8 @@ def commit_polynomials(srs: SRS, polys: list[list[int]], also: Any = None) -> An
     return commitments if also is None else (commitments, mapped)
 
 
-def _permutation(
-    rows: list[tuple[int, int, int]], domain: EvaluationDomain
+def permutation(
+    rows: Sequence[tuple[int, int, int]], domain: EvaluationDomain
 ) -> tuple[list[int], ...]:
     """Sσ₁, Sσ₂, Sσ₃ on H: slot → id(next slot with the same variable), cyclically.
 

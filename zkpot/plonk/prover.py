@@ -20,7 +20,7 @@ multiplicities m blinded with b₁₃, b₁₄ and the running sum φ with b₁�
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,22 +200,11 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
 def round_2(s: _State) -> CurvePoint:
     """The permutation accumulator z: z(ω⁰) = 1, z(ωⁱ⁺¹) = z(ωⁱ)·Π(w + β·id + γ)/Π(w + β·σ + γ)."""
     pk, n, beta, gamma = s.pk, s.pk.domain.size, s.challenges["beta"], s.challenges["gamma"]
-    roots = pk.domain.roots()
-    ids = (roots, [pk.vk.k1 * w % R for w in roots], [pk.vk.k2 * w % R for w in roots])
-    numerators, denominators = [1] * n, [1] * n
-    for wire in range(3):
-        sigma = pk.sigma_values[wire]
-        for i, row in enumerate(pk.rows):
-            w = s.witness[row[wire]]
-            numerators[i] = numerators[i] * (w + beta * ids[wire][i] + gamma) % R
-            denominators[i] = denominators[i] * (w + beta * sigma[i] + gamma) % R
-    inverses = batch_inverse(denominators, R)
-    z = [1] * n
-    for i in range(n - 1):
-        z[i + 1] = z[i] * numerators[i] % R * inverses[i] % R
-    if s.check and z[n - 1] * numerators[n - 1] % R * inverses[n - 1] % R != 1:
+    wires = [[s.witness[row[wire]] for row in pk.rows] for wire in range(3)]
+    z = grand_product(wires, pk.sigma_values, pk.domain, pk.vk.k1, pk.vk.k2, beta, gamma)
+    if s.check and z[n] != 1:
         raise ProverError("the witness breaks a copy constraint (the grand product is not 1)")
-    s.polys["z"] = _blind(pk.domain.intt(z), [s.blinders[8], s.blinders[7], s.blinders[6]], n)
+    s.polys["z"] = _blind(pk.domain.intt(z[:n]), [s.blinders[8], s.blinders[7], s.blinders[6]], n)
     Z = _commit(pk, s.polys["z"])
     t = s.transcript
     t.reset()
@@ -227,6 +216,50 @@ def round_2(s: _State) -> CurvePoint:
         t.add_point(s.sent["Phi"])
     s.challenges["alpha"] = t.challenge()
     return Z
+
+
+def grand_product(
+    wires: Sequence[Sequence[int]],
+    sigma: Sequence[Sequence[int]],
+    domain: EvaluationDomain,
+    k1: int,
+    k2: int,
+    beta: int,
+    gamma: int,
+) -> list[int]:
+    """The permutation argument's accumulator on H, and one value more.
+
+    Row i's three wire values wᵢ (a, b, c) sit in the slots whose identities are ωⁱ,
+    k₁ωⁱ and k₂ωⁱ, and the permutation sends them to the slots σ₁(ωⁱ), σ₂(ωⁱ), σ₃(ωⁱ)
+    (:func:`~zkpot.plonk.keys.permutation`). With
+
+        fᵢ = Π_wires (w + β·id + γ),   gᵢ = Π_wires (w + β·σ + γ),
+
+    z₀ = 1 and zᵢ₊₁ = zᵢ·fᵢ/gᵢ. The returned list is z₀ … zₙ₋₁ — the values z(ωⁱ) the
+    prover interpolates — and then zₙ = Π fᵢ/gᵢ, which is 1 for every β, γ exactly when
+    each value equals the values of the slots the permutation links it to (else it is 1
+    only for a negligible fraction of β, γ). One batch inversion for all the gᵢ.
+
+    Args:
+        wires: the values of a, b and c on each row (three lists of n).
+        sigma: σ₁, σ₂, σ₃ on H (three lists of n).
+        domain: H, of size n; k1, k2: the cosets' shifts; beta, gamma: the challenges.
+    """
+    p, n = domain.modulus, domain.size
+    roots = domain.roots()
+    ids = (roots, [k1 * w % p for w in roots], [k2 * w % p for w in roots])
+    numerators, denominators = [1] * n, [1] * n
+    for wire in range(3):
+        values, identity, target = wires[wire], ids[wire], sigma[wire]
+        for i in range(n):
+            w = values[i]
+            numerators[i] = numerators[i] * (w + beta * identity[i] + gamma) % p
+            denominators[i] = denominators[i] * (w + beta * target[i] + gamma) % p
+    inverses = batch_inverse(denominators, p)
+    z = [1] * (n + 1)
+    for i in range(n):
+        z[i + 1] = z[i] * numerators[i] % p * inverses[i] % p
+    return z
 
 
 def round_3(s: _State) -> tuple[CurvePoint, ...]:
