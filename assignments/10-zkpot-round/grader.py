@@ -1,0 +1,141 @@
+"""Grader of assignment 10: validating contributions and ranking them, against zkpot."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from zkpot.assignments import required
+from zkpot.chain import participant as part
+from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.rules import RoundContext
+from zkpot.chain.rules import ranking as reference_ranking
+from zkpot.curve import bls
+from zkpot.ml.contribution import dev_srs, setup
+from zkpot.ml.statement import TrainingSpec, data_commitment
+from zkpot.ml.task import demo_data_salt, iris_task
+
+SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)  # a proof in seconds
+SECRETS = [1000 + i for i in range(4)]  # participants 1 … 3, and 4: never registered
+
+
+@pytest.fixture(scope="module")
+def world():
+    keys = setup(SPEC, dev_srs(SPEC))
+    task = iris_task(3, seed=0, spec=SPEC)
+    publics = [bls.secret_to_public(sk) for sk in SECRETS]
+    slots = [task.slots(i + 1)[0] for i in range(3)]
+    registrations = tuple(
+        Registration(publics[i], data_commitment(slots[i], demo_data_salt(0, i + 1), SPEC))
+        for i in range(3)
+    )
+    genesis = Genesis(name="assignment 10", spec=SPEC, test=task.test,
+                      global_model=tuple(task.global_layers), ceremony=bytes(32),
+                      validators=(publics[0],), participants=registrations)  # fmt: skip
+    made = [part.contribute(keys, SECRETS[i], round=1, global_layers=task.global_layers,
+                            data=slots[i], data_salt=demo_data_salt(0, i + 1), test=task.test,
+                            rng=random.Random(i))[0] for i in (0, 1)]  # fmt: skip
+    ctx = RoundContext(genesis, keys, 1, genesis.model_hash, genesis.hash)
+    return {"ctx": ctx, "made": made, "publics": publics}
+
+
+def resigned(c, secret: int, **changes):
+    """A Byzantine participant changes fields and signs again with a key it holds."""
+    return part.sign(dataclasses.replace(c, **changes), secret)
+
+
+def test_honest_contributions_are_valid(solution, request) -> None:
+    check = required(solution, "check_contribution")
+    world = request.getfixturevalue("world")  # after required: a starter fails at once
+    for c in world["made"]:
+        verdict = check(c, world["ctx"], {})
+        assert verdict is None, f"an honest contribution was refused: {verdict!r}"
+
+
+def cheats(world):
+    c, p = world["made"][0], world["publics"]
+    registered_3 = world["ctx"].genesis.registration(p[2]).data_commitment
+    flipped = c.proof[:-1] + bytes([c.proof[-1] ^ 1])
+    sign = SECRETS[0]
+    higher = (c.accuracy + 1) % 3
+    return [
+        ("an inflated accuracy, signed again", resigned(c, sign, accuracy=higher)),
+        ("an inflated accuracy, the old signature kept", dataclasses.replace(c, accuracy=higher)),
+        ("a proof with one bit flipped", resigned(c, sign, proof=flipped)),
+        ("a truncated proof (it does not decode)", resigned(c, sign, proof=c.proof[:100])),
+        ("a contribution for round 2", resigned(c, sign, round=2)),
+        ("training from another global model",
+         resigned(c, sign, global_model=c.global_model + 1)),
+        ("a data commitment that is not the registered one",
+         resigned(c, sign, data_commitment=5)),
+        ("a participant that is not registered", resigned(c, SECRETS[3], participant=p[3])),
+        ("participant 3 replaying participant 1's proof under its own key and data",
+         resigned(c, SECRETS[2], participant=p[2], data_commitment=registered_3)),
+    ]  # fmt: skip
+
+
+def test_byzantine_contributions_are_refused(solution, request) -> None:
+    check = required(solution, "check_contribution")
+    world = request.getfixturevalue("world")  # after required: a starter fails at once
+    for what, bad in cheats(world):
+        try:
+            verdict = check(bad, world["ctx"], {})
+        except Exception as error:  # a validator must not crash on a bad message
+            raise AssertionError(
+                f"{what}: check_contribution raised {type(error).__name__}: {error} "
+                "(return a reason instead: a node keeps running)"
+            ) from None
+        assert isinstance(verdict, str) and verdict, f"{what}: accepted (returned {verdict!r})"
+
+
+def test_one_contribution_per_participant(solution, request) -> None:
+    check = required(solution, "check_contribution")
+    world = request.getfixturevalue("world")  # after required: a starter fails at once
+    c, other = world["made"]
+    verdict = check(c, world["ctx"], {c.participant: c})
+    assert verdict, "the same contribution twice: the second time must be refused"
+    twin = resigned(other, SECRETS[0], participant=c.participant, data_commitment=c.data_commitment)
+    verdict = check(twin, world["ctx"], {c.participant: c})
+    assert verdict, "a second, different contribution from one participant must be refused"
+    assert check(other, world["ctx"], {c.participant: c}) is None, (
+        "another participant's contribution was refused because of the first participant's"
+    )
+
+
+def fakes(accuracies, round_: int = 1):
+    """Contributions that differ only in participant and accuracy (ranking does not verify)."""
+    return [_Fake(round_, bls.secret_to_public(2000 + i), accuracy)
+            for i, accuracy in enumerate(accuracies)]  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fake:
+    round: int
+    participant: bytes
+    accuracy: int
+
+
+def names(cs) -> list[str]:
+    return [f"{c.participant.hex()[:8]}…/{c.accuracy}" for c in cs]
+
+
+def test_ranking_by_accuracy(solution) -> None:
+    ranking = required(solution, "ranking")
+    cs = fakes([1, 2, 0, 2])
+    got, want = ranking(list(cs)), reference_ranking(cs)
+    assert got[0].accuracy == 2, f"the best accuracy must lead: got {names(got)}"
+    assert list(got) == list(want), f"ranking: expected {names(want)}, got {names(got)}"
+
+
+def test_ties_break_by_the_hash_of_round_and_key(solution) -> None:
+    ranking = required(solution, "ranking")
+    for round_ in (1, 2, 7):
+        cs = fakes([2] * 6, round_)
+        got, want = ranking(list(cs)), reference_ranking(cs)
+        assert list(got) == list(want), (
+            f"round {round_}, six equal accuracies: expected {names(want)}, got {names(got)} "
+            "(the smaller keccak256(round.to_bytes(8, 'big') + key) first)"
+        )
+    assert ranking([]) == [], "no valid contribution: an empty ranking"
