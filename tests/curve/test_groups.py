@@ -209,3 +209,22 @@ def test_mixing_groups_is_rejected() -> None:
     with pytest.raises(TypeError):
         bn254.G1.generator() * True  # type: ignore[operator]
     assert (bn254.G1.generator() == bn254.G2.generator()) is False
+
+
+@groups
+def test_line_values_vanish_on_the_lines_three_points(G) -> None:
+    """ℓ_{T,Q} is zero at T, Q and −(T + Q); the tangent's at T and −2T; the vertical's at
+    T and −T — and not at a point off the line."""
+    from zkpot.curve.affine import line_value, miller_add_step, miller_double_step
+
+    gen = affine_of(G.generator())
+    T, Q, S = affine_mul(gen, 5), affine_mul(gen, 11), affine_mul(gen, 23)
+    third = affine_neg(affine_add(T, Q))
+    assert line_value(T, Q, T) == line_value(T, Q, Q) == line_value(T, Q, third) == 0
+    assert line_value(T, Q, S) != 0
+    assert line_value(T, T, T) == line_value(T, T, affine_neg(affine_double(T))) == 0
+    assert line_value(T, affine_neg(T), S) == S[0] - T[0]
+    assert miller_double_step(T, S) == (affine_double(T), line_value(T, T, S))
+    assert miller_add_step(T, Q, S) == (affine_add(T, Q), line_value(T, Q, S))
+    with pytest.raises(ValueError):
+        line_value(None, Q, S)

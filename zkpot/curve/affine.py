@@ -57,3 +57,30 @@ def affine_mul(P: AffinePoint, k: int) -> AffinePoint:
         if bit == "1":
             result = affine_add(result, P)
     return result
+
+
+def line_value(T: AffinePoint, Q: AffinePoint, P: AffinePoint) -> Any:
+    """The line through T and Q, evaluated at P: what a Miller loop multiplies in.
+
+    ℓ(P) = (y_P − y_T) − λ·(x_P − x_T), with λ the chord's slope, or the tangent's when
+    T = Q; when T = −Q (also the tangent at a point with y = 0) the line is vertical and
+    ℓ(P) = x_P − x_T. ℓ vanishes at T, at Q and at −(T + Q), the line's third point.
+    T, Q and P are finite points with coordinates in one field.
+    """
+    if T is None or Q is None or P is None:
+        raise ValueError("a line through or at the point at infinity is not defined here")
+    (xT, yT), (xQ, yQ), (xP, yP) = T, Q, P
+    if xT == xQ and yT == -yQ:
+        return xP - xT
+    slope = 3 * xT * xT / (2 * yT) if xT == xQ else (yQ - yT) / (xQ - xT)
+    return (yP - yT) - slope * (xP - xT)
+
+
+def miller_double_step(T: AffinePoint, P: AffinePoint) -> tuple[AffinePoint, Any]:
+    """(2T, ℓ_{T,T}(P)): a Miller loop's doubling step, the tangent at T evaluated at P."""
+    return affine_double(T), line_value(T, T, P)
+
+
+def miller_add_step(T: AffinePoint, Q: AffinePoint, P: AffinePoint) -> tuple[AffinePoint, Any]:
+    """(T + Q, ℓ_{T,Q}(P)): a Miller loop's addition step."""
+    return affine_add(T, Q), line_value(T, Q, P)
