@@ -90,3 +90,20 @@ def test_the_docs_page_lists_every_assignment_with_its_layer() -> None:
                     if f"`assignments/{assignment.name}`" in line), None)  # fmt: skip
         assert row is not None, f"docs/assignments.md does not list {assignment.name}"
         assert f"]({assignment.layer})" in row and assignment.title in row, row
+
+
+def test_ten_assignments_from_the_field_to_a_zkpot_round() -> None:
+    assert [a.number for a in ALL] == list(range(1, 11))
+    layers = [a.layer for a in ALL]
+    assert layers[0] == "field.md" and layers[-1] == "chain.md"
+
+
+def test_a_report_names_skipped_parts(tmp_path) -> None:
+    """Assignment 7 lets the student choose a round: the others are skipped, not failed."""
+    mine = tmp_path / "round4.py"
+    mine.write_text("from zkpot.plonk.prover import round_4  # noqa: F401\n\n"
+                    "def round_1(s):\n    raise NotImplementedError\n\n"
+                    "def round_2(s):\n    raise NotImplementedError\n")  # fmt: skip
+    report = A.grade(A.find(7), mine)
+    assert report.ok and len(report.skipped) == 2, report.summary()
+    assert "skipped test_round_1" in report.summary()

@@ -140,11 +140,14 @@ class Report:
         assignment: the assignment graded.
         passed: the names of the checks that passed.
         failed: (check name, the message that says what went wrong) for the others.
+        skipped: (check name, why) for checks that did not apply (a part of the
+            assignment the student chose not to do).
     """
 
     assignment: Assignment
     passed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -160,6 +163,8 @@ class Report:
         a = self.assignment
         lines = [f"assignment {a.number}: {a.title}",
                  f"score: {len(self.passed)}/{self.total} checks passed"]  # fmt: skip
+        for name, why in self.skipped:
+            lines.append(f"skipped {name}: {why}")
         for name, message in self.failed:
             lines += ["", f"FAILED {name}", *("    " + line for line in message.splitlines())]
         if self.ok:
@@ -173,11 +178,15 @@ class _Collector:
     def __init__(self) -> None:
         self.passed: list[str] = []
         self.failed: list[tuple[str, str]] = []
+        self.skipped: list[tuple[str, str]] = []
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         name = report.nodeid.split("::", 1)[-1]
         if report.when == "call" and report.passed:
             self.passed.append(name)
+        elif report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            self.skipped.append((name, reason.removeprefix("Skipped: ")))
         elif report.failed:  # in the test itself, or in setting it up (loading the file)
             self.failed.append((name, _message(report)))
 
@@ -223,7 +232,7 @@ def grade(assignment: Assignment, solution: Path | str) -> Report:
             os.environ.pop(SOLUTION_VARIABLE, None)
         else:
             os.environ[SOLUTION_VARIABLE] = before
-    return Report(assignment, collector.passed, collector.failed)
+    return Report(assignment, collector.passed, collector.failed, collector.skipped)
 
 
 def write_reference(assignment: Assignment, path: Path | str) -> Path:
