@@ -42,10 +42,14 @@ node_modules/.stamp: package.json package-lock.json
 demo: $(VENV)/.stamp-base
 	$(BIN)/zkpot demo
 
-test: $(VENV)/.stamp-test node_modules/.stamp chromium
+# The suite builds the documentation site and opens it in Chromium (tests/test_docs_site.py):
+# it needs the docs extras, the KaTeX copy and the generated pages too.
+SITE_INPUTS := $(VENV)/.stamp-docs $(KATEX)/.stamp $(GEN)/ml/quantize-report.txt
+
+test: $(VENV)/.stamp-test node_modules/.stamp chromium $(SITE_INPUTS)
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.stamp-test node_modules/.stamp chromium
+test-fast: $(VENV)/.stamp-test node_modules/.stamp chromium $(SITE_INPUTS)
 	$(PY) -m pytest -m "not slow"
 
 # The browser tests drive the system's Chromium (Debian's package) with Playwright; it is

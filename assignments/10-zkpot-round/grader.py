@@ -9,36 +9,28 @@ import pytest
 
 from zkpot.assignments import required
 from zkpot.chain import participant as part
-from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.federation import build
 from zkpot.chain.rules import RoundContext
 from zkpot.chain.rules import ranking as reference_ranking
 from zkpot.curve import bls
 from zkpot.ml.contribution import dev_srs, setup
-from zkpot.ml.statement import TrainingSpec, data_commitment
-from zkpot.ml.task import demo_data_salt, iris_task
+from zkpot.ml.statement import TrainingSpec
 
 SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)  # a proof in seconds
-SECRETS = [1000 + i for i in range(4)]  # participants 1 … 3, and 4: never registered
 
 
 @pytest.fixture(scope="module")
 def world():
-    keys = setup(SPEC, dev_srs(SPEC))
-    task = iris_task(3, seed=0, spec=SPEC)
-    publics = [bls.secret_to_public(sk) for sk in SECRETS]
-    slots = [task.slots(i + 1)[0] for i in range(3)]
-    registrations = tuple(
-        Registration(publics[i], data_commitment(slots[i], demo_data_salt(0, i + 1), SPEC))
-        for i in range(3)
-    )
-    genesis = Genesis(name="assignment 10", spec=SPEC, test=task.test,
-                      global_model=tuple(task.global_layers), ceremony=bytes(32),
-                      validators=(publics[0],), participants=registrations)  # fmt: skip
-    made = [part.contribute(keys, SECRETS[i], round=1, global_layers=task.global_layers,
-                            data=slots[i], data_salt=demo_data_salt(0, i + 1), test=task.test,
-                            rng=random.Random(i))[0] for i in (0, 1)]  # fmt: skip
-    ctx = RoundContext(genesis, keys, 1, genesis.model_hash, genesis.hash)
-    return {"ctx": ctx, "made": made, "publics": publics}
+    """Three registered participants (zkpot.chain.federation.build, the simulator's set-up),
+    two honest contributions to round 1, and the key of a fourth, unregistered one."""
+    fed = build(3, seed=0, spec=SPEC, keys=setup(SPEC, dev_srs(SPEC)))
+    made = [part.contribute(fed.keys, m.secret_key, round=1, global_layers=fed.task.global_layers,
+                            data=m.role.data, data_salt=m.role.data_salt, test=fed.task.test,
+                            rng=random.Random(m.index))[0] for m in fed.members[:2]]  # fmt: skip
+    ctx = RoundContext(fed.genesis, fed.keys, 1, fed.genesis.model_hash, fed.genesis.hash)
+    secrets = [m.secret_key for m in fed.members] + [999_999]
+    return {"ctx": ctx, "made": made, "secrets": secrets,
+            "publics": [bls.secret_to_public(sk) for sk in secrets]}  # fmt: skip
 
 
 def resigned(c, secret: int, **changes):
@@ -55,10 +47,10 @@ def test_honest_contributions_are_valid(solution, request) -> None:
 
 
 def cheats(world):
-    c, p = world["made"][0], world["publics"]
+    c, p, secret = world["made"][0], world["publics"], world["secrets"]
     registered_3 = world["ctx"].genesis.registration(p[2]).data_commitment
     flipped = c.proof[:-1] + bytes([c.proof[-1] ^ 1])
-    sign = SECRETS[0]
+    sign = secret[0]
     higher = (c.accuracy + 1) % 3
     return [
         ("an inflated accuracy, signed again", resigned(c, sign, accuracy=higher)),
@@ -70,9 +62,9 @@ def cheats(world):
          resigned(c, sign, global_model=c.global_model + 1)),
         ("a data commitment that is not the registered one",
          resigned(c, sign, data_commitment=5)),
-        ("a participant that is not registered", resigned(c, SECRETS[3], participant=p[3])),
+        ("a participant that is not registered", resigned(c, secret[3], participant=p[3])),
         ("participant 3 replaying participant 1's proof under its own key and data",
-         resigned(c, SECRETS[2], participant=p[2], data_commitment=registered_3)),
+         resigned(c, secret[2], participant=p[2], data_commitment=registered_3)),
     ]  # fmt: skip
 
 
@@ -96,7 +88,8 @@ def test_one_contribution_per_participant(solution, request) -> None:
     c, other = world["made"]
     verdict = check(c, world["ctx"], {c.participant: c})
     assert verdict, "the same contribution twice: the second time must be refused"
-    twin = resigned(other, SECRETS[0], participant=c.participant, data_commitment=c.data_commitment)
+    twin = resigned(other, world["secrets"][0], participant=c.participant,
+                    data_commitment=c.data_commitment)  # fmt: skip
     verdict = check(twin, world["ctx"], {c.participant: c})
     assert verdict, "a second, different contribution from one participant must be refused"
     assert check(other, world["ctx"], {c.participant: c}) is None, (

@@ -470,7 +470,7 @@ class Keccak256(KeccakSponge):
 
 
 def sponge(data: BytesLike, rate_bytes: int, pad: int, out_len: int) -> bytes:
-    """SPONGE[Keccak-f[1600], pad10*1, r](M, d) for a message of whole bytes.
+    """``SPONGE[Keccak-f[1600], pad10*1, r](M, d)`` for a message of whole bytes.
 
     >>> import hashlib
     >>> sponge(b"abc", 136, SHA3_PAD, 32) == hashlib.sha3_256(b"abc").digest()

@@ -1,0 +1,49 @@
+"""The tutorial's commands run as it says, on a tiny spec (the tutorial runs the demo's):
+prove a contribution, verify it, inflate its accuracy with the tutorial's own snippet and
+see it refused, and simulate the round with a Byzantine participant."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ["--layers", "4,2,3", "--batch", "2", "--steps", "1", "--test-rows", "2"]
+
+
+def zkpot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "zkpot", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=900)  # fmt: skip
+
+
+def test_the_tutorials_round(tmp_path) -> None:
+    page = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    keys = ["--keys", str(tmp_path / "keys")]
+    proved = zkpot("prove-training", "--participant", "2", "--of", "4", "--round", "1",
+                   "--seed", "0", "--out", "c.json", *TINY, *keys, cwd=tmp_path)  # fmt: skip
+    assert proved.returncode == 0, proved.stderr
+    assert "zkpot prove-training --participant 2 --of 4 --round 1 --seed 0 --out c.json" in page
+    valid = zkpot("verify-training", "c.json", *keys, cwd=tmp_path)
+    assert valid.returncode == 0 and valid.stdout.startswith("valid: round 1"), valid.stdout
+
+    snippet = re.search(r"python - <<'EOF'\n(.*?)\nEOF\n", page, re.S)
+    assert snippet, "the tutorial's inflating snippet"
+    subprocess.run([sys.executable, "-c", snippet.group(1)], cwd=tmp_path, check=True)
+    claimed = json.loads((tmp_path / "inflated.json").read_text())["statement"]["accuracy"]
+    assert claimed == json.loads((tmp_path / "c.json").read_text())["statement"]["accuracy"] + 1
+    refused = zkpot("verify-training", "inflated.json", *keys, cwd=tmp_path)
+    assert refused.returncode == 1 and refused.stdout.startswith("invalid"), refused.stdout
+
+    assert "zkpot simulate --participants 4 --byzantine 1 --rounds 1 --report round.json" in page
+    simulated = zkpot("simulate", "--participants", "4", "--byzantine", "1", "--rounds", "1",
+                      "--report", "round.json", *TINY, cwd=tmp_path)  # fmt: skip
+    assert simulated.returncode == 0, simulated.stderr[-2000:]
+    (round_1,) = json.loads((tmp_path / "round.json").read_text())["rounds"]
+    contributions = round_1["contributions"]
+    assert sum(c["byzantine"] for c in contributions) == 1 and len(contributions) == 4
+    for c in contributions:  # the honest verify; the Byzantine one is refused, with a reason
+        assert c["verified"] is not c["byzantine"] and (c["reason"] is None) is c["verified"], c
+    assert round_1["leader"] is not None and round_1["global_accuracy"] is not None
