@@ -109,10 +109,6 @@ def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
     return commit_polynomials(pk.srs, [coeffs])[0]
 
 
-def _commit_many(pk: ProvingKey, polys: list[list[int]]) -> list[CurvePoint]:
-    return commit_polynomials(pk.srs, polys)
-
-
 def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:
     """A proof that the prover knows inputs satisfying the circuit, public inputs included.
 
@@ -180,7 +176,7 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
         if s.custom:  # a, b, c are opened at ξω too: a third random coefficient each
             blinders.append(s.blinders[19 + wire])
         s.polys[name] = _blind(coeffs, blinders, n)
-    commitments = tuple(_commit_many(pk, [s.polys[name] for name in "abc"]))
+    commitments = tuple(commit_polynomials(pk.srs, [s.polys[name] for name in "abc"]))
     t, vk = s.transcript, pk.vk
     absorb_statement(t, vk, [s.public])
     for P in commitments:
@@ -323,7 +319,7 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
         pieces.append(piece)
     s.polys["t"] = pieces
     s.polys.update(t_lo=pieces[0], t_mid=pieces[1], t_hi=pieces[2])
-    commitments = tuple(_commit_many(pk, pieces))
+    commitments = tuple(commit_polynomials(pk.srs, pieces))
     tr = s.transcript
     tr.reset()
     tr.add_scalar(alpha)
@@ -427,5 +423,5 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
         z_shifted[0] = (z_shifted[0] - power * value) % R
         power = power * v % R
     w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
-    W_xi, W_xiw = _commit_many(pk, [w_xi, w_xiw])
+    W_xi, W_xiw = commit_polynomials(pk.srs, [w_xi, w_xiw])
     return W_xi, W_xiw
