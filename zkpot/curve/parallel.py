@@ -97,8 +97,9 @@ class PointTable:
         self, scalar_lists: Sequence[Sequence[int]], *, min_parallel: int = MIN_PARALLEL
     ) -> list[CurvePoint]:
         """:meth:`msm` of each list of scalars, all handed to the workers at once: each MSM
-        cut into one slice per worker, and every slice of every MSM in one queue, so that a
-        worker that finishes early takes the next slice instead of waiting for the other."""
+        cut into one slice per worker (or whole, when there are at least two MSMs per
+        worker), and every slice of every MSM in one queue, so that a worker that finishes
+        early takes the next slice instead of waiting for the other."""
         return self.msm_and_map(scalar_lists, min_parallel=min_parallel)[0]
 
     def map(self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
@@ -139,10 +140,13 @@ class PointTable:
         if pool is None:
             mapped = [function(*args) for args in arguments] if function is not None else []
             return out, mapped  # type: ignore[return-value]
+        # one slice per worker, unless there are MSMs enough to keep every worker busy
+        # whole: a slice's Pippenger is less efficient than the whole MSM's (more windows)
+        slices = 1 if len(big) >= 2 * self.workers else self.workers
         tasks, owners = [], []
         for i in big:
             scalars = lists[i]
-            step = -(-len(scalars) // self.workers)
+            step = -(-len(scalars) // slices)
             for lo in range(0, len(scalars), step):
                 tasks.append((_part, (lo, scalars[lo : lo + step])))
                 owners.append(i)

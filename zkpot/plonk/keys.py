@@ -210,7 +210,7 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     # every selector and σ commitment, and (for prover round 3) every fixed polynomial on
     # the quotient's coset g·H₄ₙ, done once here: the MSMs and the NTTs queued on the
     # workers together
-    big = EvaluationDomain((COSET_FACTOR if custom else 4) * n, bn254.Fr)  # quotient_factor
+    big = EvaluationDomain((COSET_FACTOR if custom else 4) * n, bn254.Fr)  # as quotient_factor(vk)
     fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2]}
     found, values = commit_polynomials(srs, list(fixed.values()), also=(
         coset_values, [(big.size, coeffs) for coeffs in fixed.values()]))  # fmt: skip
