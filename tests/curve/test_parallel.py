@@ -39,6 +39,12 @@ assert seen == pids and os.getpid() not in pids, "the one-off tasks did not run 
 assert map_tasks(pow, [(2, 10), (3, 3, 5)], workers=2) == [1024, 2]
 tasks = [(k,) for k in range(1, 6)]
 assert table.map(bin, tasks) == [bin(k) for k in range(1, 6)]  # tasks beside the MSMs
+first = table.submit(lists[:1], os.getpid, [(), ()], min_parallel=1)  # queued, not waited for
+second = table.submit([], pow, [(2, 3), (5, 2)]).then(lambda done: done[1])
+assert second.get() == [8, 25] and second.get() == [8, 25]
+sums, pids = first.get()
+assert sums == [msm(points, lists[0])] and os.getpid() not in pids
+assert first.get() == (sums, pids)  # kept
 assert table.map(pow, [(2, 10), (3, 3, 5)]) == [1024, 2]
 table.close()
 assert table._pool is None
@@ -129,5 +135,9 @@ def test_msm_many_in_process_and_its_errors() -> None:
     with pytest.raises(ArgumentError, match="4 scalars for a table of 3 points"):
         table.msm_many([[1], [1, 2, 3, 4]])
     assert table.msm_and_map([[2]], divmod, [(7, 2)]) == ([G * 2], [(3, 1)])
+    done = []  # in process, submit runs the tasks at once
+    pending = table.submit([[1, 1]], done.append, [(1,), (2,)])
+    assert done == [1, 2] and pending.get() == ([G * 3], [None, None])
+    assert pending.then(lambda results: results[0][0] + G).get() == G * 4
     with pytest.raises(ArgumentError, match="no function"):
         table.msm_and_map([], None, [(1,)])

@@ -165,6 +165,67 @@ def test_coset_ntt_evaluates_on_the_coset(F, n) -> None:
 
 
 @domains
+def test_the_coset_transforms_by_parts_are_the_whole_ones(F, n) -> None:
+    """The four-step split: one transform per coset sₖH_(n/parts), and a last step."""
+    H = EvaluationDomain(n, F)
+    for parts in [k for k in (1, 2, 4, 8) if k <= n]:
+        for size in {0, 1, n // 2 or 1, n - 1 or 1, n}:
+            coeffs = random_ints(F, size, seed=11 * size + parts)
+            values = H.coset_ntt(coeffs)
+            assert H.coset_ntt_by_parts(coeffs, parts) == values, (parts, size)
+            assert H.coset_intt_by_parts(values, parts) == coeffs + [0] * (n - size)
+            ran = []
+
+            def run(function, arguments, ran=ran):
+                ran.append(len(arguments))
+                return [function(*args) for args in arguments]
+
+            assert H.coset_ntt_by_parts(coeffs, parts, run) == values
+            assert H.coset_intt_by_parts([F(v) for v in values], parts, run) == H.coset_intt(values)
+            assert ran == [parts, parts]  # the parts' transforms went through `run`
+
+
+@scalar_fields
+def test_subcoset_values_fold_a_polynomial_longer_than_the_coset(F) -> None:
+    """f of degree ≥ n on s·H_n: the coefficients of degree m, m + n, … share ωⁱᵐ."""
+    from zkpot.poly.domain import subcoset_coefficients, subcoset_values
+
+    H, s = EvaluationDomain(8, F), 7
+    coeffs = random_ints(F, 21, seed=3)
+    f = Polynomial(coeffs, F)
+    values = subcoset_values(8, s, coeffs, F)
+    assert values == [int(f(F(s) * w)) for w in H.elements()]
+    folded = subcoset_coefficients(8, s, values, F)  # Σ_q f_(m+8q)·s^(8q)
+    sn = pow(s, 8, F.MODULUS)
+    assert folded == [sum(coeffs[m + 8 * q] * pow(sn, q, F.MODULUS) for q in range(3)
+                          if m + 8 * q < 21) % F.MODULUS for m in range(8)]  # fmt: skip
+
+
+def test_parts_must_split_the_domain() -> None:
+    H = EvaluationDomain(8)
+    for parts in (0, 3, 16, 2.0):
+        with pytest.raises(ValueError, match="parts do not split"):
+            H.coset_ntt_by_parts([1, 2], parts)
+        with pytest.raises(ValueError, match="parts do not split"):
+            H.coset_intt_by_parts([1] * 8, parts)
+    with pytest.raises(ValueError, match="needs 8 values"):
+        H.coset_intt_by_parts([1] * 7, 2)
+
+
+@scalar_fields
+@pytest.mark.parametrize(("n", "factor"), [(1, 4), (2, 4), (8, 4), (8, 8), (32, 4)])
+def test_next_row_is_the_coset_values_of_f_of_omega_x(F, n, factor) -> None:
+    """f(ωX) on the coset of factor·n is f's values there rotated by factor: no NTT."""
+    from zkpot.poly.domain import next_row
+
+    H, big = EvaluationDomain(n, F), EvaluationDomain(factor * n, F)
+    w, p = int(H.omega), F.MODULUS
+    coeffs = random_ints(F, n + 2, seed=n)
+    shifted = [c * pow(w, i, p) % p for i, c in enumerate(coeffs)]  # f(ωX)
+    assert next_row(big.coset_ntt(coeffs), factor) == big.coset_ntt(shifted)
+
+
+@domains
 def test_too_many_coefficients_or_wrong_lengths_are_rejected(F, n) -> None:
     H = EvaluationDomain(n, F)
     too_many = list(range(1, n + 2))

@@ -123,6 +123,21 @@ class PointTable:
         """:meth:`msm_many` and :meth:`map` at once, their tasks in one queue (the MSMs'
         slices first, the longest tasks), so that neither waits for the other's last task.
         Where the workers cannot run, both run in this process."""
+        return self.submit(scalar_lists, function, arguments, min_parallel=min_parallel).get()
+
+    def submit(
+        self,
+        scalar_lists: Sequence[Sequence[int]],
+        function: Callable[..., Any] | None = None,
+        arguments: Sequence[tuple[Any, ...]] = (),
+        *,
+        min_parallel: int = MIN_PARALLEL,
+    ) -> Pending:
+        """:meth:`msm_and_map` without waiting: the tasks join the workers' queue, behind
+        any submitted before, and ``.get()`` on the result waits for them and returns what
+        :meth:`msm_and_map` would. A prover submits work it will need later (the quotient's
+        NTTs, say) as soon as it can, so that the workers are never idle while it computes
+        something of its own. Where the workers cannot run, the tasks run here, now."""
         lists = [list(scalars) for scalars in scalar_lists]
         for scalars in lists:
             if len(scalars) > len(self.points):
@@ -139,7 +154,7 @@ class PointTable:
                for i, scalars in enumerate(lists)]  # fmt: skip
         if pool is None:
             mapped = [function(*args) for args in arguments] if function is not None else []
-            return out, mapped  # type: ignore[return-value]
+            return Pending(lambda: (out, mapped))
         # one slice per worker, unless there are MSMs enough to keep every worker busy
         # whole: a slice's Pippenger is less efficient than the whole MSM's (more windows)
         slices = 1 if len(big) >= 2 * self.workers else self.workers
@@ -151,11 +166,16 @@ class PointTable:
                 tasks.append((_part, (lo, scalars[lo : lo + step])))
                 owners.append(i)
         tasks += [(function, args) for args in arguments]
-        results = pool.map(_apply, tasks, chunksize=1)
-        for i, part in zip(owners, results, strict=False):
-            out[i] = part if out[i] is None else out[i] + part
-        points = [P._from_jacobian(P.KERNEL.normalize(P._jac)) for P in out]  # Z = 1, as msm's
-        return points, results[len(owners) :]
+        running = pool.map_async(_apply, tasks, chunksize=1)
+
+        def finish() -> tuple[list[CurvePoint], list[Any]]:
+            results = running.get()
+            for i, part in zip(owners, results, strict=False):
+                out[i] = part if out[i] is None else out[i] + part
+            points = [P._from_jacobian(P.KERNEL.normalize(P._jac)) for P in out]  # Z = 1
+            return points, results[len(owners) :]
+
+        return Pending(finish)
 
     def _start(self) -> Any:
         """Fork the workers (stopping any other table's), or ``None`` where a fork is not
@@ -173,6 +193,29 @@ class PointTable:
             self._pool = None
         if self in _LIVE:
             _LIVE.remove(self)
+
+
+class Pending:
+    """Work handed to the workers and not yet collected (:meth:`PointTable.submit`).
+
+    ``get()`` waits for the results — (the MSMs' sums, the tasks' results) — and keeps
+    them, so a second ``get()`` returns the same at once; ``then(f)`` is a Pending whose
+    ``get()`` is ``f(self.get())``.
+    """
+
+    def __init__(self, finish: Callable[[], Any]) -> None:
+        self._finish: Callable[[], Any] | None = finish
+        self._result: Any = None
+
+    def get(self) -> Any:
+        """The results, once the workers have them."""
+        if self._finish is not None:
+            self._result, self._finish = self._finish(), None
+        return self._result
+
+    def then(self, function: Callable[[Any], Any]) -> Pending:
+        """A Pending for ``function`` of this one's results."""
+        return Pending(lambda: function(self.get()))
 
 
 def _fork_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...] = ()) -> Any:
@@ -248,4 +291,4 @@ def _forget(key: int) -> None:
         table.close()
 
 
-__all__ = ["MIN_PARALLEL", "PointTable", "default_workers", "map_tasks", "table_for"]
+__all__ = ["MIN_PARALLEL", "Pending", "PointTable", "default_workers", "map_tasks", "table_for"]

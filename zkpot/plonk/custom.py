@@ -44,6 +44,7 @@ from typing import Any
 from zkpot.curve.point import CurvePoint
 from zkpot.hash.poseidon import parameters
 from zkpot.plonk.constraints import R
+from zkpot.poly.domain import next_row
 
 FULL, PARTIAL = 1, 2
 FIXED = ("q_5", "q_full", "q_partial", "rc0", "rc1", "rc2", "q_mac")
@@ -120,15 +121,18 @@ def _round_terms(q_full: int, q_partial: int, w: Sequence[int], w_next: Sequence
 # ------------------------------------------------------------------ the prover's steps
 
 
-def quotient_terms(s: Any, on_coset: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
-    """Round 3: q_5·a⁵ + α⁵·C₀ + α⁶·C₁ + α⁷·C₂ on the quotient's coset."""
+def quotient_terms(s: Any, coset: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
+    """Round 3: q_5·a⁵ + α⁵·C₀ + α⁶·C₁ + α⁷·C₂ on the quotient's coset.
+
+    a(ωX), b(ωX), c(ωX) there are a, b, c's values rotated (:func:`~zkpot.poly.domain.next_row`);
+    ``coset`` (the prover's polynomials' values on the coset, by name) is not needed.
+    """
     pk, q = s.pk, s.pk.coset
     alpha = s.challenges["alpha"]
     weights = [pow(alpha, 5 + j, R) for j in range(3)]
     alpha8 = pow(alpha, 8, R)
-    w = int(pk.domain.omega)
-    shifted = [on_coset([coef * pow(w, i, R) % R for i, coef in enumerate(s.polys[name])])
-               for name in "abc"]  # a(ωX), b(ωX), c(ωX)  # fmt: skip
+    factor = len(a) // pk.domain.size
+    shifted = [next_row(values, factor) for values in (a, b, c)]  # a(ωX), b(ωX), c(ωX)
     out = []
     for j in range(len(a)):
         terms = _round_terms(q["q_full"][j], q["q_partial"][j], (a[j], b[j], c[j]),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from zkpot.curve import bn254
-from zkpot.curve.parallel import table_for
+from zkpot.curve.parallel import Pending, table_for
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
@@ -256,13 +256,22 @@ def commit_polynomials(srs: SRS, polys: list[list[int]], also: Any = None) -> An
     handed to the SRS's workers together when it pays (:mod:`zkpot.curve.parallel`); the
     zero polynomial commits to the identity. With ``also = (function, arguments)``, those
     tasks join the same queue, and their results come back beside the commitments."""
+    return submit_commitments(srs, polys, also).get()
+
+
+def submit_commitments(srs: SRS, polys: list[list[int]], also: Any = None) -> Pending:
+    """:func:`commit_polynomials` without waiting: a :class:`~zkpot.curve.parallel.Pending`
+    whose ``get()`` returns what :func:`commit_polynomials` returns."""
     function, arguments = also if also is not None else (None, [])
-    found, mapped = table_for(srs, srs.g1).msm_and_map(
-        [p for p in polys if any(p)], function, arguments
-    )
-    points = iter(found)
-    commitments = [next(points) if any(p) else bn254.G1.identity() for p in polys]
-    return commitments if also is None else (commitments, mapped)
+    running = table_for(srs, srs.g1).submit([p for p in polys if any(p)], function, arguments)
+
+    def commitments(results: tuple[list[CurvePoint], list[Any]]) -> Any:
+        found, mapped = results
+        points = iter(found)
+        commitments = [next(points) if any(p) else bn254.G1.identity() for p in polys]
+        return commitments if also is None else (commitments, mapped)
+
+    return running.then(commitments)
 
 
 def permutation(

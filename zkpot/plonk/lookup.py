@@ -67,6 +67,7 @@ from zkpot.errors import ZkpotError
 from zkpot.field.batch import batch_inverse
 from zkpot.plonk.constraints import R
 from zkpot.plonk.tables import Table
+from zkpot.poly.domain import next_row
 
 FIXED = ("t0", "t1", "t2", "tid", "q_lookup", "q_table")
 """The lookup configuration's fixed columns: the tables (4) and the two selectors."""
@@ -247,16 +248,19 @@ def _steps(m: Sequence[int], t: Sequence[int], q: Sequence[int], f: Sequence[int
     return phi
 
 
-def quotient_terms(s: Any, on_coset: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
-    """L3: α³·(running-sum constraint) + α⁴·L₁·φ on the coset of size 4n."""
+def quotient_terms(s: Any, coset: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
+    """L3: α³·(running-sum constraint) + α⁴·L₁·φ on the coset of size 4n.
+
+    ``coset(name)`` gives the values of the prover's polynomial ``name`` there; φ(ωX)'s
+    are φ's, rotated (:func:`~zkpot.poly.domain.next_row`).
+    """
     pk, ch, q = s.pk, s.challenges, s.pk.coset
     alpha, eta, theta = ch["alpha"], ch["eta"], ch["theta"]
     alpha3 = pow(alpha, 3, R)
     alpha4 = alpha3 * alpha % R
-    w = int(pk.domain.omega)
-    phi = on_coset(s.polys["phi"])
-    phi_next = on_coset([coef * pow(w, i, R) % R for i, coef in enumerate(s.polys["phi"])])
-    m = on_coset(s.polys["m"])
+    phi = coset("phi")
+    phi_next = next_row(phi, len(phi) // pk.domain.size)
+    m = coset("m")
     f = compress((a, b, c, q["q_table"]), eta)
     t = compress([q[k] for k in ("t0", "t1", "t2", "tid")], eta)
     return [(alpha3 * constraint(phi[j], phi_next[j], m[j], t[j], f[j], q["q_lookup"][j], theta)

@@ -22,10 +22,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from zkpot.curve import bn254
-from zkpot.curve.parallel import table_for
+from zkpot.curve.parallel import Pending, table_for
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
@@ -38,11 +39,12 @@ from zkpot.plonk.keys import (
     extra_powers,
     quotient_factor,
     quotient_parts,
+    submit_commitments,
 )
 from zkpot.plonk.lookup import LookupProof
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
-from zkpot.poly.domain import EvaluationDomain, coset_values
+from zkpot.poly.domain import EvaluationDomain, join_subcosets, next_row, subcoset_values
 
 R = bn254.R
 
@@ -93,6 +95,7 @@ class _State:
     check: bool = True  # refuse a witness that does not satisfy the circuit
     values: dict[str, list[int]] = field(default_factory=dict)  # columns on H kept for later
     sent: dict[str, CurvePoint] = field(default_factory=dict)  # the lookup's commitments
+    coset: dict[str, Pending] = field(default_factory=dict)  # values on the quotient's coset
 
     @property
     def lookups(self) -> bool:
@@ -107,6 +110,38 @@ class _State:
 
 def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
     return commit_polynomials(pk.srs, [coeffs])[0]
+
+
+def _start_on_coset(s: _State, names: Sequence[str]) -> None:
+    """Start computing these polynomials' values on round 3's coset, on the workers: they
+    do not depend on any challenge yet to come, so the workers compute them while this
+    process goes on with the rounds. Each is cut in one NTT per coset of H that makes up
+    round 3's (:meth:`~zkpot.poly.domain.EvaluationDomain.coset_ntt_by_parts`), so that
+    both workers share even a single one. :func:`_on_coset` collects them."""
+    pk = s.pk
+    factor = quotient_factor(pk.vk)
+    big = EvaluationDomain(factor * pk.domain.size, bn254.Fr)
+    tasks = [task for name in names for task in big.subcoset_tasks(s.polys[name], factor)]
+    running = table_for(pk.srs, pk.srs.g1).submit([], subcoset_values, tasks)
+    for i, name in enumerate(names):
+        s.coset[name] = running.then(
+            lambda results, i=i: join_subcosets(results[1][i * factor : (i + 1) * factor])
+        )
+
+
+def _on_coset(s: _State, name: str) -> list[int]:
+    """The values of the polynomial ``name`` on round 3's coset (started now if not yet)."""
+    if name not in s.coset:
+        _start_on_coset(s, [name])
+    return s.coset[name].get()
+
+
+def _public_values(s: _State) -> list[int]:
+    """PI(X) = −Σ pubᵢ·Lᵢ(X) on H: −pubᵢ on the first rows, 0 on the rest."""
+    values = [0] * s.pk.domain.size
+    for i, value in enumerate(s.public):
+        values[i] = -value % R
+    return values
 
 
 def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:
@@ -167,8 +202,14 @@ def prove_witness(
 
 
 def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
-    """Wire polynomials a, b, c from the witness, blinded; sends [a]₁, [b]₁, [c]₁."""
+    """Wire polynomials a, b, c from the witness, blinded; sends [a]₁, [b]₁, [c]₁.
+
+    Each wire's commitment is handed to the workers as soon as its polynomial is ready,
+    so they compute it while this process interpolates the next; then their values on
+    round 3's coset, and the public inputs', are queued behind (:func:`_start_on_coset`).
+    """
     pk, n = s.pk, s.pk.domain.size
+    running = []
     for wire, name in enumerate("abc"):
         values = [s.witness[row[wire]] for row in pk.rows]
         coeffs = pk.domain.intt(values)
@@ -176,7 +217,9 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
         if s.custom:  # a, b, c are opened at ξω too: a third random coefficient each
             blinders.append(s.blinders[19 + wire])
         s.polys[name] = _blind(coeffs, blinders, n)
-    commitments = tuple(commit_polynomials(pk.srs, [s.polys[name] for name in "abc"]))
+        running.append(submit_commitments(pk.srs, [s.polys[name]]))
+    s.polys["pi"] = pk.domain.intt(_public_values(s))  # PI(X) = −Σ pubᵢ·Lᵢ(X), for round 3
+    commitments = tuple(commitment.get()[0] for commitment in running)
     t, vk = s.transcript, pk.vk
     absorb_statement(t, vk, [s.public])
     for P in commitments:
@@ -184,6 +227,7 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
     if s.lookups:  # L1: [m]₁ beside [a]₁, [b]₁, [c]₁
         s.sent["M"] = lookup.prover_round_1(s, _blind, _commit)
         t.add_point(s.sent["M"])
+    _start_on_coset(s, ["a", "b", "c", "pi", *(["m"] if s.lookups else [])])
     s.challenges["beta"] = t.challenge()
     t.reset()
     t.add_scalar(s.challenges["beta"])
@@ -201,14 +245,17 @@ def round_2(s: _State) -> CurvePoint:
     if s.check and z[n] != 1:
         raise ProverError("the witness breaks a copy constraint (the grand product is not 1)")
     s.polys["z"] = _blind(pk.domain.intt(z[:n]), [s.blinders[8], s.blinders[7], s.blinders[6]], n)
-    Z = _commit(pk, s.polys["z"])
+    running = submit_commitments(pk.srs, [s.polys["z"]])
+    if s.lookups:  # L2: [φ]₁ beside [z]₁ (θ and η follow from γ)
+        s.sent["Phi"] = lookup.prover_round_2(s, _blind, _commit)
+    _start_on_coset(s, ["z", *(["phi"] if s.lookups else [])])  # for round 3
+    Z = running.get()[0]
     t = s.transcript
     t.reset()
     t.add_scalar(beta)
     t.add_scalar(gamma)
     t.add_point(Z)
-    if s.lookups:  # L2: [φ]₁ beside [z]₁ (θ and η follow from γ)
-        s.sent["Phi"] = lookup.prover_round_2(s, _blind, _commit)
+    if s.lookups:
         t.add_point(s.sent["Phi"])
     s.challenges["alpha"] = t.challenge()
     return Z
@@ -267,15 +314,10 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     alpha, beta, gamma = (s.challenges[k] for k in ("alpha", "beta", "gamma"))
     factor, parts = quotient_factor(pk.vk), quotient_parts(pk.vk)
     big = EvaluationDomain(factor * n, bn254.Fr)
-    on_coset = big.coset_ntt
-    w = int(pk.domain.omega)
-    z_omega = [coef * pow(w, i, R) % R for i, coef in enumerate(s.polys["z"])]  # z(ωX)
-    pi_values = [0] * n
-    for i, value in enumerate(s.public):
-        pi_values[i] = -value % R  # PI(X) = −Σ pubᵢ·Lᵢ(X)
-    polys = [s.polys[k] for k in "abcz"] + [z_omega, pk.domain.intt(pi_values)]
-    workers = table_for(pk.srs, pk.srs.g1)  # the six NTTs on the workers, when there are some
-    a, b, c, z, z_omega, pi = workers.map(coset_values, [(big.size, f) for f in polys])
+    # the values on the coset, started on the workers in rounds 1 and 2; z(ωX)'s are z's
+    # rotated
+    a, b, c, z, pi = (_on_coset(s, name) for name in ("a", "b", "c", "z", "pi"))
+    z_omega = next_row(z, factor)
     q = pk.coset  # selectors, σ and L₁ on the coset, from preprocessing
     s1, s2, s3, l1 = q["s1"], q["s2"], q["s3"], q["l1"]
     g = int(big.coset_shift)
@@ -284,10 +326,11 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(factor)], R)
     k1, k2, alpha2 = pk.vk.k1, pk.vk.k2, alpha * alpha % R
     extra = [0] * (factor * n)
+    coset = partial(_on_coset, s)  # the lookup's φ and m, by name
     if s.lookups:  # L3
-        extra = lookup.quotient_terms(s, on_coset, a, b, c)
+        extra = lookup.quotient_terms(s, coset, a, b, c)
     if s.custom:  # q_5·a⁵ and the Poseidon rounds
-        more = custom.quotient_terms(s, on_coset, a, b, c)
+        more = custom.quotient_terms(s, coset, a, b, c)
         extra = [(x + y) % R for x, y in zip(extra, more, strict=True)]
     t = [0] * (factor * n)
     for j in range(factor * n):
@@ -301,7 +344,8 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
         numerator = (gate + alpha * ((perm1 - perm2) % R) + alpha2 * ((zj - 1) * l1[j] % R)
                      + extra[j])  # fmt: skip
         t[j] = numerator % R * zh_inverse[j % factor] % R
-    t = big.coset_intt(t)
+    workers = table_for(pk.srs, pk.srs.g1)
+    t = big.coset_intt_by_parts(t, factor, workers.map)  # factor inverse NTTs on the workers
     length = (parts - 1) * n + n + extra_powers(s.custom)  # the last part has n + 6 (or 10)
     if s.check and any(t[length:]):
         raise ProverError(
@@ -361,6 +405,22 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
     pk, n, e = s.pk, s.pk.domain.size, s.evals
     alpha, beta, gamma, xi, v = (s.challenges[k] for k in ("alpha", "beta", "gamma", "xi", "v"))
     k1, k2 = pk.vk.k1, pk.vk.k2
+    # at ξω: z − z̄ω, then (lookups) v·(φ − φ̄ω), then (custom) the next powers of v
+    # times a − āω, b − b̄ω, c − c̄ω
+    at_xiw = [(s.polys["z"], e["zw"])]
+    if s.lookups:
+        at_xiw.append((s.polys["phi"], e["phiw"]))
+    if s.custom:
+        at_xiw += custom.opened_at_xiw(s)
+    z_shifted = [0] * max(len(poly) for poly, _ in at_xiw)
+    power = 1
+    for poly, value in at_xiw:
+        for i, coef in enumerate(poly):
+            z_shifted[i] = (z_shifted[i] + power * coef) % R
+        z_shifted[0] = (z_shifted[0] - power * value) % R
+        power = power * v % R
+    w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
+    running = submit_commitments(pk.srs, [w_xiw])  # the workers commit while r is built
     zh = (pow(xi, n, R) - 1) % R
     lagrange = pk.domain.lagrange_basis(xi)
     l1 = lagrange[0].value
@@ -408,20 +468,5 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
             numerator[i] = (numerator[i] + power * coef) % R
         numerator[0] = (numerator[0] - power * value) % R
     w_xi = _divide_linear(numerator, xi, s.check)
-    # at ξω: z − z̄ω, then (lookups) v·(φ − φ̄ω), then (custom) the next powers of v
-    # times a − āω, b − b̄ω, c − c̄ω
-    at_xiw = [(s.polys["z"], e["zw"])]
-    if s.lookups:
-        at_xiw.append((s.polys["phi"], e["phiw"]))
-    if s.custom:
-        at_xiw += custom.opened_at_xiw(s)
-    z_shifted = [0] * max(len(poly) for poly, _ in at_xiw)
-    power = 1
-    for poly, value in at_xiw:
-        for i, coef in enumerate(poly):
-            z_shifted[i] = (z_shifted[i] + power * coef) % R
-        z_shifted[0] = (z_shifted[0] - power * value) % R
-        power = power * v % R
-    w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
-    W_xi, W_xiw = commit_polynomials(pk.srs, [w_xi, w_xiw])
-    return W_xi, W_xiw
+    W_xi = commit_polynomials(pk.srs, [w_xi])[0]
+    return W_xi, running.get()[0]

@@ -10,7 +10,7 @@ always a bug.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Self
 
 from zkpot.errors import FieldMismatchError, RootOfUnityError
@@ -91,6 +91,84 @@ class EvaluationDomain:
         for c in coefficients:
             out.append(c * power % p)
             power = power * g_inv % p
+        return out
+
+    def coset_ntt_by_parts(
+        self,
+        coefficients: Sequence[int | PrimeField],
+        parts: int,
+        run: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]] | None = None,
+    ) -> list[int]:
+        """:meth:`coset_ntt`, as ``parts`` independent NTTs of size n = N/parts, one per
+        coset sₖH_n, sₖ = g·ω_Nᵏ, whose points are every parts-th point of gH_N from the
+        k-th (:func:`subcoset_values`). ``run(function, arguments)`` runs them — on the
+        workers with :meth:`zkpot.curve.parallel.PointTable.map`; :meth:`subcoset_tasks`
+        and :func:`join_subcosets` are the two halves, for a caller that queues the tasks
+        itself."""
+        tasks = self.subcoset_tasks(coefficients, parts)
+        if run is None:
+            return join_subcosets([subcoset_values(*task) for task in tasks])
+        return join_subcosets(run(subcoset_values, tasks))
+
+    def subcoset_tasks(
+        self, coefficients: Sequence[int | PrimeField], parts: int
+    ) -> list[tuple[Any, ...]]:
+        """The arguments of :func:`subcoset_values` for each of the ``parts`` cosets
+        (:meth:`coset_ntt_by_parts`)."""
+        shifts = self._subcoset_shifts(parts)
+        ints = self._padded(coefficients)
+        while len(ints) > 1 and not ints[-1]:
+            ints.pop()  # the zero padding folds to nothing
+        return [(self.size // parts, shift, ints, self.field) for shift in shifts]
+
+    def _subcoset_shifts(self, parts: int) -> list[int]:
+        """sₖ = g·ω_Nᵏ for k < parts, after checking that ``parts`` splits the domain."""
+        N, p = self.size, self.modulus
+        if not isinstance(parts, int) or parts < 1 or parts & (parts - 1) or N % parts:
+            raise ValueError(f"{parts!r} parts do not split a domain of size {N}")
+        g, w = int(self.coset_shift), int(self.omega)
+        return [g * pow(w, k, p) % p for k in range(parts)]
+
+    def coset_intt_by_parts(
+        self,
+        evaluations: Sequence[int | PrimeField],
+        parts: int,
+        run: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]] | None = None,
+    ) -> list[int]:
+        """:meth:`coset_intt`, as ``parts`` independent inverse NTTs of size N/parts and a
+        last step of size ``parts`` (the "four-step" split of an NTT of size N = parts·n).
+
+        The coset gH_N is the union of the cosets sₖH_n, sₖ = g·ω_Nᵏ (k < parts), whose
+        points are every parts-th value from the k-th: x = sₖ·ω_nⁱ with ω_n = ω_N^parts.
+        For t(X) = Σⱼ tⱼXʲ of degree < N, the inverse NTT of size n of those values,
+        its m-th coefficient times sₖ⁻ᵐ (:func:`subcoset_coefficients`), is
+
+            vₖ[m] = Σ_q t_(m+qn)·sₖ^(qn) = Σ_q (t_(m+qn)·Gᑫ)·ζ^(kq),   G = gⁿ, ζ = ω_Nⁿ,
+
+        a DFT of size ``parts`` over q (ζ has order parts); its inverse gives every
+        t_(m+qn)·Gᑫ. ``run(function, arguments)`` runs the ``parts`` inverse NTTs — on
+        the workers with :meth:`zkpot.curve.parallel.PointTable.map` — and the last step,
+        ``parts``·log₂(parts) passes over lists of n, runs here.
+        """
+        N, p = self.size, self.modulus
+        shifts = self._subcoset_shifts(parts)
+        ints = coefficient_ints(evaluations, self.field)
+        if len(ints) != N:
+            raise ValueError(f"coset_intt_by_parts needs {N} values, got {len(ints)}")
+        n, g, w = N // parts, int(self.coset_shift), int(self.omega)
+        tasks = [(n, shifts[k], ints[k::parts], self.field) for k in range(parts)]
+        if run is None:
+            v = [subcoset_coefficients(*task) for task in tasks]
+        else:
+            v = run(subcoset_coefficients, tasks)
+        # the inverse DFT of size `parts` over q, for every m at once; then ÷ parts·Gᑫ
+        w_q = _dft_of_lists(v, pow(w, N - n, p) if parts > 1 else 1, p)  # ζ⁻¹ = ω_N^(N−n)
+        g_inv_n = pow(pow(g, n, p), -1, p)
+        out: list[int] = []
+        scale = pow(parts, -1, p)
+        for column in w_q:
+            out += [x * scale % p for x in column]
+            scale = scale * g_inv_n % p
         return out
 
     def _padded(self, coefficients: Sequence[int | PrimeField]) -> list[int]:
@@ -264,3 +342,74 @@ def interpolate(
 ) -> list[int]:
     """``EvaluationDomain(size, field).intt(values)``."""
     return EvaluationDomain(size, field).intt(values)
+
+
+def subcoset_values(
+    n: int, shift: int, coefficients: Sequence[int], field: type[PrimeField] = bn254.Fr
+) -> list[int]:
+    """f(s·ωⁱ) for i < n, ω of order n, for f with any number of coefficients: f(s·ωⁱ) =
+    Σ_m ω^(im)·Σ_q f_(m+qn)·s^(m+qn) — the coefficients times sʲ, folded mod n (j and
+    j + n meet the same ωⁱʲ), then an NTT of size n."""
+    p = field.MODULUS
+    folded, power = [0] * n, 1
+    for j, coefficient in enumerate(coefficients):
+        folded[j % n] += coefficient * power
+        power = power * shift % p
+    return EvaluationDomain(n, field).ntt([x % p for x in folded])
+
+
+def join_subcosets(values: Sequence[Sequence[int]]) -> list[int]:
+    """The values on gH_N from those on its ``len(values)`` cosets sₖH_n
+    (:meth:`EvaluationDomain.coset_ntt_by_parts`): the k-th cosets' go to every
+    len(values)-th place from the k-th."""
+    parts = len(values)
+    out = [0] * (parts * len(values[0]))
+    for k, part in enumerate(values):
+        out[k::parts] = part
+    return out
+
+
+def subcoset_coefficients(
+    n: int, shift: int, values: Sequence[int | PrimeField], field: type[PrimeField] = bn254.Fr
+) -> list[int]:
+    """The inverse NTT of size n of values on the coset s·H_n, its m-th coefficient
+    times s⁻ᵐ: for a polynomial of degree < n these are its coefficients; for a longer
+    one, the sum of its coefficients of degree m, m + n, m + 2n, … times sⁿ, s²ⁿ, …
+    (:meth:`EvaluationDomain.coset_intt_by_parts`)."""
+    p = field.MODULUS
+    out = EvaluationDomain(n, field).intt(values)
+    inverse, power = pow(shift, -1, p), 1
+    for m in range(n):
+        out[m] = out[m] * power % p
+        power = power * inverse % p
+    return out
+
+
+def _dft_of_lists(lists: list[list[int]], root: int, p: int) -> list[list[int]]:
+    """[Σₖ listsₖ·root^(kq) for each q], element by element (a radix-2 DFT whose elements
+    are lists; len(lists) a power of two and root of that order). Only the products by
+    the twiddles are reduced: the sums stay unreduced (and may be negative) for the caller's
+    last product to reduce."""
+    if len(lists) == 1:
+        return lists
+    square = root * root % p
+    even, odd = _dft_of_lists(lists[0::2], square, p), _dft_of_lists(lists[1::2], square, p)
+    half, twiddle = len(lists) // 2, 1
+    out: list[list[int]] = [[] for _ in lists]
+    for q in range(half):
+        turned = odd[q] if twiddle == 1 else [x * twiddle % p for x in odd[q]]
+        out[q] = [a + b for a, b in zip(even[q], turned, strict=True)]
+        out[q + half] = [a - b for a, b in zip(even[q], turned, strict=True)]
+        twiddle = twiddle * root % p
+    return out
+
+
+def next_row(values: list[int], factor: int) -> list[int]:
+    """The values of f(ωX) on a coset g·H_N, from f's values there (N = factor·n, ω of
+    order n): the points are xⱼ = g·ω_Nʲ and ω = ω_N^factor, so f(ω·xⱼ) = f(x_(j+factor)),
+    the list rotated by ``factor``. A prover's "next row" columns need no NTT of their own.
+
+    >>> next_row([0, 1, 2, 3, 4, 5, 6, 7], 4)
+    [4, 5, 6, 7, 0, 1, 2, 3]
+    """
+    return values[factor:] + values[:factor]
