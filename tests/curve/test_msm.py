@@ -163,6 +163,27 @@ def test_add_pairs_and_sum_lists() -> None:
     assert sums == [None, a(P), None, a(P * 5), a(P + Q * 2)]
 
 
+def test_add_pairs_block_by_block(monkeypatch) -> None:
+    """More pairs than a block: each block shares an inversion, the sums stay in order, and
+    a doubling or a P + (−P) in a later block takes the general path there."""
+    from zkpot.curve import pippenger
+
+    G, kernel = bn254.G1, bn254.G1.KERNEL
+    rng = random.Random(6)
+    monkeypatch.setattr(pippenger, "BLOCK", 4)
+    points = [G.random(rng) for _ in range(11)]
+    left = [P.affine_raw() for P in points]
+    right = [P.affine_raw() for P in points[1:]] + [points[0].affine_raw()]
+    right[6], right[9] = left[6], (-points[9]).affine_raw()
+    expected = [(P + Q).affine_raw() for P, Q in zip(points, points[1:] + points[:1], strict=True)]
+    expected[6], expected[9] = (points[6] * 2).affine_raw(), None
+    assert add_pairs(kernel.p, left, right) == expected
+    with pytest.raises(ValueError):
+        add_pairs(kernel.p, left[:-1], right)
+    with pytest.raises(ValueError):
+        add_pairs(kernel.p, left, right[:-1])
+
+
 @given(st.lists(st.integers(0, 2**254 - 1), min_size=1, max_size=20), st.integers(1, 16))
 def test_digit_columns_are_signed_digits(scalars, c) -> None:
     windows = -(-255 // c)

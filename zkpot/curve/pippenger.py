@@ -63,6 +63,12 @@ CHUNK = 1 << 16
 """How many (point, window) additions :func:`msm` sums at once, at most: enough to
 share each inversion widely, few enough to bound the memory of the levels."""
 
+BLOCK = 1024
+"""How many additions :func:`add_pairs` does per inversion, at most. An inversion costs
+about ten additions, so a thousand share it well enough; and a block's numbers stay in
+the processor's cache, where 65,536 at once do not: 3.0 against 3.8 µs an addition
+measured alone, 4–6 % of a whole MSM of 2¹⁶ points."""
+
 
 def best_window(n: int, bits: int, bucket_cost: float = 3) -> int:
     """The window width c ≥ 1 minimising ⌈(bits+1)/c⌉ · (n + bucket_cost·2^(c−1)).
@@ -205,8 +211,16 @@ def add_pairs(p: int, left: list[Any], right: list[Any]) -> list[Any]:
     from Montgomery's trick (:func:`zkpot.field.batch.batch_inverse`), its backward pass
     fused with the additions: the prefix products d₀⋯dᵢ₋₁ of the denominators dᵢ = x₂ − x₁
     on the way in, then, from the last pair down, 1/dᵢ = (d₀⋯dᵢ₋₁)·(d₀⋯dᵢ)⁻¹. Pairs with
-    x₁ = x₂ (P = ±Q) are rare and go to :func:`_add_pairs_general`.
+    x₁ = x₂ (P = ±Q) are rare and go to :func:`_add_pairs_general`. At most :data:`BLOCK`
+    pairs share an inversion.
     """
+    if len(left) > BLOCK:  # block by block (see BLOCK), and the sums in order
+        out = []
+        for i in range(0, len(left), BLOCK):
+            out += add_pairs(p, left[i : i + BLOCK], right[i : i + BLOCK])
+        if len(out) != len(right):
+            raise ValueError("add_pairs needs two lists of the same length")
+        return out
     dx = [x2 - x1 for (x1, _), (x2, _) in zip(left, right, strict=True)]
     if 0 in dx:  # coordinates are canonical: x₁ = x₂ exactly
         return _add_pairs_general(p, left, right)
