@@ -10,6 +10,8 @@ tests check that it is the sequential one on random inputs. :meth:`PointTable.ms
 queues the slices of several MSMs at once (a prover round's commitments), so that a
 worker that finishes early takes the next slice; :meth:`PointTable.map` hands the same
 workers other independent tasks (NTTs), and :meth:`PointTable.msm_and_map` both at once.
+:meth:`PointTable.submit` queues either without waiting, for a caller that has work of
+its own to do meanwhile: it returns a :class:`Pending`, collected later.
 :func:`map_tasks` runs one-off tasks (a ceremony contribution) on freshly forked workers.
 
 **How many workers.** ``ZKPOT_WORKERS`` in the environment, else the machine's cores

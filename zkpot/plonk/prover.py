@@ -136,12 +136,14 @@ def _on_coset(s: _State, name: str) -> list[int]:
     return s.coset[name].get()
 
 
-def _public_values(s: _State) -> list[int]:
-    """PI(X) = −Σ pubᵢ·Lᵢ(X) on H: −pubᵢ on the first rows, 0 on the rest."""
-    values = [0] * s.pk.domain.size
-    for i, value in enumerate(s.public):
-        values[i] = -value % R
-    return values
+def _public_polynomial(s: _State) -> None:
+    """PI(X) = −Σ pubᵢ·Lᵢ(X) into ``s.polys["pi"]``, unless it is there: the interpolation
+    of −pubᵢ on the first rows and 0 on the rest."""
+    if "pi" not in s.polys:
+        values = [0] * s.pk.domain.size
+        for i, value in enumerate(s.public):
+            values[i] = -value % R
+        s.polys["pi"] = s.pk.domain.intt(values)
 
 
 def prove(pk: ProvingKey, inputs: Mapping[str, Any], rng: Any = None) -> Proof:
@@ -218,7 +220,7 @@ def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
             blinders.append(s.blinders[19 + wire])
         s.polys[name] = _blind(coeffs, blinders, n)
         running.append(submit_commitments(pk.srs, [s.polys[name]]))
-    s.polys["pi"] = pk.domain.intt(_public_values(s))  # PI(X) = −Σ pubᵢ·Lᵢ(X), for round 3
+    _public_polynomial(s)  # for round 3, while the workers commit
     commitments = tuple(commitment.get()[0] for commitment in running)
     t, vk = s.transcript, pk.vk
     absorb_statement(t, vk, [s.public])
@@ -314,8 +316,9 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     alpha, beta, gamma = (s.challenges[k] for k in ("alpha", "beta", "gamma"))
     factor, parts = quotient_factor(pk.vk), quotient_parts(pk.vk)
     big = EvaluationDomain(factor * n, bn254.Fr)
-    # the values on the coset, started on the workers in rounds 1 and 2; z(ωX)'s are z's
-    # rotated
+    # the values on the coset, started on the workers in rounds 1 and 2 (or now, after
+    # rounds that did not: a course's own, say); z(ωX)'s are z's rotated
+    _public_polynomial(s)
     a, b, c, z, pi = (_on_coset(s, name) for name in ("a", "b", "c", "z", "pi"))
     z_omega = next_row(z, factor)
     q = pk.coset  # selectors, σ and L₁ on the coset, from preprocessing
@@ -401,7 +404,10 @@ def round_4(s: _State) -> tuple[int, int, int, int, int, int]:
 
 
 def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
-    """The linearisation r(X) and the openings W_ξ = (r + Σ vⁱ(pᵢ − p̄ᵢ))/(X − ξ), W_ξω."""
+    """The linearisation r(X) and the openings W_ξ = (r + Σ vⁱ(pᵢ − p̄ᵢ))/(X − ξ), W_ξω.
+
+    W_ξω comes first: the workers commit to it while this process builds r.
+    """
     pk, n, e = s.pk, s.pk.domain.size, s.evals
     alpha, beta, gamma, xi, v = (s.challenges[k] for k in ("alpha", "beta", "gamma", "xi", "v"))
     k1, k2 = pk.vk.k1, pk.vk.k2
