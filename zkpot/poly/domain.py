@@ -162,7 +162,7 @@ class EvaluationDomain:
         else:
             v = run(subcoset_coefficients, tasks)
         # the inverse DFT of size `parts` over q, for every m at once; then ÷ parts·Gᑫ
-        w_q = _dft_of_lists(v, pow(w, N - n, p) if parts > 1 else 1, p)  # ζ⁻¹ = ω_N^(N−n)
+        w_q = _dft_of_lists(v, pow(w, N - n, p), p)  # ζ⁻¹ = ω_N^(N−n), of order parts
         g_inv_n = pow(pow(g, n, p), -1, p)
         out: list[int] = []
         scale = pow(parts, -1, p)
@@ -374,7 +374,7 @@ def subcoset_coefficients(
 ) -> list[int]:
     """The inverse NTT of size n of values on the coset s·H_n, its m-th coefficient
     times s⁻ᵐ: for a polynomial of degree < n these are its coefficients; for a longer
-    one, the sum of its coefficients of degree m, m + n, m + 2n, … times sⁿ, s²ⁿ, …
+    one, the sum of its coefficients of degree m, m + n, m + 2n, … times 1, sⁿ, s²ⁿ, …
     (:meth:`EvaluationDomain.coset_intt_by_parts`)."""
     p = field.MODULUS
     out = EvaluationDomain(n, field).intt(values)
