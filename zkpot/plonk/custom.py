@@ -121,11 +121,9 @@ def _round_terms(q_full: int, q_partial: int, w: Sequence[int], w_next: Sequence
 # ------------------------------------------------------------------ the prover's steps
 
 
-def quotient_terms(s: Any, coset: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
-    """Round 3: q_5·a⁵ + α⁵·C₀ + α⁶·C₁ + α⁷·C₂ on the quotient's coset.
-
-    a(ωX), b(ωX), c(ωX) there are a, b, c's values rotated (:func:`~zkpot.poly.domain.next_row`);
-    ``coset`` (the prover's polynomials' values on the coset, by name) is not needed.
+def quotient_terms(s: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
+    """Round 3: q_5·a⁵ + α⁵·C₀ + α⁶·C₁ + α⁷·C₂ on the quotient's coset, from a, b and c's
+    values there; a(ωX), b(ωX), c(ωX)'s are theirs rotated (:func:`~zkpot.poly.domain.next_row`).
     """
     pk, q = s.pk, s.pk.coset
     alpha = s.challenges["alpha"]

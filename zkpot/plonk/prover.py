@@ -329,11 +329,10 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(factor)], R)
     k1, k2, alpha2 = pk.vk.k1, pk.vk.k2, alpha * alpha % R
     extra = [0] * (factor * n)
-    coset = partial(_on_coset, s)  # the lookup's φ and m, by name
-    if s.lookups:  # L3
-        extra = lookup.quotient_terms(s, coset, a, b, c)
+    if s.lookups:  # L3, with φ's and m's values on the coset, by name
+        extra = lookup.quotient_terms(s, partial(_on_coset, s), a, b, c)
     if s.custom:  # q_5·a⁵ and the Poseidon rounds
-        more = custom.quotient_terms(s, coset, a, b, c)
+        more = custom.quotient_terms(s, a, b, c)
         extra = [(x + y) % R for x, y in zip(extra, more, strict=True)]
     t = [0] * (factor * n)
     for j in range(factor * n):
