@@ -25,3 +25,14 @@ def test_limits_are_the_callers() -> None:
     with pytest.raises(InvalidInput, match="bytes"):
         loads("[1, 2, 3]", max_bytes=4)
     assert nesting(b'"[[[["') == 0 and nesting(rb'["\\"", []]') == 2
+
+
+@pytest.mark.parametrize(
+    "data", [b'{"a": 1, "a": 1}', b'{"a": 1, "b": {"c": 2, "c": 3}}', b'[{"x": 0, "y": 1, "x": 2}]']
+)
+def test_a_key_twice_in_one_object_is_refused(data: bytes) -> None:
+    """The standard library keeps the last value; another parser may keep the first: one
+    file, two readings. Refused, wherever the object is."""
+    with pytest.raises(InvalidInput, match="appears twice"):
+        loads(data)
+    assert loads(b'{"a": {"a": 1}, "b": [{"a": 2}]}') == {"a": {"a": 1}, "b": [{"a": 2}]}

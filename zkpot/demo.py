@@ -365,6 +365,10 @@ def chain_demo(
 
     def on_round(r: fed.RoundReport) -> None:
         say(f"Round {r.round}: block {r.block[:16]}…, final with a quorum certificate")
+        if not r.leader:
+            say("   no contribution could lead: the empty block, the global model unchanged")
+        for index, why in r.sat_out:
+            say(f"   p{index} sat the round out: {why[:60]}")
         for v in r.contributions:
             who = f"p{v.participant}" + (" (Byzantine)" if v.byzantine else "")
             verdict = "accepted" if v.verified else "rejected:"

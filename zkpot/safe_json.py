@@ -2,13 +2,20 @@
 
 The standard library's C parser recurses once per level of nesting, so a megabyte of
 ``[`` overflows the interpreter's stack and kills the process — no exception to catch.
-Every JSON that reaches zkpot from outside (a contribution file, a chain message) goes
-through :func:`loads`, which measures the nesting first.
+Every JSON that reaches zkpot from outside (a contribution file, a genesis, a chain
+message) goes through :func:`loads`, which measures the nesting first, and refuses an
+object that names one key twice: the standard library keeps the last value, so a file
+could show one value to a reader (or another parser, which keeps the first) and another
+to zkpot.
 
 >>> loads(b'{"a": [1, 2]}')
 {'a': [1, 2]}
 >>> nesting(b'{"a": "[[[", "b": [{}]}')
 3
+>>> loads(b'{"a": 1, "a": 2}')
+Traceback (most recent call last):
+  ...
+zkpot.errors.InvalidInput: not JSON: the key 'a' appears twice in one object
 """
 
 from __future__ import annotations
@@ -40,8 +47,8 @@ def nesting(data: bytes) -> int:
 
 
 def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON, refusing NaN and infinities, more than ``max_bytes`` bytes or more than
-    ``max_depth`` levels of nesting.
+    """Parse JSON, refusing NaN and infinities, duplicate keys, more than ``max_bytes`` bytes
+    or more than ``max_depth`` levels of nesting.
 
     Raises:
         InvalidInput: naming what is wrong.
@@ -52,9 +59,20 @@ def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX
     if nesting(raw) > max_depth:
         raise InvalidInput(f"JSON nested more than {max_depth} levels deep")
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant,
+                          object_pairs_hook=_unique)  # fmt: skip
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise InvalidInput(f"not JSON: {str(error)[:80]}") from None
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object from its key-value pairs, refusing a key that appears twice."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"the key {key!r:.40} appears twice in one object")
+        obj[key] = value
+    return obj
 
 
 def _no_constant(name: str) -> None:

@@ -13,6 +13,7 @@ from zkpot.chain.federation import build
 from zkpot.chain.rules import RoundContext
 from zkpot.chain.rules import ranking as reference_ranking
 from zkpot.curve import bls
+from zkpot.hash.keccak import keccak256
 from zkpot.ml.contribution import dev_srs, setup
 from zkpot.ml.statement import TrainingSpec
 
@@ -117,18 +118,20 @@ def names(cs) -> list[str]:
 def test_ranking_by_accuracy(solution) -> None:
     ranking = required(solution, "ranking")
     cs = fakes([1, 2, 0, 2])
-    got, want = ranking(list(cs)), reference_ranking(cs)
+    parent = keccak256(b"block 0")
+    got, want = ranking(list(cs), parent), reference_ranking(cs, parent)
     assert got[0].accuracy == 2, f"the best accuracy must lead: got {names(got)}"
     assert list(got) == list(want), f"ranking: expected {names(want)}, got {names(got)}"
 
 
-def test_ties_break_by_the_hash_of_round_and_key(solution) -> None:
+def test_ties_break_by_the_hash_of_parent_and_key(solution) -> None:
     ranking = required(solution, "ranking")
     for round_ in (1, 2, 7):
         cs = fakes([2] * 6, round_)
-        got, want = ranking(list(cs)), reference_ranking(cs)
+        parent = keccak256(b"block %d" % (round_ - 1))
+        got, want = ranking(list(cs), parent), reference_ranking(cs, parent)
         assert list(got) == list(want), (
             f"round {round_}, six equal accuracies: expected {names(want)}, got {names(got)} "
-            "(the smaller keccak256(round.to_bytes(8, 'big') + key) first)"
+            "(the smaller keccak256(parent + key) first)"
         )
-    assert ranking([]) == [], "no valid contribution: an empty ranking"
+    assert ranking([], bytes(32)) == [], "no valid contribution: an empty ranking"

@@ -27,8 +27,8 @@ def check_contribution(c: Any, ctx: Any, accepted: dict[bytes, Any]) -> str | No
     raise NotImplementedError
 
 
-def ranking(valid: list[Any]) -> list[Any]:
-    """The valid contributions of one round, best first: the highest accuracy first, and
-    among equal accuracies the smallest keccak256(round as 8 big-endian bytes +
-    participant key) first. The leader is ranking(valid)[0]."""
+def ranking(valid: list[Any], parent: bytes) -> list[Any]:
+    """The valid contributions of the round after the block ``parent`` (its 32-byte hash),
+    best first: the highest accuracy first, and among equal accuracies the smallest
+    keccak256(parent + participant key) first. The leader is ranking(valid, parent)[0]."""
     raise NotImplementedError

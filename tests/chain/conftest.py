@@ -35,7 +35,7 @@ def make_genesis(
     return Genesis(
         name=name, spec=SPEC, test=task.test, global_model=tuple(task.global_layers),
         ceremony=bytes(32), validators=tuple(bls.secret_to_public(sk) for sk in validators),
-        participants=tuple(Registration(bls.secret_to_public(r.secret_key),
-                                        data_commitment(r.data, r.data_salt, SPEC))
+        validator_pops=tuple(bls.pop_prove(sk) for sk in validators),
+        participants=tuple(Registration.of(r.secret_key, data_commitment(r.data, r.data_salt, SPEC))
                            for r in roles),
     )  # fmt: skip

@@ -14,20 +14,21 @@ from zkpot.chain.simulator import Simulation
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.ml.statement import model_hash
-from zkpot.ml.task import demo_data_salt
+from zkpot.ml.task import demo_data_salt, iris_task
 
 KEYS = [4000 + i for i in range(4)]
+TASK = iris_task(3, seed=0, spec=SPEC)
 # every participant trains on the same rows (each with its own salt), so all prove the same
+ROLES = [ParticipantRole(sk, TASK.slots(1)[0], demo_data_salt(0, i + 1))
+         for i, sk in enumerate(KEYS)]  # fmt: skip
+GENESIS = make_genesis("byzantine", TASK, KEYS, ROLES)
 # accuracy and the round-1 leader is the smallest tiebreak: make that the Byzantine one
-BYZANTINE = min(range(4), key=lambda i: tiebreak(1, bls.secret_to_public(KEYS[i])))
+BYZANTINE = min(range(4), key=lambda i: tiebreak(GENESIS.hash, bls.secret_to_public(KEYS[i])))
 
 
 @pytest.fixture(scope="module")
-def world(tiny_keys, tiny_task):
-    keys, task = tiny_keys, tiny_task
-    slots = task.slots(1)[0]
-    roles = [ParticipantRole(sk, slots, demo_data_salt(0, i + 1)) for i, sk in enumerate(KEYS)]
-    genesis = make_genesis("byzantine", task, KEYS, roles)
+def world(tiny_keys):
+    keys, genesis, roles = tiny_keys, GENESIS, ROLES
     cache: dict = {}
 
     def prover_for(role):

@@ -97,7 +97,9 @@ def expected(urls: list[str], height: int) -> dict:
                                             verdict]})  # fmt: skip
     return {
         "blocks": [{"height": b["height"], "hash": b["hash"], "proposer": b["proposer"],
-                    "cells": [str(b["height"]), b["hash"][:12] + "…", b["proposer"][:12] + "…",
+                    "cells": [str(b["height"]), b["hash"][:12] + "…",
+                              "none (empty block)" if not int(b["proposer"], 16)
+                              else b["proposer"][:12] + "…",
                               f"{b['accuracy']} / {status['test_rows']}",
                               f"{len(b['signers'])} of {status['validators']}", str(b["view"])]}
                    for b in reversed(blocks)],

@@ -62,7 +62,8 @@ def test_a_round_in_parallel_reports_what_the_rules_decide(federation) -> None:
     document = json.loads(json.dumps({"rounds": [report.to_json()]}))
     (entry,) = document["rounds"]
     assert set(entry) == {"round", "leader", "leader_accuracy", "global_accuracy", "block",
-                          "contributions"}  # fmt: skip
+                          "contributions", "sat_out"}  # fmt: skip
+    assert entry["sat_out"] == []
     assert set(entry["contributions"][0]) == {"participant", "byzantine", "claimed_accuracy",
                                               "verified", "reason"}  # fmt: skip
     assert len(bytes.fromhex(entry["block"])) == 32

@@ -22,6 +22,7 @@ from zkpot.chain.messages import (
     merkle_root,
     vote_message,
 )
+from zkpot.curve import bls
 from zkpot.ml.statement import Rows, TrainingSpec
 from zkpot.ml.task import first_model
 from zkpot.safe_json import nesting
@@ -29,20 +30,29 @@ from zkpot.safe_json import nesting
 SPEC = TrainingSpec(sizes=(2, 3, 2), steps=1, log2_batch=1, test_rows=2)
 
 
+def validators(n: int) -> dict[str, tuple[bytes, ...]]:
+    """n validators' keys and proofs of possession (secret keys 1 … n)."""
+    return {"validators": tuple(bls.secret_to_public(i) for i in range(1, n + 1)),
+            "validator_pops": tuple(bls.pop_prove(i) for i in range(1, n + 1))}  # fmt: skip
+
+
+PARTICIPANT = bls.secret_to_public(9)
+
+
 def genesis(**changes) -> Genesis:
     fields = {
         "name": "test chain", "spec": SPEC,
         "test": Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])),
         "global_model": tuple(first_model(SPEC, 0)), "ceremony": bytes(range(32)),
-        "validators": tuple(bytes([i]) * 48 for i in range(1, 5)),
-        "participants": (Registration(bytes([9]) * 48, 123), Registration(bytes([8]) * 48, 456)),
+        **validators(4),
+        "participants": (Registration.of(9, 123), Registration.of(8, 456)),
         "timestamp": 1700000000,
     }  # fmt: skip
     return Genesis(**{**fields, **changes})
 
 
 def contribution(**changes) -> Contribution:
-    fields = {"round": 3, "participant": bytes([9]) * 48, "global_model": 11,
+    fields = {"round": 3, "participant": PARTICIPANT, "global_model": 11,
               "data_commitment": 123, "model_commitment": 13, "accuracy": 2,
               "proof": bytes(928), "signature": bytes([7]) * 96}  # fmt: skip
     return Contribution(**{**fields, **changes})
@@ -55,7 +65,7 @@ def test_the_genesis_round_trips_and_its_hash_is_its_identity() -> None:
     assert again.model_hash == g.model_hash and again.participants == g.participants
     assert genesis(name="another").hash != g.hash
     assert g.quorum == 3  # more than two thirds of 4
-    assert genesis(validators=tuple(bytes([i]) * 48 for i in range(1, 8))).quorum == 5
+    assert genesis(**validators(7)).quorum == 5
 
 
 @pytest.mark.parametrize(

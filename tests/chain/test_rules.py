@@ -18,11 +18,15 @@ from zkpot.chain.rules import (
     check_block,
     check_contribution,
     check_contributions,
+    check_final,
+    empty_block,
+    proposer_of,
     proposers,
     ranking,
     tiebreak,
 )
 from zkpot.curve import bls
+from zkpot.hash.keccak import keccak256
 from zkpot.ml.contribution import PROOF_FAILS
 from zkpot.ml.statement import data_commitment, model_hash
 from zkpot.ml.task import demo_data_salt
@@ -37,12 +41,13 @@ def world(tiny_keys, tiny_task):
     publics = [bls.secret_to_public(sk) for sk in SECRETS]
     slots = [task.slots(i + 1)[0] for i in range(3)]
     registrations = tuple(
-        Registration(publics[i], data_commitment(slots[i], demo_data_salt(0, i + 1), SPEC))
+        Registration.of(SECRETS[i], data_commitment(slots[i], demo_data_salt(0, i + 1), SPEC))
         for i in range(3)
     )
     genesis = Genesis(name="rules", spec=SPEC, test=task.test,
                       global_model=tuple(task.global_layers), ceremony=bytes(32),
-                      validators=(publics[0],), participants=registrations)  # fmt: skip
+                      validators=(publics[0],), validator_pops=(bls.pop_prove(SECRETS[0]),),
+                      participants=registrations)  # fmt: skip
     made = {}
     for i in (0, 1):
         made[i] = part.contribute(keys, SECRETS[i], round=1, global_layers=task.global_layers,
@@ -132,14 +137,36 @@ def test_a_previous_rounds_proof_is_refused(world) -> None:
 def test_ranking_is_accuracy_then_a_deterministic_tiebreak() -> None:
     keys = [bytes([i]) * 48 for i in range(6)]
     accuracies = [5, 7, 7, 2, 7, 5]
+    parent = bytes([4]) * 32
     cs = [Contribution(4, k, 0, 0, 0, a, b"") for k, a in zip(keys, accuracies, strict=True)]
-    order = ranking(cs)
+    order = ranking(cs, parent)
     assert [c.accuracy for c in order] == [7, 7, 7, 5, 5, 2]
     sevens = [c.participant for c in order[:3]]
-    assert sevens == sorted(sevens, key=lambda k: tiebreak(4, k))
-    assert ranking(list(reversed(cs))) == order  # the order of arrival does not matter
-    assert proposers(cs, 0) == order[:1] and proposers(cs, 2) == order[:3]
-    assert proposers([], 3) == []
+    assert sevens == sorted(sevens, key=lambda k: tiebreak(parent, k))
+    assert ranking(list(reversed(cs)), parent) == order  # the order of arrival does not matter
+    assert proposers(cs, 0, parent) == order[:1] and proposers(cs, 2, parent) == order[:3]
+    assert proposers([], 3, parent) == []
+
+
+def test_no_key_wins_the_ties_of_the_first_rounds_by_grinding() -> None:
+    """The tiebreak hashes the parent block's hash, which nobody knows at registration: a key
+    ground to win round 1's ties (block 0 is the genesis, known) wins the next round's only
+    by chance. With the round number in its place the same key won every early round."""
+    parents = [keccak256(b"block %d" % h) for h in range(40)]
+    keys = [bls.secret_to_public(sk) for sk in range(1, 9)]
+    ground = min(keys, key=lambda k: tiebreak(parents[0], k))  # the grinder's pick
+    wins = sum(min(keys, key=lambda k: tiebreak(p, k)) == ground for p in parents[1:])
+    assert wins < 20  # 1 in 8 expected (4.9 of 39); a key that always wins would score 39
+
+
+def test_the_turns_end_with_the_empty_block() -> None:
+    """The turns go down the ranking twice, then to the empty block, and round again."""
+    parent = bytes(32)
+    cs = [Contribution(1, bytes([i]) * 48, 0, 0, 0, 5 - i, b"") for i in range(3)]
+    order = ranking(cs, parent)
+    turns = [proposer_of(cs, view, parent) for view in range(9)]
+    assert turns == [*order, *order, None, order[0], order[1]]
+    assert proposer_of([], 0, parent) is None and proposer_of([], 5, parent) is None
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +175,8 @@ def proposal(world):
     made = world["made"]
     contributions = {c.hash: c for c, _ in made.values()}
     best, proven = next((c, p) for c, p in made.values()
-                        if c.hash == ranking(list(contributions.values()))[0].hash)  # fmt: skip
+                        if c.hash == ranking(list(contributions.values()),
+                                             world["ctx"].parent)[0].hash)  # fmt: skip
     reveal = part.reveal(proven, best.participant)
     new_model = model_hash(proven.model, SPEC)
     block = Block(1, world["ctx"].parent, best.participant, new_model, reveal.hash,
@@ -194,3 +222,38 @@ def test_the_next_best_may_propose_after_a_timeout(world, proposal) -> None:
     assert "proposer" in check_block(its_block, its_reveal, ctx, known, valid, view=0)
     assert check_block(its_block, its_reveal, ctx, known, valid, view=1) is None
     assert check_block(block, reveal, ctx, known, valid, view=1) is None
+
+
+def test_the_empty_block_is_acceptable_once_every_contribution_has_had_two_turns(
+    world, proposal
+) -> None:
+    _, _, known, _ = proposal
+    ctx, valid = world["ctx"], set(known)
+    empty = empty_block(ctx)
+    assert empty.contributions == () and empty.global_model == ctx.global_model
+    for view in range(4):  # two contributions, two turns each
+        assert "before 2 valid" in check_block(empty, None, ctx, known, valid, view)
+    assert check_block(empty, None, ctx, known, valid, view=4) is None
+    assert check_block(empty, None, ctx, {}, set(), view=0) is None  # nobody contributed
+    for change in ({"global_model": 1}, {"timestamp": 5}, {"contributions": (bytes(32),)}):
+        assert check_block(dataclasses.replace(empty, **change), None, ctx, {}, set(), 3)
+
+
+def test_a_final_block_is_checked_like_a_proposal(world, proposal) -> None:
+    """What a node catching up adopts: a block that honest validators could have voted for,
+    with every contribution it includes coming with it and valid."""
+    block, reveal, known, best = proposal
+    ctx, cs = world["ctx"], list(known.values())
+    assert check_final(block, reveal, cs, ctx, view=0) is None
+    assert check_final(empty_block(ctx), None, [], ctx, view=0) is None
+    assert "exactly the contributions" in check_final(block, reveal, cs[:1], ctx, 0)
+    forged = part.sign(dataclasses.replace(best, accuracy=(best.accuracy + 1) % 3), SECRETS[0])
+    lying = dataclasses.replace(block, contributions=tuple(
+        forged.hash if h == best.hash else h for h in block.contributions))  # fmt: skip
+    swapped = [forged if c.hash == best.hash else c for c in cs]
+    assert "invalid contribution" in check_final(lying, reveal, swapped, ctx, 0)
+    # the attacker's block: no contribution and a global model of its choosing
+    assert "breaks the rules" in check_final(
+        dataclasses.replace(empty_block(ctx), global_model=12345), None, [], ctx, 0
+    )
+    assert "reveal" in check_final(block, None, cs, ctx, 0)

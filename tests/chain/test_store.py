@@ -5,6 +5,7 @@ loud. The store checks no signature, so the objects here carry fake keys and sig
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import random
 import signal
@@ -20,6 +21,7 @@ from zkpot.chain.encoding import MessageError, canonical
 from zkpot.chain.genesis import Genesis, Registration, unflatten
 from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
 from zkpot.chain.store import ChainStore, StoreError
+from zkpot.curve import bls
 from zkpot.errors import ArgumentError
 from zkpot.ml.statement import Rows, TrainingSpec
 
@@ -27,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = TrainingSpec(sizes=(2, 3, 2), steps=1, log2_batch=1, test_rows=2)
 
 
+@functools.cache
 def key(i: int) -> bytes:
-    return bytes([i]) * 48
+    return bls.secret_to_public(i)
 
 
 def make_genesis(name: str = "store test") -> Genesis:
@@ -36,7 +39,8 @@ def make_genesis(name: str = "store test") -> Genesis:
         name=name, spec=SPEC, test=Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])),
         global_model=unflatten(list(range(-8, SPEC.n_params - 8)), SPEC),
         ceremony=bytes(range(32)), validators=tuple(key(i) for i in range(1, 5)),
-        participants=tuple(Registration(key(10 + i), 1000 + i) for i in range(3)),
+        validator_pops=tuple(bls.pop_prove(i) for i in range(1, 5)),
+        participants=tuple(Registration.of(10 + i, 1000 + i) for i in range(3)),
     )  # fmt: skip
 
 

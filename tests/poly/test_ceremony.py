@@ -57,7 +57,7 @@ def with_proof(
     G2, k = curve.G2.generator(), 12345
     public_key, A = G2 * secret, G2 * k
     powers = ceremony._powers_digest(c.g1, c.g2)
-    challenge = ceremony._challenge(previous, identity, powers, public_key, A)
+    challenge = ceremony._challenge(previous.digest, curve, identity, powers, public_key, A)
     return dataclasses.replace(
         c,
         identity=identity,
@@ -215,7 +215,9 @@ def test_every_challenge_depends_on_every_message_before_it(honest) -> None:
 
     def challenge(c: Contribution, state: Powers = previous) -> int:
         powers = ceremony._powers_digest(c.g1, c.g2)
-        return ceremony._challenge(state, c.identity, powers, c.public_key, c.commitment)
+        return ceremony._challenge(
+            state.digest, state.curve, c.identity, powers, c.public_key, c.commitment
+        )
 
     def moved(points: tuple, i: int, step) -> tuple:
         return (*points[:i], points[i] + step, *points[i + 1 :])

@@ -7,7 +7,7 @@ cheats in one way the consensus rules must catch.
 - ``replay``: sends an honest participant's proof under its own key and data commitment;
 - ``stale``: sends, in round r, its own contribution of the first round again;
 - ``wrong-model``: trains every round from the genesis's model, not the current one;
-- ``duplicate``: sends a second, different contribution in the same round;
+- ``duplicate``: sends a second, different and equally valid contribution in the same round;
 - ``withhold``: proves honestly, and when it leads, proposes nothing;
 - ``bad-reveal``: when it leads, reveals a model that does not open its commitment;
 - ``equivocate``: when it leads, proposes two different blocks in the same view;
@@ -78,9 +78,14 @@ class ByzantineNode(Node):
         key = self.participant.secret_key
         extra: list[Contribution] = []
         if self.behaviour == "duplicate" and self.mine is not None:
-            honest = part.message(self.mine, key)
-            lower = dataclasses.replace(honest, accuracy=max(0, honest.accuracy - 1))
-            extra.append(part.sign(lower, key))
+            # a second proof, as valid as the first (another model salt): whichever of the
+            # two a node receives first it accepts, and the other is one voice too many
+            role, salt = self.participant, part.model_salt(key, self.round) + 1
+            second, _ = part.contribute(self.keys, key, round=self.round,
+                                        global_layers=self._training_model(), data=role.data,
+                                        data_salt=role.data_salt, test=self.genesis.test,
+                                        model_salt=salt)  # fmt: skip
+            extra.append(second)
         if self.behaviour == "garbage":
             out += list(GARBAGE)
         return out + [envelope("contribution", c.to_json()) for c in extra]
@@ -112,6 +117,8 @@ class ByzantineNode(Node):
     def _propose(self, view: int) -> bytes | None:
         value = super()._propose(view)
         if value is None or self.behaviour not in ("withhold", "bad-reveal", "equivocate"):
+            return value
+        if self.blocks[value][1] is None:  # the empty block: every validator proposes it
             return value
         if self.behaviour == "withhold":
             self.blocks.pop(value, None)

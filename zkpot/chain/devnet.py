@@ -8,10 +8,14 @@ cleanly (SIGTERM: each node closes its SQLite store and exits 0).
 Files (all JSON):
 
 - ``genesis.json``: :meth:`Genesis.to_json`;
-- ``srs.json``: the ceremony's output — ``digest`` (the transcript's, as in the genesis),
-  ``g1`` and ``g2``, the powers of τ as hex points. A devnet hands its nodes the output; a
-  node joining a public chain would verify the transcript itself
-  (:func:`zkpot.poly.ceremony.verify_transcript`) and compare the digest;
+- ``srs.json``: the ceremony's output — its last contribution (``identity``, the powers
+  ``g1`` and ``g2`` as hex points: the SRS; ``public_key``, ``commitment`` and
+  ``response``: its proof of knowledge) and ``previous``, the transcript's digest before
+  it. A node computes the transcript's digest from these — the points themselves hashed —
+  and checks the proof and that the points are powers of one τ
+  (:func:`zkpot.poly.ceremony.verify_output`); the digest must be the genesis's. (A file
+  that merely *declared* a digest could carry any points.) A node joining a public
+  chain may verify the whole transcript (:func:`zkpot.poly.ceremony.verify_transcript`);
 - ``node-I.json``: member I's identity. **It holds secret keys and private data**: the
   devnet derives them from its seed, so they are no secret here.
 """
@@ -38,28 +42,34 @@ from zkpot.chain.node import ParticipantRole
 from zkpot.curve import bls12_381, bn254
 from zkpot.errors import ZkpotError
 from zkpot.ml.statement import Rows, TrainingSpec
+from zkpot.poly import ceremony
 from zkpot.poly.kzg import SRS
 from zkpot.safe_json import loads
 
 
 def write(directory: Path, federation: Federation) -> None:
     """Write the devnet's genesis, SRS and identities into ``directory``."""
-    if federation.srs is None:
+    if federation.ceremony is None:
         raise ZkpotError("the federation has no ceremony SRS to hand the nodes")
     directory.mkdir(parents=True, exist_ok=True)
-    srs = federation.srs
     documents: dict[str, Any] = {
         "genesis.json": federation.genesis.to_json(),
-        "srs.json": {
-            "digest": federation.genesis.ceremony.hex(),
-            "g1": [P.to_bytes(compressed=True).hex() for P in srs.g1],
-            "g2": [Q.to_bytes(compressed=True).hex() for Q in srs.g2],
-        },
+        "srs.json": srs_json(federation.ceremony.previous, federation.ceremony.last),
     }
     for m in federation.members:
         documents[f"node-{m.index}.json"] = identity_json(m)
     for name, document in documents.items():
         (directory / name).write_text(json.dumps(document) + "\n")
+
+
+def srs_json(previous: bytes, last: ceremony.Contribution) -> dict[str, Any]:
+    """The ceremony's output as ``srs.json`` holds it (see the module docstring)."""
+    return {"previous": previous.hex(), "identity": last.identity.hex(),
+            "g1": [P.to_bytes(compressed=True).hex() for P in last.g1],
+            "g2": [Q.to_bytes(compressed=True).hex() for Q in last.g2],
+            "public_key": last.public_key.to_bytes(compressed=True).hex(),
+            "commitment": last.commitment.to_bytes(compressed=True).hex(),
+            "response": str(last.response)}  # fmt: skip
 
 
 def identity_json(m: Member) -> dict[str, Any]:
@@ -88,25 +98,39 @@ def read_genesis(path: Path) -> Genesis:
 
 
 def read_srs(path: Path, genesis: Genesis) -> SRS:
-    """The SRS file, checked: its digest is the genesis's, every point decodes onto its
-    curve and subgroup, and e([τ]₁, [1]₂) = e([1]₁, [τ]₂).
+    """The SRS file, checked: every point decodes onto its curve and subgroup, the last
+    contribution's proof verifies, the points are powers of one τ in both groups, and the
+    transcript's digest *computed from them* is the genesis's
+    (:func:`zkpot.poly.ceremony.verify_output`).
 
     Raises:
         MessageError: for anything that does not hold.
     """
-    d = fields(load_json(path, max_bytes=64 << 20), ("digest", "g1", "g2"), "srs")
-    if read_hex(d["digest"], "digest", length=32) != genesis.ceremony:
-        raise MessageError("the SRS is not the output of the genesis's ceremony")
+    names = ("previous", "identity", "g1", "g2", "public_key", "commitment", "response")
+    d = fields(load_json(path, max_bytes=64 << 20), names, "srs")
+    g1, g2 = _list(d["g1"], "srs g1", 1 << 22), _list(d["g2"], "srs g2", 64)
     try:
-        g1 = tuple(bn254.G1.from_bytes(bytes.fromhex(p)) for p in d["g1"])
-        g2 = tuple(bn254.G2.from_bytes(bytes.fromhex(q)) for q in d["g2"])
-    except (TypeError, ValueError) as error:
-        raise MessageError(f"srs: a point that does not decode ({error})") from None
-    if len(g1) < 2 or len(g2) < 2:
-        raise MessageError("srs: too few powers")
-    if not bn254.pairing_check([(g1[1], g2[0]), (-g1[0], g2[1])]):
-        raise MessageError("srs: [τ]₁ and [τ]₂ disagree")
-    return SRS(bn254, g1, g2)
+        last = ceremony.Contribution(
+            identity=read_hex(d["identity"], "identity"),
+            g1=tuple(bn254.G1.from_bytes(read_hex(p, "g1")) for p in g1),
+            g2=tuple(bn254.G2.from_bytes(read_hex(q, "g2")) for q in g2),
+            public_key=bn254.G2.from_bytes(read_hex(d["public_key"], "public_key")),
+            commitment=bn254.G2.from_bytes(read_hex(d["commitment"], "commitment")),
+            response=read_field(d["response"], "response"),
+        )  # fmt: skip
+        digest = ceremony.verify_output(read_hex(d["previous"], "previous", length=32), last)
+    except (ValueError, ZkpotError) as error:
+        raise MessageError(f"srs: {error}") from None
+    if digest != genesis.ceremony:
+        raise MessageError("the SRS is not the output of the genesis's ceremony: its points "
+                           "hash to another transcript digest")  # fmt: skip
+    return SRS(bn254, last.g1, last.g2)
+
+
+def _list(value: object, what: str, most: int) -> list[Any]:
+    if not isinstance(value, list) or not value or len(value) > most:
+        raise MessageError(f"{what}: a list of 1 … {most} entries")
+    return value
 
 
 def read_identity(path: Path, spec: TrainingSpec) -> tuple[int | None, ParticipantRole | None]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -80,13 +80,13 @@ class Member:
 @dataclass(frozen=True, eq=False)
 class Federation:
     """A genesis, the keys of its spec, its members, the task they came from, and the
-    ceremony's SRS (``None`` when the caller brought its own keys)."""
+    ceremony's output (``None`` when the caller brought its own keys)."""
 
     genesis: Genesis
     keys: ContributionKeys
     members: tuple[Member, ...]
     task: Task
-    srs: SRS | None = None
+    ceremony: CeremonyOutput | None = None
 
     def member(self, public_key: bytes) -> Member | None:
         """The member with this BLS public key, or ``None``."""
@@ -99,16 +99,35 @@ def member_key(seed: int, index: int) -> int:
     return 1 + int.from_bytes(digest, "big") % (bls12_381.R - 1)
 
 
-def run_ceremony(size: int, names: Sequence[str], say: Say | None = None) -> tuple[SRS, bytes]:
+@dataclass(frozen=True, eq=False)
+class CeremonyOutput:
+    """What a powers-of-tau ceremony hands the nodes: its last contribution (whose powers
+    are the SRS) and the transcript's digest before it, from which a node recomputes the
+    transcript's digest (:func:`zkpot.poly.ceremony.verify_output`) and compares it with
+    its genesis's."""
+
+    previous: bytes
+    last: ceremony.Contribution
+    digest: bytes
+
+    @property
+    def srs(self) -> SRS:
+        return SRS(ceremony.bn254, self.last.g1, self.last.g2)
+
+
+def run_ceremony(size: int, names: Sequence[str], say: Say | None = None) -> CeremonyOutput:
     """The powers-of-tau ceremony at genesis: each name contributes in turn, every
-    contribution is verified, and the result is (the SRS, the transcript's digest)."""
+    contribution is verified; the output carries the transcript's digest."""
     say = say or (lambda _: None)
+    if not names:
+        raise InvalidInput("a ceremony needs one contributor at least")
     state = ceremony.start(size)
     for name in names:
+        previous = state.digest
         contribution = ceremony.contribute(state, name)
         state = ceremony.verify_contribution(state, contribution)
         say(f"ceremony: {name} contributed and was verified")
-    return state.to_srs(), state.digest
+    return CeremonyOutput(previous, contribution, state.digest)
 
 
 def build(
@@ -154,24 +173,26 @@ def build(
                                                        demo_data_salt(seed, i)), behaviours[i - 1])
         for i in range(1, n + 1)
     )  # fmt: skip
-    srs = None
+    output = None
     if keys is None:
         from zkpot.ml.training_circuit import build as build_circuit
 
         size = srs_size(build_circuit(spec).cs)
         say(f"ceremony: {n} members contribute powers of τ ({size:,} of them) in turn")
-        srs, ceremony_digest = run_ceremony(size, [m.name for m in members], say)
+        output = run_ceremony(size, [m.name for m in members], say)
+        srs, ceremony_digest = output.srs, output.digest
         say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
         keys = setup(spec, srs, cache_dir=cache_dir, progress=say)
     genesis = Genesis(
         name=f"zkpot federation seed {seed}", spec=spec, test=task.test,
         global_model=tuple(task.global_layers), ceremony=ceremony_digest,
         validators=tuple(m.public_key for m in members),
-        participants=tuple(Registration(m.public_key, data_commitment(m.role.data,
-                                                                      m.role.data_salt, spec))
+        validator_pops=tuple(bls.pop_prove(m.secret_key) for m in members),
+        participants=tuple(Registration.of(m.secret_key, data_commitment(m.role.data,
+                                                                         m.role.data_salt, spec))
                            for m in members),
     )  # fmt: skip
-    return Federation(genesis, keys, members, task, srs)
+    return Federation(genesis, keys, members, task, output)
 
 
 # -- proving a round in parallel ---------------------------------------------------------
@@ -190,6 +211,17 @@ def _prove(job: Job, keys: ContributionKeys | None = None) -> tuple[Contribution
     return part.contribute(keys, secret_key, round=round, global_layers=layers, data=data,
                            data_salt=data_salt, test=test,
                            model_salt=part.model_salt(secret_key, round))  # fmt: skip
+
+
+def _attempt(
+    job: Job, keys: ContributionKeys | None = None
+) -> tuple[Contribution, Proven] | ZkpotError:
+    """:func:`_prove`, or the reason the participant cannot (training out of the
+    fixed-point bound, say), returned rather than raised so that it crosses processes."""
+    try:
+        return _prove(job, keys)
+    except ZkpotError as error:
+        return error
 
 
 class ParallelProver:
@@ -213,7 +245,8 @@ class ParallelProver:
         self.federation = federation
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.on_proof = on_proof or (lambda _round, _index: None)
-        self.done: dict[tuple[int, int, int], tuple[Contribution, Proven]] = {}
+        # (round, model, member) → its contribution and secrets, or why it could not train
+        self.done: dict[tuple[int, int, int], tuple[Contribution, Proven] | ZkpotError] = {}
         self.pool: Executor | None = None
 
     def prover(self, member: Member) -> Prover:
@@ -224,8 +257,11 @@ class ParallelProver:
             if (round, key, member.index) not in self.done:  # a model nobody else trains on
                 job = (member.secret_key, round, tuple(layers), member.role.data,
                        member.role.data_salt, self.federation.genesis.test)  # fmt: skip
-                self.done[round, key, member.index] = _prove(job, self.federation.keys)
-            return self.done[round, key, member.index]
+                self.done[round, key, member.index] = _attempt(job, self.federation.keys)
+            result = self.done[round, key, member.index]
+            if isinstance(result, ZkpotError):
+                raise result  # the member's node sits the round out, saying why
+            return result
 
         return prove
 
@@ -242,10 +278,10 @@ class ParallelProver:
         pool = self._pool()
         if pool is None:
             for index, job in jobs.items():
-                self.done[round, key, index] = _prove(job, self.federation.keys)
+                self.done[round, key, index] = _attempt(job, self.federation.keys)
                 self.on_proof(round, index)
             return
-        futures = {index: pool.submit(_prove, job) for index, job in jobs.items()}
+        futures = {index: pool.submit(_attempt, job) for index, job in jobs.items()}
         for index, future in futures.items():
             self.done[round, key, index] = future.result()
             self.on_proof(round, index)
@@ -286,7 +322,10 @@ class RoundReport:
     """One finalized round: its block, leader, the new global model's accuracy, verdicts.
 
     Accuracies count correct rows of the genesis's test set. ``layers`` is the new global
-    model (the leader's reveal), for whoever wants to evaluate it further.
+    model (the leader's reveal), for whoever wants to evaluate it further. A round that
+    ended with the empty block (:func:`zkpot.chain.rules.empty_block`) has leader 0 and
+    leader accuracy −1, and keeps the global model; ``sat_out`` lists the members that
+    could not train in it, with why.
     """
 
     round: int
@@ -296,13 +335,15 @@ class RoundReport:
     block: str
     contributions: tuple[Verdict, ...]
     layers: tuple[Layer, ...] = dataclasses.field(repr=False, compare=False, default=())
+    sat_out: tuple[tuple[int, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The report's JSON: ``zkpot simulate --report``'s format."""
         return {"round": self.round, "leader": self.leader,
                 "leader_accuracy": self.leader_accuracy,
                 "global_accuracy": self.global_accuracy, "block": self.block,
-                "contributions": [dataclasses.asdict(v) for v in self.contributions]}  # fmt: skip
+                "contributions": [dataclasses.asdict(v) for v in self.contributions],
+                "sat_out": [{"participant": i, "reason": r} for i, r in self.sat_out]}  # fmt: skip
 
 
 def simulate(
@@ -333,19 +374,27 @@ def simulate(
     return sim
 
 
-def report(federation: Federation, node: Node, height: int) -> RoundReport:
-    """Round ``height`` as this (honest) node's store records it.
+def report(
+    federation: Federation,
+    node: Node,
+    height: int,
+    sat_outs: Mapping[int, Sequence[tuple[int, str]]] | None = None,
+) -> RoundReport:
+    """Round ``height`` as this (honest) node's store records it; ``sat_outs`` maps a
+    member's index to the (round, why) of the rounds it could not train in.
 
     Raises:
         ZkpotError: the node has not finalized that round.
     """
     stored = node.store.block(height)
-    reveal = None if stored is None else node.store.reveal(stored[0].reveal)
-    if stored is None or reveal is None:
+    if stored is None:
         raise ZkpotError(f"round {height} is not final at this node")
     block, _ = stored
-    spec, verdicts = federation.genesis.spec, []
+    model = node.global_model_after(height)
+    spec, verdicts, sat_outs = federation.genesis.spec, [], sat_outs or {}
     leader_accuracy = -1
+    sat_out = tuple((m.index, why) for m in federation.members
+                    for round, why in sat_outs.get(m.index, []) if round == height)  # fmt: skip
     for c, reason in node.store.contributions(height):
         m = federation.member(c.participant)
         if c.participant == block.proposer and reason is None:
@@ -355,8 +404,8 @@ def report(federation: Federation, node: Node, height: int) -> RoundReport:
     leader = federation.member(block.proposer)
     verdicts.sort(key=lambda v: (v.participant, not v.verified))
     return RoundReport(height, leader.index if leader else 0, leader_accuracy,
-                       count_correct(reveal.model, federation.genesis.test, spec),
-                       block.hash.hex(), tuple(verdicts), tuple(reveal.model))  # fmt: skip
+                       count_correct(model, federation.genesis.test, spec),
+                       block.hash.hex(), tuple(verdicts), model, sat_out)  # fmt: skip
 
 
 def run(
@@ -386,12 +435,13 @@ def run(
         first = next((n for n in watched if n.store.head()[0] >= height), None)
         if first is None:
             raise ZkpotError(f"round {height} did not finalize")
-        reports.append(report(federation, first, height))
+        sat_outs = {m.index: sim.nodes[m.name].sat_out for m in federation.members}
+        reports.append(report(federation, first, height, sat_outs))
         if on_round is not None:
             on_round(reports[-1])
     return reports
 
 
-__all__ = ["DEMO_SPEC", "PARTICIPANT_BEHAVIOURS", "Federation", "Member", "ParallelProver",
-           "RoundReport", "Verdict", "build", "member_key", "report", "run", "run_ceremony",
-           "simulate"]  # fmt: skip
+__all__ = ["DEMO_SPEC", "PARTICIPANT_BEHAVIOURS", "CeremonyOutput", "Federation", "Member",
+           "ParallelProver", "RoundReport", "Verdict", "build", "member_key", "report", "run",
+           "run_ceremony", "simulate"]  # fmt: skip

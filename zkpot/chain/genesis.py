@@ -9,7 +9,14 @@ A task publisher writes it once:
 - the SRS: the digest of the powers-of-tau ceremony's transcript that made it
   (:attr:`zkpot.poly.ceremony.Powers.digest`), which a node checks its SRS against;
 - the validators' BLS public keys, in order (a vote names its validator by index);
-- the registered participants: each one's BLS public key and data commitment.
+- the registered participants: each one's BLS public key and data commitment;
+- for every key, its **proof of possession** (:func:`zkpot.curve.bls.pop_prove`: a
+  signature of the key by itself). Without it a validator could register
+  pk = a·G − (the sum of the other validators' keys), and then sign alone for all of
+  them: ``fast_aggregate_verify`` adds the keys up and would accept its one signature
+  as a quorum's (the *rogue-key* attack). The proof shows that whoever registered the
+  key knows its secret, so no key is a combination of the others; a genesis whose
+  proofs do not all verify is refused when it is built or read.
 
 Registering the data commitment here, before any round, is what stops a participant
 from choosing its training data after the test set is known.
@@ -21,7 +28,7 @@ hash, the parent of block 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -35,6 +42,7 @@ from zkpot.chain.encoding import (
     read_hex,
     read_int,
 )
+from zkpot.curve import bls
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import (
     Rows,
@@ -48,18 +56,35 @@ from zkpot.ml.statement import (
 PUBLIC_KEY_BYTES = 48
 """A BLS public key: a compressed G1 point of BLS12-381."""
 
+POP_BYTES = 96
+"""A proof of possession: a BLS signature, a compressed G2 point of BLS12-381."""
+
 
 @dataclass(frozen=True)
 class Registration:
-    """A participant as the genesis registers it: its public key and data commitment."""
+    """A participant as the genesis registers it: its public key, data commitment and the
+    key's proof of possession."""
 
     public_key: bytes
     data_commitment: int
+    pop: bytes
+
+    @classmethod
+    def of(cls, secret_key: int, data_commitment: int) -> Registration:
+        """What a participant sends to register: its key, its commitment, its proof."""
+        return cls(bls.secret_to_public(secret_key), data_commitment, bls.pop_prove(secret_key))
 
     @property
     def id(self) -> int:
         """The statement's participant field: :func:`~zkpot.ml.statement.participant_id`."""
         return participant_id(self.public_key)
+
+
+@lru_cache(maxsize=4096)
+def possesses(public_key: bytes, pop: bytes) -> bool:
+    """Whether ``pop`` proves possession of ``public_key`` (:func:`zkpot.curve.bls.pop_verify`;
+    remembered, since every node checks the same genesis)."""
+    return bls.pop_verify(public_key, pop)
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +97,7 @@ class Genesis:
     global_model: tuple[Layer, ...]
     ceremony: bytes
     validators: tuple[bytes, ...]
+    validator_pops: tuple[bytes, ...]
     participants: tuple[Registration, ...]
     timestamp: int = 0
 
@@ -83,6 +109,16 @@ class Genesis:
             raise MessageError("a participant or validator is registered twice")
         if not self.validators:
             raise MessageError("a chain needs at least one validator")
+        if len(self.validator_pops) != len(self.validators):
+            raise MessageError("every validator key needs its proof of possession")
+        for i, (key, pop) in enumerate(zip(self.validators, self.validator_pops, strict=True)):
+            if not possesses(key, pop):
+                raise MessageError(f"validator {i}: the proof of possession of its key does "
+                                   "not verify (a rogue key?)")  # fmt: skip
+        for i, p in enumerate(self.participants, 1):
+            if not possesses(p.public_key, p.pop):
+                raise MessageError(f"participant {i}: the proof of possession of its key does "
+                                   "not verify")  # fmt: skip
 
     @cached_property
     def test_set(self) -> int:
@@ -115,9 +151,16 @@ class Genesis:
             "test": {"x": self.test.x.tolist(), "y": self.test.y.tolist()},
             "global_model": flatten(self.global_model),
             "ceremony": self.ceremony.hex(),
-            "validators": [pk.hex() for pk in self.validators],
+            "validators": [
+                {"public_key": pk.hex(), "pop": pop.hex()}
+                for pk, pop in zip(self.validators, self.validator_pops, strict=True)
+            ],
             "participants": [
-                {"public_key": p.public_key.hex(), "data_commitment": str(p.data_commitment)}
+                {
+                    "public_key": p.public_key.hex(),
+                    "data_commitment": str(p.data_commitment),
+                    "pop": p.pop.hex(),
+                }
                 for p in self.participants
             ],
             "timestamp": self.timestamp,
@@ -152,19 +195,30 @@ class Genesis:
             raise MessageError(f"genesis global_model: a list of {spec.n_params} values")
         bound = (1 << (spec.bound_bits - 1)) - 1
         values = [read_int(v, "global model", low=-bound, high=bound) for v in d["global_model"]]
+        validators = [fields(v, ("public_key", "pop"), "genesis validator")
+                      for v in _list(d["validators"], "validators")]  # fmt: skip
+        participants = [fields(p, ("public_key", "data_commitment", "pop"), "genesis participant")
+                        for p in _list(d["participants"], "participants")]  # fmt: skip
         return cls(
             name=d["name"], spec=spec, test=Rows(x, y),
             global_model=unflatten(values, spec),
             ceremony=read_hex(d["ceremony"], "ceremony", length=32),
-            validators=tuple(read_hex(v, "validator", length=PUBLIC_KEY_BYTES)
-                             for v in _list(d["validators"], "validators")),
+            validators=tuple(_public_key(v["public_key"]) for v in validators),
+            validator_pops=tuple(_pop(v["pop"]) for v in validators),
             participants=tuple(
-                Registration(read_hex(p["public_key"], "public_key", length=PUBLIC_KEY_BYTES),
-                             read_field(p["data_commitment"], "data_commitment"))
-                for p in (fields(q, ("public_key", "data_commitment"), "participant")
-                          for q in _list(d["participants"], "participants"))),
+                Registration(_public_key(p["public_key"]),
+                             read_field(p["data_commitment"], "data_commitment"), _pop(p["pop"]))
+                for p in participants),
             timestamp=read_int(d["timestamp"], "timestamp"),
         )  # fmt: skip
+
+
+def _public_key(value: object) -> bytes:
+    return read_hex(value, "public_key", length=PUBLIC_KEY_BYTES)
+
+
+def _pop(value: object) -> bytes:
+    return read_hex(value, "proof of possession", length=POP_BYTES)
 
 
 def _list(value: object, what: str) -> list[Any]:
@@ -185,4 +239,4 @@ def unflatten(values: list[int], spec: TrainingSpec) -> tuple[Layer, ...]:
     return tuple(layers)
 
 
-__all__ = ["PUBLIC_KEY_BYTES", "Genesis", "Registration", "unflatten"]
+__all__ = ["POP_BYTES", "PUBLIC_KEY_BYTES", "Genesis", "Registration", "possesses", "unflatten"]

@@ -46,6 +46,7 @@ from typing import Any
 
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES
 from zkpot.chain.node import Node
+from zkpot.errors import ZkpotError
 from zkpot.ml.statement import count_correct
 
 FRAME_HEADER = 4
@@ -289,10 +290,15 @@ class NetworkNode:
 def block_json(node: Node, block: Any, certificate: Any) -> dict[str, Any]:
     """A final block as the API shows it: its fields, its hash, its certificate's signers,
     and ``accuracy``: how many public test rows the new global model (the leader's
-    reveal) classifies correctly — ``None`` if the node lacks the reveal."""
+    reveal; after the empty block, the model before it) classifies correctly — ``None``
+    if the node lacks the reveal."""
     reveal = node.store.reveal(block.reveal)
     genesis = node.genesis
-    accuracy = None if reveal is None else count_correct(reveal.model, genesis.test, genesis.spec)
+    try:
+        model = node.global_model_after(block.height)
+        accuracy: int | None = count_correct(model, genesis.test, genesis.spec)
+    except ZkpotError:
+        accuracy = None
     return {**block.to_json(), "hash": block.hash.hex(), "signers": list(certificate.signers),
             "view": certificate.view, "revealed": reveal is not None,
             "accuracy": accuracy}  # fmt: skip

@@ -51,8 +51,16 @@ from zkpot.chain import participant as part
 from zkpot.chain.consensus import PRECOMMIT, PREVOTE, Action, Height, Timeouts
 from zkpot.chain.encoding import MessageError, canonical, decode, fields, read_int
 from zkpot.chain.genesis import Genesis
-from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
-from zkpot.chain.rules import RoundContext, check_block, check_contributions, ranking
+from zkpot.chain.messages import MAX_CONTRIBUTIONS, Block, Certificate, Contribution, Reveal, Vote
+from zkpot.chain.rules import (
+    NO_REVEAL,
+    RoundContext,
+    check_block,
+    check_contributions,
+    check_final,
+    empty_block,
+    proposer_of,
+)
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
@@ -129,6 +137,7 @@ class Node:
         )
         self.prover = prover or self._prove
         self.rejected: list[tuple[str, str]] = []  # (what, why), newest last
+        self.sat_out: list[tuple[int, str]] = []  # (round, why) this participant did not train
         self.timers: list[tuple[float, int, str, int, int]] = []  # when, #, kind, view, round
         self._timer_count = 0
         self.now = 0.0
@@ -140,7 +149,7 @@ class Node:
         height, parent = self.store.head()
         self.round = height + 1
         self.parent = parent
-        self.global_layers = self._global_model(height)
+        self.global_layers = self.global_model_after(height)
         current = model_hash(self.global_layers, self.genesis.spec)
         self.ctx = RoundContext(self.genesis, self.keys, self.round, current, parent)
         self.contributions: dict[bytes, Contribution] = {}
@@ -157,14 +166,20 @@ class Node:
         replay, self.future = getattr(self, "future", []), []  # messages of the next round
         self._replay = replay
 
-    def _global_model(self, height: int) -> tuple[Layer, ...]:
-        if height == 0:
-            return tuple(self.genesis.global_model)
-        stored = self.store.block(height)
-        reveal = None if stored is None else self.store.reveal(stored[0].reveal)
-        if reveal is None:
-            raise ZkpotError(f"the store lacks the reveal of final block {height}")
-        return tuple(reveal.model)
+    def global_model_after(self, height: int) -> tuple[Layer, ...]:
+        """The global model after block ``height``: its reveal's model (an empty block
+        keeps the model of the block before it)."""
+        while height > 0:
+            stored = self.store.block(height)
+            if stored is None:
+                raise ZkpotError(f"the store lacks final block {height}")
+            if stored[0].reveal != NO_REVEAL:
+                reveal = self.store.reveal(stored[0].reveal)
+                if reveal is None:
+                    raise ZkpotError(f"the store lacks the reveal of final block {height}")
+                return tuple(reveal.model)
+            height -= 1
+        return tuple(self.genesis.global_model)
 
     def start(self, now: float) -> list[bytes]:
         """Open the current round: set its timers — contribute at once (a participant), the
@@ -181,8 +196,17 @@ class Node:
         return out
 
     def _contribute(self) -> list[bytes]:
-        """Train, prove, sign and send this participant's contribution of the round."""
-        message, self.mine = self.prover(self.round, self._training_model())
+        """Train, prove, sign and send this participant's contribution of the round.
+
+        A participant that cannot train (its training leaves the fixed-point bound, say)
+        sits the round out and says why (:attr:`rejected`); the node carries on."""
+        try:
+            message, self.mine = self.prover(self.round, self._training_model())
+        except ZkpotError as error:
+            self._reject(f"this participant's round {self.round}", f"sits it out: {error}")
+            self.sat_out.append((self.round, str(error)))
+            del self.sat_out[:-100]
+            return []
         message = self._tamper(message)
         self.own.append(envelope("contribution", message.to_json()))
         return self._accept_contribution(message)
@@ -335,11 +359,16 @@ class Node:
         return [self.contributions[h] for h in self.on_time]
 
     def _propose(self, view: int) -> bytes | None:
-        """A block if this participant is the view's proposer by its own ranking."""
-        if self.mine is None or self.public_key is None:
-            return None
-        ranked = ranking(self._ranked())
-        if not ranked or ranked[view % len(ranked)].participant != self.public_key:
+        """A block if this participant is the view's proposer by its own ranking; the empty
+        block if it is a validator and the view is the empty block's turn."""
+        turn = proposer_of(self._ranked(), view, self.parent)
+        if turn is None:
+            if self.index is None:
+                return None
+            empty = empty_block(self.ctx)
+            self.blocks[empty.hash] = (empty, None)
+            return empty.hash
+        if self.mine is None or self.public_key is None or turn.participant != self.public_key:
             return None  # not this view's proposer, by this node's ranking
         reveal = part.reveal(self.mine, self.public_key)
         block = Block(self.round, self.parent, self.public_key,
@@ -365,7 +394,7 @@ class Node:
         block = Block.from_json(d["block"])
         if self._later(block.height, raw):
             return []
-        reveal = Reveal.from_json(d["reveal"], self.genesis.spec)
+        reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
         out = [raw]
         if not isinstance(d["contributions"], list) or len(d["contributions"]) > 1024:
             raise MessageError("proposal contributions: a list")
@@ -440,37 +469,57 @@ class Node:
         return self._commit(block, reveal, certificate)
 
     def _commit(self, block: Block, reveal: Reveal | None, certificate: Certificate) -> list[bytes]:
-        assert reveal is not None
-        self.store.put_reveal(reveal)
+        if reveal is not None:
+            self.store.put_reveal(reveal)
         self.store.finalize(block, certificate)
-        final = envelope("final", self._final_body(block.height))
+        final = envelope("final", self._final_body(block.height))  # (the store has every part)
         self._open_round()
         return [final, *self.start(self.now)]
 
-    def _final_body(self, height: int) -> dict[str, Any]:
+    def _final_body(self, height: int) -> dict[str, Any] | None:
+        """A final block as peers that catch up need it: with its certificate, its reveal
+        and the contributions it includes (``None`` if the store lacks a part)."""
         stored = self.store.block(height)
-        assert stored is not None
+        if stored is None:
+            return None
         block, certificate = stored
-        reveal = self.store.reveal(block.reveal)
+        reveal = None if block.reveal == NO_REVEAL else self.store.reveal(block.reveal)
+        included = [self.store.contribution(h) for h in block.contributions]
+        if (reveal is None) != (block.reveal == NO_REVEAL) or None in included:
+            return None
         return {"block": block.to_json(), "certificate": certificate.to_json(),
-                "reveal": None if reveal is None else reveal.to_json()}  # fmt: skip
+                "reveal": None if reveal is None else reveal.to_json(),
+                "contributions": [c.to_json() for c in included if c is not None]}  # fmt: skip
 
     # -- catching up ---------------------------------------------------------------------
 
     def _on_final(self, body: object, raw: bytes) -> list[bytes]:
-        d = fields(body, ("block", "certificate", "reveal"), "final block")
+        """A final block from a peer: adopted once its certificate verifies *and* the block
+        passes the rules (:func:`~zkpot.chain.rules.check_final`) — its contributions, its
+        reveal, its global model — as a proposal would have to."""
+        d = fields(body, ("block", "certificate", "reveal", "contributions"), "final block")
         block, certificate = Block.from_json(d["block"]), Certificate.from_json(d["certificate"])
         if block.height != self.round:
             self.seen.discard(raw)  # old news, or ahead: sync asks in order
             return []
-        reveal = Reveal.from_json(d["reveal"], self.genesis.spec)
+        reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
+        items = d["contributions"]
+        if not isinstance(items, list) or len(items) > MAX_CONTRIBUTIONS:
+            raise MessageError(f"final contributions: a list of at most {MAX_CONTRIBUTIONS}")
         reason = self._check_certificate(block, certificate)
         if reason is None and block.parent != self.parent:
             reason = "the final block's parent is not our head"
-        if reason is None and reveal.hash != block.reveal:
+        if reason is None and (None if reveal is None else reveal.hash) != (
+            None if block.reveal == NO_REVEAL else block.reveal
+        ):
             reason = "the final block's reveal is not the one it names"
+        if reason is None:
+            included = [Contribution.from_json(item) for item in items]
+            reason = check_final(block, reveal, included, self.ctx, certificate.view)
         if reason is not None:
             raise MessageError(reason)
+        for c in included:
+            self.store.put_contribution(c, None)
         return [raw, *self._commit(block, reveal, certificate)]
 
     def _check_certificate(self, block: Block, certificate: Certificate) -> str | None:
@@ -490,10 +539,8 @@ class Node:
         height = read_int(d["height"], "height", low=1)
         head, _ = self.store.head()
         self.seen.discard(raw)  # a sync is answered each time it is asked
-        return [
-            envelope("final", self._final_body(h))
-            for h in range(height, min(head, height + 16) + 1)
-        ]
+        bodies = (self._final_body(h) for h in range(height, min(head, height + 16) + 1))
+        return [envelope("final", body) for body in bodies if body is not None]
 
 
 __all__ = ["Node", "ParticipantRole", "Prover", "Timing", "envelope"]

@@ -18,8 +18,10 @@ the reasons, and a rejection is never silent.
    among them, the test set from the genesis).
 
 **The leader** (:func:`ranking`) is the best verified accuracy. Ties break by the
-smallest Keccak-256 of (round, public key): deterministic, the same at every node, and
-not the same participant every round.
+smallest Keccak-256 of (the parent block's hash, public key): deterministic, the same at
+every node, not the same participant every round — and unknown to everyone until the
+previous block is final, so that no participant can grind a key at registration that
+wins the ties of the first rounds (with round numbers in its place, one could).
 
 **A block** for round r (:func:`check_block`) is valid in consensus view v when its
 height is r, its parent is the last final block, its proposer is among the v + 1 best
@@ -27,6 +29,21 @@ contributions the validator knows (view 0 belongs to the best; each timeout pass
 lead on, so a leader that withholds is replaced), the reveal opens the proposer's
 model commitment, the new global model is the revealed model's hash, and every
 contribution it includes is valid.
+
+**The empty block** (:func:`empty_block`) ends a round that no contribution can lead —
+none was valid, every participant sat out, or every leader withheld: no proposer, no
+contributions, no reveal, the global model unchanged. With k valid contributions it is
+acceptable from view 2k on, once each of them has had two turns (nodes whose windows
+closed on different contributions rank them differently; the second pass is where they
+agree on a real block, so the empty one should not come before it). The turns
+(:func:`proposer_of`) go down the ranking twice, then to the empty block, proposed by
+the validators, and round again. So a round always ends, and the chain's height keeps
+growing whatever the participants do.
+
+**A final block** that a node did not see decided (it catches up from a peer) is
+checked by the same rules (:func:`check_final`): its contributions come with it and
+must all be valid, and the block must be one that honest validators could have voted
+for — a certificate alone is not enough.
 """
 
 from __future__ import annotations
@@ -34,7 +51,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from zkpot.chain.genesis import Genesis
+from zkpot.chain.genesis import PUBLIC_KEY_BYTES, Genesis
 from zkpot.chain.messages import Block, Contribution, Reveal
 from zkpot.curve import bls
 from zkpot.errors import InvalidInput
@@ -113,24 +130,47 @@ def check_contributions(
     return reasons
 
 
-def tiebreak(round: int, participant: bytes) -> bytes:
-    """Keccak-256 of the round (8 bytes) and the key: the smaller leads among equals."""
-    return keccak256(round.to_bytes(8, "big") + participant)
+NOBODY = bytes(PUBLIC_KEY_BYTES)
+"""The proposer field of the empty block: no participant's key."""
+
+NO_REVEAL = bytes(32)
+"""The reveal field of the empty block: it reveals nothing."""
 
 
-def ranking(valid: Collection[Contribution]) -> list[Contribution]:
-    """Valid contributions of one round, best first: accuracy down, then the tiebreak up."""
-    return sorted(valid, key=lambda c: (-c.accuracy, tiebreak(c.round, c.participant)))
+def tiebreak(parent: bytes, participant: bytes) -> bytes:
+    """Keccak-256 of the parent block's hash and the key: the smaller leads among equals."""
+    return keccak256(parent + participant)
 
 
-def proposers(valid: Collection[Contribution], view: int) -> list[Contribution]:
+def ranking(valid: Collection[Contribution], parent: bytes) -> list[Contribution]:
+    """Valid contributions of the round after ``parent``, best first: accuracy down, then
+    the tiebreak up."""
+    return sorted(valid, key=lambda c: (-c.accuracy, tiebreak(parent, c.participant)))
+
+
+def proposers(valid: Collection[Contribution], view: int, parent: bytes) -> list[Contribution]:
     """The contributions that may propose in ``view``: the ``view + 1`` best.
 
     View 0 belongs to the best; each timeout passes the lead to the next best, and a
     block from a better participant stays acceptable (it may be proposed again because a
     quorum prevoted it), so the set only grows.
     """
-    return ranking(valid)[: view + 1]
+    return ranking(valid, parent)[: view + 1]
+
+
+def proposer_of(valid: Collection[Contribution], view: int, parent: bytes) -> Contribution | None:
+    """Whose turn it is to propose in ``view``, among k valid contributions: the turns go
+    down the ranking twice, then to the empty block (``None``), and round again: slot
+    s = v mod (2k + 1) is the (s mod k + 1)-th best for s < 2k."""
+    ranked = ranking(valid, parent)
+    slot = view % (2 * len(ranked) + 1)
+    return ranked[slot % len(ranked)] if slot < 2 * len(ranked) else None
+
+
+def empty_block(ctx: RoundContext) -> Block:
+    """The round's empty block: no proposer, no contribution, no reveal, the global model
+    unchanged; every validator makes the same one."""
+    return Block(ctx.round, ctx.parent, NOBODY, ctx.global_model, NO_REVEAL, (), 0)
 
 
 def check_reveal(reveal: Reveal, leader: Contribution, ctx: RoundContext) -> str | None:
@@ -168,7 +208,14 @@ def check_block(
     if missing:
         return f"includes {len(missing)} contribution(s) this node has not verified as valid"
     mine = [known[h] for h in valid if known[h].round == ctx.round]
-    leader = next((c for c in proposers(mine, view) if c.participant == block.proposer), None)
+    if block.proposer == NOBODY:
+        if block != empty_block(ctx):
+            return "a block without a proposer that is not the round's empty block"
+        if view < 2 * len(mine):
+            return f"the empty block in view {view}, before {len(mine)} valid contributions' turns"
+        return None
+    best = proposers(mine, view, ctx.parent)
+    leader = next((c for c in best if c.participant == block.proposer), None)
     if leader is None:
         return f"the proposer is not among the {view + 1} best valid contribution(s)"
     if leader.hash not in block.contributions:
@@ -183,5 +230,36 @@ def check_block(
     return None
 
 
-__all__ = ["RoundContext", "check_block", "check_contribution", "check_contributions",
-           "check_reveal", "proposers", "ranking", "tiebreak"]  # fmt: skip
+def check_final(
+    block: Block,
+    reveal: Reveal | None,
+    contributions: Sequence[Contribution],
+    ctx: RoundContext,
+    view: int,
+) -> str | None:
+    """Why a final block that came with its certificate is not one honest validators could
+    have voted for in ``view``, or ``None``.
+
+    The node checking it did not take part in the round: it knows only what came with the
+    block. Every contribution the block includes must come with it and be valid (their
+    proofs verified as one batch), and the block must pass :func:`check_block` with those
+    contributions as all the node knows — the proposer among the ``view + 1`` best of
+    them (it was among the best of the more an honest validator knew), the reveal opening
+    its model commitment, the global model the revealed model's hash.
+    """
+    hashes = [c.hash for c in contributions]
+    if sorted(hashes) != sorted(block.contributions):
+        return "the final block does not come with exactly the contributions it includes"
+    for c, reason in zip(contributions, check_contributions(contributions, ctx, {}),
+                         strict=True):  # fmt: skip
+        if reason is not None:
+            who = c.participant.hex()[:8]
+            return f"the final block includes an invalid contribution of {who}: {reason}"
+    known = {c.hash: c for c in contributions}
+    reason = check_block(block, reveal, ctx, known, set(known), view)
+    return None if reason is None else f"the final block breaks the rules: {reason}"
+
+
+__all__ = ["NOBODY", "NO_REVEAL", "RoundContext", "check_block", "check_contribution",
+           "check_contributions", "check_final", "check_reveal", "empty_block", "proposer_of",
+           "proposers", "ranking", "tiebreak"]  # fmt: skip

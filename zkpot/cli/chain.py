@@ -179,9 +179,12 @@ def simulate(args: argparse.Namespace) -> int:
     names = {m.index: m.behaviour for m in federation.members}
 
     def on_round(r: fed.RoundReport) -> None:
-        print(f"round {r.round}: block {r.block[:16]}…, leader p{r.leader} "
-              f"({r.leader_accuracy}/{spec.test_rows}), global model "
+        lead = (f"leader p{r.leader} ({r.leader_accuracy}/{spec.test_rows})" if r.leader
+                else "empty block, no leader")  # fmt: skip
+        print(f"round {r.round}: block {r.block[:16]}…, {lead}, global model "
               f"{r.global_accuracy}/{spec.test_rows}")  # fmt: skip
+        for index, why in r.sat_out:
+            print(f"  p{index:<21} sat out: {why}")
         for v in r.contributions:
             who = f"p{v.participant}" + (f" ({names[v.participant]})" if v.byzantine else "")
             verdict = "accepted" if v.verified else f"rejected: {v.reason}"
@@ -266,7 +269,7 @@ def devnet(args: argparse.Namespace) -> int:
     names = {m.public_key.hex(): f"p{m.index}" for m in federation.members}
 
     def on_round(height: int, block: dict[str, Any], contributions: list[dict[str, Any]]) -> None:
-        leader = names.get(block["proposer"], "?")
+        leader = names.get(block["proposer"], "none (empty block)")
         signed = f"signed by {len(block['signers'])} of {args.nodes} (view {block['view']})"
         print(f"round {height}: block {block['hash'][:16]}…, leader {leader}, {signed}")
         for c in contributions:

@@ -55,6 +55,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from zkpot import safe_json
 from zkpot.curve import bn254
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
@@ -318,7 +319,7 @@ def _read(path: Path, cs: ConstraintSystem, srs: SRS, key_digest: str) -> Provin
         raise KeyFileError("the checksum does not match: the file is truncated or corrupted")
     try:
         size = int.from_bytes(body[len(MAGIC) : start], "big")
-        header = json.loads(bytes(body[start : start + size]))
+        header = safe_json.loads(bytes(body[start : start + size]), max_bytes=size)
         if header["format"] != FORMAT:
             raise KeyFileError(f"format {header['format']!r}, this zkpot reads {FORMAT}")
         if header["digest"] != key_digest:

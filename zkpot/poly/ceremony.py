@@ -182,7 +182,7 @@ def contribute(
     public_key = G2 * s  # [s]₂
     k = 1 + random_below(r - 1, rng)
     commitment = G2 * k  # A = [k]₂
-    c = _challenge(previous, name, _powers_digest(g1, g2), public_key, commitment)
+    c = _challenge(previous.digest, curve, name, _powers_digest(g1, g2), public_key, commitment)
     return Contribution(name, g1, g2, public_key, commitment, (k + c * s) % r)
 
 
@@ -221,14 +221,19 @@ def _multiply_run(points: Sequence[CurvePoint], s: int, first: int, r: int) -> l
 
 
 def _challenge(
-    previous: Powers, identity: bytes, powers: bytes, public_key: CurvePoint, A: CurvePoint
+    previous_digest: bytes,
+    curve: ModuleType,
+    identity: bytes,
+    powers: bytes,
+    public_key: CurvePoint,
+    A: CurvePoint,
 ) -> int:
     """c = H(state digest, identity, new powers, [s]₂, A), the Schnorr challenge.
 
     ``powers`` is :func:`_powers_digest` of the contribution's G1 and G2 powers.
     """
-    t = Transcript(b"zkpot ceremony: proof of knowledge", previous.curve.R)
-    t.append(b"previous state", previous.digest)
+    t = Transcript(b"zkpot ceremony: proof of knowledge", curve.R)
+    t.append(b"previous state", previous_digest)
     t.append(b"identity", identity)
     t.append(b"new powers", powers)
     t.append(b"public key", public_key.to_bytes())
@@ -273,24 +278,85 @@ def verify_contribution(
 
     step("structure")
     _check_structure(previous, c, require)
-    G1, G2 = curve.G1.generator(), curve.G2.generator()
+    G2 = curve.G2.generator()
     tau, tau_new = previous.g1[1], c.g1[1]  # [τ]₁ and [τ']₁
-
-    step("proof of knowledge of s")  # 1. [z]₂ = A + c·[s]₂
-    powers = _powers_digest(c.g1, c.g2)
-    challenge = _challenge(previous, c.identity, powers, c.public_key, c.commitment)
-    require(
-        G2 * c.response == c.commitment + c.public_key * challenge,
-        "the proof of knowledge of s does not verify for this identity and round "
-        "([z]₂ ≠ A + c·[s]₂)",
-    )
+    powers = _check_proof(previous.digest, c, curve, require, step)
 
     step("update keeps the previous τ")  # 2. e([τ']₁, [1]₂) = e([τ]₁, [s]₂)
     require(
         _equal_pairings(curve, (tau_new, G2), (tau, c.public_key)),
         "the update does not include the previous τ: e([τ']₁, [1]₂) ≠ e([τ]₁, [s]₂)",
     )
+    _check_powers(c, curve, require, step, rng)
+    step("accepted")
+    return Powers(curve, c.g1, c.g2, _next_digest(previous.digest, c, powers))
 
+
+def verify_output(
+    previous_digest: bytes, last: Contribution, curve: ModuleType = bn254, *, rng: Any = None
+) -> bytes:
+    """Check a ceremony's output as its last contribution publishes it, and return the
+    transcript's digest: what a node compares with the digest its genesis names.
+
+    The digest is computed from the output's own points (with the last contribution's
+    proof and the digest before it), so an SRS file cannot claim a digest that is not its
+    own. Checks 0, 1 and 3–5 of the module docstring run on the output; check 2 needs the
+    state before the last contribution, which the digest fixes and whoever verified the
+    whole transcript (:func:`verify_transcript`: the genesis's author) has checked.
+
+    Raises:
+        CeremonyError: naming the check that failed.
+    """
+
+    def require(ok: bool, failure: str) -> None:
+        if not ok:
+            raise CeremonyError(f"the ceremony's output: {failure}")
+
+    def step(_text: str) -> None:
+        pass
+
+    require(isinstance(previous_digest, bytes) and len(previous_digest) == 32,
+            "the previous digest is not 32 bytes")  # fmt: skip
+    n, m = len(last.g1), len(last.g2)
+    require(2 <= m <= n, f"{n} G1 and {m} G2 powers")
+    G1, G2 = curve.G1.generator(), curve.G2.generator()
+    _check_structure(Powers(curve, (G1,) * n, (G2,) * m, previous_digest), last, require)
+    powers = _check_proof(previous_digest, last, curve, require, step)
+    _check_powers(last, curve, require, step, rng)
+    return _next_digest(previous_digest, last, powers)
+
+
+def _check_proof(
+    previous_digest: bytes,
+    c: Contribution,
+    curve: ModuleType,
+    require: Callable[[bool, str], None],
+    step: Callable[[str], None],
+) -> bytes:
+    """1. The proof of knowledge of s, bound to the identity and the state digest; returns
+    the digest of the contribution's powers."""
+    step("proof of knowledge of s")  # 1. [z]₂ = A + c·[s]₂
+    powers = _powers_digest(c.g1, c.g2)
+    challenge = _challenge(previous_digest, curve, c.identity, powers, c.public_key,
+                           c.commitment)  # fmt: skip
+    require(
+        curve.G2.generator() * c.response == c.commitment + c.public_key * challenge,
+        "the proof of knowledge of s does not verify for this identity and round "
+        "([z]₂ ≠ A + c·[s]₂)",
+    )
+    return powers
+
+
+def _check_powers(
+    c: Contribution,
+    curve: ModuleType,
+    require: Callable[[bool, str], None],
+    step: Callable[[str], None],
+    rng: Any,
+) -> None:
+    """3–5. The new powers are successive powers of one τ' in G1, and G2 agrees."""
+    G1, G2 = curve.G1.generator(), curve.G2.generator()
+    tau_new = c.g1[1]
     step("G2 power 1 agrees with G1")  # 3. e([τ']₁, [1]₂) = e([1]₁, [τ']₂)
     require(
         _equal_pairings(curve, (tau_new, G2), (G1, c.g2[1])),
@@ -314,9 +380,6 @@ def verify_contribution(
             _equal_pairings(curve, (c.g1[j], G2), (G1, c.g2[j])),
             f"G2 power {j} disagrees with G1: e([τ'^{j}]₁, [1]₂) ≠ e([1]₁, [τ'^{j}]₂)",
         )
-
-    step("accepted")
-    return Powers(curve, c.g1, c.g2, _next_digest(previous, c, powers))
 
 
 def verify_transcript(
@@ -393,11 +456,11 @@ def _powers_digest(g1: Sequence[CurvePoint], g2: Sequence[CurvePoint]) -> bytes:
     return _hash(b"zkpot ceremony powers", *(P.to_bytes() for P in (*g1, *g2)))
 
 
-def _next_digest(previous: Powers, c: Contribution, powers: bytes) -> bytes:
+def _next_digest(previous_digest: bytes, c: Contribution, powers: bytes) -> bytes:
     """The digest of the transcript after c: H(previous digest, everything c published)."""
     return _hash(
         b"zkpot ceremony contribution",
-        previous.digest,
+        previous_digest,
         c.identity,
         powers,
         c.public_key.to_bytes(),
@@ -433,4 +496,4 @@ def _group_name(group: type[CurvePoint]) -> str:
 
 
 __all__ = ["DEFAULT_LABEL", "CeremonyError", "Contribution", "Powers", "contribute", "start",
-           "verify_contribution", "verify_transcript"]  # fmt: skip
+           "verify_contribution", "verify_output", "verify_transcript"]  # fmt: skip
