@@ -133,6 +133,7 @@ def setup(
     *,
     cache_dir: str | Path | None = None,
     progress: Progress | None = None,
+    circuit: TrainingCircuit | None = None,
 ) -> ContributionKeys:
     """Build the spec's circuit and preprocess it: the keys every participant and validator use.
 
@@ -140,14 +141,19 @@ def setup(
     SRS and the code that computes keys (:mod:`zkpot.plonk.keystore`): a second run loads
     it instead of preprocessing, and a changed spec or SRS is a new key, never a stale one.
 
+    ``circuit`` is ``build(spec)``, if the caller has built it already (to learn the SRS's
+    size, :func:`zkpot.plonk.keys.srs_size`, say).
+
     Raises:
-        InvalidInput: ``spec`` is not a :class:`TrainingSpec`.
+        InvalidInput: ``spec`` is not a :class:`TrainingSpec`, or ``circuit`` is another's.
         SetupError: the SRS is too small (:func:`zkpot.plonk.keys.srs_size` says how big).
     """
     if not isinstance(spec, TrainingSpec):
         raise InvalidInput(f"setup needs a TrainingSpec, not {type(spec).__name__}")
+    if circuit is not None and (not isinstance(circuit, TrainingCircuit) or circuit.spec != spec):
+        raise InvalidInput("setup's circuit must be build(spec) of the same spec")
     say = progress or (lambda _: None)
-    circuit = build(spec)
+    circuit = circuit or build(spec)
     say(f"circuit: {circuit.cs.n_gates:,} gates and {len(circuit.cs.public_inputs)} public inputs")
     pk, vk = preprocess_cached(circuit.cs, srs, cache_dir, progress=say)
     return ContributionKeys(spec, circuit, pk, vk)
