@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.genesis import Genesis, Registration, TestSet
 from zkpot.chain.node import ParticipantRole
 from zkpot.curve import bls
 from zkpot.ml.contribution import ContributionKeys, dev_srs, setup
@@ -31,11 +31,14 @@ def tiny_task() -> Task:
 def make_genesis(
     name: str, task: Task, validators: Sequence[int], roles: Sequence[ParticipantRole]
 ) -> Genesis:
-    """A genesis of the task with these validator keys and registered participants."""
+    """A genesis of the task with these validator keys and registered participants, and its
+    test set opened (a zero salt: these tests do not need it to hide anything)."""
+    test = TestSet(task.test, bytes(32))
     return Genesis(
-        name=name, spec=SPEC, test=task.test, global_model=tuple(task.global_layers),
+        name=name, spec=SPEC, test_commitment=test.commitment,
+        global_model=tuple(task.global_layers),
         ceremony=bytes(32), validators=tuple(bls.secret_to_public(sk) for sk in validators),
         validator_pops=tuple(bls.pop_prove(sk) for sk in validators),
         participants=tuple(Registration.of(r.secret_key, data_commitment(r.data, r.data_salt, SPEC))
                            for r in roles),
-    )  # fmt: skip
+    ).opened(test)  # fmt: skip

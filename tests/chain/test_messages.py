@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, canonical, decode
-from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.genesis import Genesis, Registration, TestSet
 from zkpot.chain.messages import (
     Block,
     Certificate,
@@ -37,12 +37,13 @@ def validators(n: int) -> dict[str, tuple[bytes, ...]]:
 
 
 PARTICIPANT = bls.secret_to_public(9)
+TEST = TestSet(Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])), bytes(range(32)))
 
 
 def genesis(**changes) -> Genesis:
     fields = {
         "name": "test chain", "spec": SPEC,
-        "test": Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])),
+        "test_commitment": TEST.commitment, "opening": TEST,
         "global_model": tuple(first_model(SPEC, 0)), "ceremony": bytes(range(32)),
         **validators(4),
         "participants": (Registration.of(9, 123), Registration.of(8, 456)),
@@ -60,7 +61,7 @@ def contribution(**changes) -> Contribution:
 
 def test_the_genesis_round_trips_and_its_hash_is_its_identity() -> None:
     g = genesis()
-    again = Genesis.from_json(decode(canonical(g.to_json())))
+    again = Genesis.from_json(decode(canonical(g.to_json()))).opened(TEST)
     assert again.hash == g.hash and again.test_set == g.test_set
     assert again.model_hash == g.model_hash and again.participants == g.participants
     assert genesis(name="another").hash != g.hash
@@ -74,8 +75,8 @@ def test_the_genesis_round_trips_and_its_hash_is_its_identity() -> None:
         lambda d: d.update(name=""),
         lambda d: d["participants"].append(d["participants"][0]),
         lambda d: d.update(validators=[]),
-        lambda d: d["test"]["x"][0].append(5),
-        lambda d: d["test"]["y"].__setitem__(0, 2),  # only classes 0, 1
+        lambda d: d.update(test_commitment="00" * 31),
+        lambda d: d.update(test={"x": [[1, -2], [3, 4]], "y": [0, 1]}),  # no rows in a genesis
         lambda d: d["global_model"].__setitem__(0, 1 << 23),  # outside ±2^23
         lambda d: d.update(ceremony="00"),
         lambda d: d.update(extra=1),
@@ -177,3 +178,21 @@ def test_votes_carry_view_and_kind_and_precommits_aggregate() -> None:
     cert = Certificate(2, block, (0, 3), bytes(96), view=1)
     assert cert.message() == a.signing_bytes()
     assert Certificate.from_json(cert.to_json()) == cert
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["x"][0].append(5),
+        lambda d: d["y"].__setitem__(0, 2),  # only classes 0, 1
+        lambda d: d["x"].pop(),
+        lambda d: d.update(salt="00" * 31),
+        lambda d: d.update(extra=1),
+    ],
+)
+def test_a_malformed_test_set_is_refused(change) -> None:
+    data = json.loads(json.dumps(TEST.to_json()))
+    assert TestSet.from_json(data, SPEC).commitment == TEST.commitment
+    change(data)
+    with pytest.raises(MessageError):
+        TestSet.from_json(data, SPEC)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.chain.conftest import SPEC
 from zkpot.chain import participant as part
-from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.genesis import Genesis, Registration, TestSet
 from zkpot.chain.messages import Block, Contribution
 from zkpot.chain.rules import (
     RoundContext,
@@ -44,10 +44,11 @@ def world(tiny_keys, tiny_task):
         Registration.of(SECRETS[i], data_commitment(slots[i], demo_data_salt(0, i + 1), SPEC))
         for i in range(3)
     )
-    genesis = Genesis(name="rules", spec=SPEC, test=task.test,
+    test = TestSet(task.test, bytes(32))
+    genesis = Genesis(name="rules", spec=SPEC, test_commitment=test.commitment,
                       global_model=tuple(task.global_layers), ceremony=bytes(32),
                       validators=(publics[0],), validator_pops=(bls.pop_prove(SECRETS[0]),),
-                      participants=registrations)  # fmt: skip
+                      participants=registrations).opened(test)  # fmt: skip
     made = {}
     for i in (0, 1):
         made[i] = part.contribute(keys, SECRETS[i], round=1, global_layers=task.global_layers,

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from zkpot.chain.encoding import MessageError, canonical
-from zkpot.chain.genesis import Genesis, Registration, unflatten
+from zkpot.chain.genesis import Genesis, Registration, TestSet, unflatten
 from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
 from zkpot.chain.store import ChainStore, StoreError
 from zkpot.curve import bls
@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = TrainingSpec(sizes=(2, 3, 2), steps=1, log2_batch=1, test_rows=2)
 
 
+TEST = TestSet(Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])), bytes(range(32)))
+
+
 @functools.cache
 def key(i: int) -> bytes:
     return bls.secret_to_public(i)
@@ -36,12 +39,12 @@ def key(i: int) -> bytes:
 
 def make_genesis(name: str = "store test") -> Genesis:
     return Genesis(
-        name=name, spec=SPEC, test=Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1])),
+        name=name, spec=SPEC, test_commitment=TEST.commitment,
         global_model=unflatten(list(range(-8, SPEC.n_params - 8)), SPEC),
         ceremony=bytes(range(32)), validators=tuple(key(i) for i in range(1, 5)),
         validator_pops=tuple(bls.pop_prove(i) for i in range(1, 5)),
         participants=tuple(Registration.of(10 + i, 1000 + i) for i in range(3)),
-    )  # fmt: skip
+    ).opened(TEST)  # fmt: skip
 
 
 def contribution(round: int, i: int, accuracy: int = 1) -> Contribution:

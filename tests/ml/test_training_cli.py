@@ -273,19 +273,22 @@ def test_a_spec_too_large_in_the_options_is_refused(capsys, tmp_path, monkeypatc
 
 @pytest.fixture(scope="module")
 def federation(local_keys, tmp_path_factory):
-    """A tiny federation of 3 whose keys are the local setup's; its genesis as a file."""
+    """A tiny federation of 3 whose keys are the local setup's; its genesis and the opening of
+    its test set as files, and the options that name them."""
     from zkpot.chain import federation
 
     fed = federation.build(3, seed=5, spec=TINY_SPEC, keys=local_keys)
-    path = tmp_path_factory.mktemp("genesis") / "genesis.json"
+    root = tmp_path_factory.mktemp("genesis")
+    path, test = root / "genesis.json", root / "test-set.json"
     path.write_text(json.dumps(fed.genesis.to_json()))
-    return fed, path
+    test.write_text(json.dumps(fed.genesis.test_opening().to_json()))
+    return fed, path, ["--genesis", str(path), "--test-set", str(test)]
 
 
 def test_a_genesis_member_verifies_and_a_stranger_does_not(proven, local_keys, federation,
                                                            capsys, tmp_path) -> None:  # fmt: skip
     _, cache = proven
-    fed, genesis_path = federation
+    fed, _, chain = federation
     genesis, member = fed.genesis, fed.members[1]
     registration = genesis.participants[1]
 
@@ -298,18 +301,17 @@ def test_a_genesis_member_verifies_and_a_stranger_does_not(proven, local_keys, f
         return path
 
     honest = contribution(registration.id, "p2.json")
-    status, text = verify(capsys, honest, cache, "--genesis", str(genesis_path))
+    status, text = verify(capsys, honest, cache, *chain)
     key = registration.public_key[:4].hex()
     assert status == 0 and re.fullmatch(
         rf"valid: round 1, participant p2 \(key {key}…\), accuracy \d/2\n", text
     ), text
-    status, text = verify(capsys, honest, cache, "--genesis", str(genesis_path),
-                          "--global-model", "12345")  # fmt: skip
+    status, text = verify(capsys, honest, cache, *chain, "--global-model", "12345")
     assert status == 1 and text.startswith("invalid: global_model "), text
     assert verify(capsys, honest, cache, *TASK)[1].startswith("invalid: test_set ")
 
     stranger = contribution(participant_id(b"not registered"), "stranger.json")
-    status, text = verify(capsys, stranger, cache, "--genesis", str(genesis_path))
+    status, text = verify(capsys, stranger, cache, *chain)
     assert status == 1 and text.startswith("invalid: participant "), text
 
 
@@ -322,9 +324,22 @@ def test_a_genesis_member_verifies_and_a_stranger_does_not(proven, local_keys, f
     ],
 )
 def test_genesis_and_task_options_do_not_mix(proven, federation, capsys, options) -> None:
-    err = refused(capsys, "verify-training", str(proven[0]), "--genesis", str(federation[1]),
-                  *options)  # fmt: skip
+    err = refused(capsys, "verify-training", str(proven[0]), *federation[2], *options)
     assert "genesis" in err
+
+
+def test_a_genesis_needs_the_opening_of_its_test_set(proven, federation, capsys, tmp_path):
+    """The genesis holds a commitment to the test set, not the rows: without the opening (or
+    with one that does not open it) there is no test set to check the file against."""
+    fed, genesis_path, _ = federation
+    assert "--test-set" in refused(capsys, "verify-training", str(proven[0]), "--genesis",
+                                   str(genesis_path))  # fmt: skip
+    other = fed.genesis.test_opening()
+    wrong = tmp_path / "wrong-test-set.json"
+    wrong.write_text(json.dumps({**other.to_json(), "salt": "00" * 32}))
+    err = refused(capsys, "verify-training", str(proven[0]), "--genesis", str(genesis_path),
+                  "--test-set", str(wrong))  # fmt: skip
+    assert "does not open" in err
 
 
 @pytest.mark.parametrize(
@@ -339,7 +354,7 @@ def test_a_bad_genesis_exits_2(proven, capsys, tmp_path, content) -> None:
     path = tmp_path / "genesis.json"
     path.write_text(content)
     assert "cannot read" in refused(capsys, "verify-training", str(proven[0]), "--genesis",
-                                    str(path))  # fmt: skip
+                                    str(path), "--test-set", str(path))  # fmt: skip
 
 
 # -- what cannot be read or done ----------------------------------------------------------

@@ -7,7 +7,11 @@ cleanly (SIGTERM: each node closes its SQLite store and exits 0).
 
 Files (all JSON):
 
-- ``genesis.json``: :meth:`Genesis.to_json`;
+- ``genesis.json``: :meth:`Genesis.to_json` (it holds the test set's commitment, not
+  the rows);
+- ``test-set.json``: the test set's opening (:class:`~zkpot.chain.genesis.TestSet`),
+  which a publisher hands out once registration has closed; a node checks that it
+  opens the genesis's commitment;
 - ``srs.json``: the ceremony's output — its last contribution (``identity``, the powers
   ``g1`` and ``g2`` as hex points: the SRS; ``public_key``, ``commitment`` and
   ``response``: its proof of knowledge) and ``previous``, the transcript's digest before
@@ -37,7 +41,7 @@ import numpy as np
 
 from zkpot.chain.encoding import MessageError, fields, read_field, read_hex, read_int
 from zkpot.chain.federation import Federation, Member
-from zkpot.chain.genesis import Genesis
+from zkpot.chain.genesis import Genesis, TestSet
 from zkpot.chain.node import ParticipantRole
 from zkpot.curve import bls12_381, bn254
 from zkpot.errors import ZkpotError
@@ -54,6 +58,7 @@ def write(directory: Path, federation: Federation) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     documents: dict[str, Any] = {
         "genesis.json": federation.genesis.to_json(),
+        "test-set.json": federation.genesis.test_opening().to_json(),
         "srs.json": srs_json(federation.ceremony.previous, federation.ceremony.last),
     }
     for m in federation.members:
@@ -92,9 +97,17 @@ def _secret(value: object, what: str) -> int:
     return int(value)
 
 
-def read_genesis(path: Path) -> Genesis:
-    """The genesis file. Raises :class:`MessageError` (or ``OSError``) if it is bad."""
-    return Genesis.from_json(load_json(path))
+def read_genesis(path: Path, test_set: Path | None = None) -> Genesis:
+    """The genesis file, opened with the test set file if one is given.
+
+    Raises:
+        MessageError: a file is bad, or the test set does not open the genesis's
+            commitment (``OSError`` if a file cannot be read).
+    """
+    genesis = Genesis.from_json(load_json(path))
+    if test_set is None:
+        return genesis
+    return genesis.opened(TestSet.from_json(load_json(test_set), genesis.spec))
 
 
 def read_srs(path: Path, genesis: Genesis) -> SRS:
@@ -195,6 +208,7 @@ def run(
             peers = [f"127.0.0.1:{ports[o.index][0]}" for o in federation.members if o is not m]
             command = [sys.executable, "-m", "zkpot", "node",
                        "--genesis", str(directory / "genesis.json"),
+                       "--test-set", str(directory / "test-set.json"),
                        "--srs", str(directory / "srs.json"),
                        "--identity", str(directory / f"node-{m.index}.json"),
                        "--store", str(directory / f"node-{m.index}.sqlite"),

@@ -12,7 +12,9 @@ model, so :class:`ParallelProver` proves a round's contributions in parallel, on
 per core (the keys are inherited when the worker processes fork, never copied per proof).
 
 Keys and salts here derive from the seed, so that a run is reproducible. That makes them
-public: a real participant draws its keys and salts at random and keeps them.
+public: a real participant draws its keys and salts at random and keeps them, and a real
+publisher draws the test set's salt at random (:meth:`TestSet.new`) and keeps the rows
+secret until the genesis is final.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 from zkpot.chain import participant as part
 from zkpot.chain.byzantine import ByzantineNode, parse_behaviour, replay_source
-from zkpot.chain.genesis import Genesis, Registration
+from zkpot.chain.genesis import Genesis, Registration, TestSet
 from zkpot.chain.messages import Contribution
 from zkpot.chain.node import Node, ParticipantRole, Prover, Timing
 from zkpot.chain.simulator import Simulation
@@ -183,8 +185,9 @@ def build(
         srs, ceremony_digest = output.srs, output.digest
         say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
         keys = setup(spec, srs, cache_dir=cache_dir, progress=say)
+    test = test_set(task, seed)
     genesis = Genesis(
-        name=f"zkpot federation seed {seed}", spec=spec, test=task.test,
+        name=f"zkpot federation seed {seed}", spec=spec, test_commitment=test.commitment,
         global_model=tuple(task.global_layers), ceremony=ceremony_digest,
         validators=tuple(m.public_key for m in members),
         validator_pops=tuple(bls.pop_prove(m.secret_key) for m in members),
@@ -192,7 +195,15 @@ def build(
                                                                          m.role.data_salt, spec))
                            for m in members),
     )  # fmt: skip
-    return Federation(genesis, keys, members, task, output)
+    # registration has closed with the genesis: now the publisher opens the test set
+    return Federation(genesis.opened(test), keys, members, task, output)
+
+
+def test_set(task: Task, seed: int) -> TestSet:
+    """The task's public test rows and the salt of their commitment in the genesis (derived
+    from the seed, like the members' keys: see the module docstring)."""
+    salt = keccak256(f"zkpot federation test set salt {seed}".encode())
+    return TestSet(task.test, salt)
 
 
 # -- proving a round in parallel ---------------------------------------------------------
@@ -444,4 +455,4 @@ def run(
 
 __all__ = ["DEMO_SPEC", "PARTICIPANT_BEHAVIOURS", "CeremonyOutput", "Federation", "Member",
            "ParallelProver", "RoundReport", "Verdict", "build", "member_key", "report", "run",
-           "run_ceremony", "simulate"]  # fmt: skip
+           "run_ceremony", "simulate", "test_set"]  # fmt: skip

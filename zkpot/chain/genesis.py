@@ -4,7 +4,8 @@ A task publisher writes it once:
 
 - the task: the :class:`~zkpot.ml.statement.TrainingSpec` (network, fixed-point format,
   learning rate, batch, steps, test rows);
-- the public test set — its rows, and so its hash;
+- a *commitment* to the test set (:class:`TestSet`: Keccak-256 of its rows and a random
+  32-byte salt), not the rows;
 - the initial global model (integers in the spec's format), and so its hash;
 - the SRS: the digest of the powers-of-tau ceremony's transcript that made it
   (:attr:`zkpot.poly.ceremony.Powers.digest`), which a node checks its SRS against;
@@ -18,8 +19,18 @@ A task publisher writes it once:
   key knows its secret, so no key is a combination of the others; a genesis whose
   proofs do not all verify is refused when it is built or read.
 
-Registering the data commitment here, before any round, is what stops a participant
-from choosing its training data after the test set is known.
+**The test set is opened after registration closes.** Registering the data commitment
+here stops a participant from changing its data later; it does not stop one that
+registers the test rows themselves, if it knows them when it registers. So the genesis
+fixes the test set by a hiding commitment, and the publisher publishes the opening
+(:class:`TestSet`: the rows and the salt) only once the genesis — and with it every
+registration — is final. A node starts from the genesis *and* the opening
+(:meth:`Genesis.opened`), which must open the commitment; the statement's ``test_set``
+is the hash of the opened rows. The salt makes the commitment hiding: without it, anyone
+who can guess candidate test sets (a public dataset, a split by a known seed) could
+confirm a guess against the genesis. What this relies on is the publisher: it must keep
+the rows secret until then, and choose them without knowing the participants' data
+(which the data commitments hide).
 
 The genesis is canonical JSON (:mod:`zkpot.chain.encoding`); its digest is block 0's
 hash, the parent of block 1.
@@ -27,6 +38,8 @@ hash, the parent of block 1.
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -36,6 +49,7 @@ import numpy as np
 
 from zkpot.chain.encoding import (
     MessageError,
+    canonical,
     digest,
     fields,
     read_field,
@@ -43,6 +57,8 @@ from zkpot.chain.encoding import (
     read_int,
 )
 from zkpot.curve import bls
+from zkpot.errors import ZkpotError
+from zkpot.hash.keccak import keccak256
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import (
     Rows,
@@ -87,23 +103,84 @@ def possesses(public_key: bytes, pop: bytes) -> bool:
     return bls.pop_verify(public_key, pop)
 
 
+SALT_BYTES = 32
+"""The test set commitment's salt: 256 random bits."""
+
+
+@dataclass(frozen=True, eq=False)
+class TestSet:
+    """The opening of the genesis's test set commitment: the public test rows and the salt.
+
+    >>> import numpy as np
+    >>> rows = Rows(np.array([[1, -2], [3, 4]]), np.array([0, 1]))
+    >>> opening = TestSet(rows, bytes(32))
+    >>> opening.commitment.hex()[:16]
+    '0cacaae1d60515d7'
+    """
+
+    rows: Rows
+    salt: bytes
+
+    __test__ = False  # a class of the library, not one for pytest to collect
+
+    @classmethod
+    def new(cls, rows: Rows) -> TestSet:
+        """A commitment to ``rows`` with a fresh random salt (the publisher keeps both)."""
+        return cls(rows, secrets.token_bytes(SALT_BYTES))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"x": self.rows.x.tolist(), "y": self.rows.y.tolist(), "salt": self.salt.hex()}
+
+    @cached_property
+    def commitment(self) -> bytes:
+        """Keccak-256 of the canonical JSON of the rows and the salt: the genesis's field."""
+        return keccak256(b"zkpot.test-set" + canonical(self.to_json()))
+
+    @classmethod
+    def from_json(cls, data: object, spec: TrainingSpec) -> TestSet:
+        """The opening as :meth:`to_json` writes it, for the spec's test rows and features.
+
+        Raises:
+            MessageError: for anything malformed.
+        """
+        d = fields(data, ("x", "y", "salt"), "test set")
+        bound = (1 << (spec.bound_bits - 1)) - 1
+        rows = _list(d["x"], "test x")
+        if len(rows) != spec.test_rows or len(_list(d["y"], "test y")) != spec.test_rows:
+            raise MessageError(f"test set: {spec.test_rows} rows")
+        cells = [[read_int(v, "test x", low=-bound, high=bound) for v in _list(row, "test row")]
+                 for row in rows]  # fmt: skip
+        if any(len(row) != spec.n_features for row in cells):
+            raise MessageError(f"test set: rows of {spec.n_features} features")
+        x = np.array(cells, dtype=np.int64).reshape(spec.test_rows, spec.n_features)
+        y = np.array([read_int(v, "test y", high=spec.n_classes - 1) for v in d["y"]],
+                     dtype=np.int64)  # fmt: skip
+        return cls(Rows(x, y), read_hex(d["salt"], "test set salt", length=SALT_BYTES))
+
+
 @dataclass(frozen=True, eq=False)
 class Genesis:
-    """The chain's starting point (see the module docstring)."""
+    """The chain's starting point (see the module docstring). ``opening`` is the test set
+    (:meth:`opened`); it is not part of the genesis's JSON or hash."""
 
     name: str
     spec: TrainingSpec
-    test: Rows
+    test_commitment: bytes
     global_model: tuple[Layer, ...]
     ceremony: bytes
     validators: tuple[bytes, ...]
     validator_pops: tuple[bytes, ...]
     participants: tuple[Registration, ...]
     timestamp: int = 0
+    opening: TestSet | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.test) != self.spec.test_rows:
-            raise MessageError(f"{len(self.test)} test rows, the spec has {self.spec.test_rows}")
+        if self.opening is not None:
+            if self.opening.commitment != self.test_commitment:
+                raise MessageError("the test set does not open the genesis's test commitment")
+            if len(self.opening.rows) != self.spec.test_rows:
+                raise MessageError(f"{len(self.opening.rows)} test rows, the spec has "
+                                   f"{self.spec.test_rows}")  # fmt: skip
         keys = [p.public_key for p in self.participants]
         if len(set(keys)) != len(keys) or len(set(self.validators)) != len(self.validators):
             raise MessageError("a participant or validator is registered twice")
@@ -119,6 +196,34 @@ class Genesis:
             if not possesses(p.public_key, p.pop):
                 raise MessageError(f"participant {i}: the proof of possession of its key does "
                                    "not verify")  # fmt: skip
+
+    def opened(self, opening: TestSet) -> Genesis:
+        """This genesis with its test set, once the publisher has opened it.
+
+        Raises:
+            MessageError: the rows and salt do not open the test commitment.
+        """
+        return dataclasses.replace(self, opening=opening)
+
+    def test_opening(self) -> TestSet:
+        """The test set's opening (the rows and the salt).
+
+        Raises:
+            ZkpotError: the test set is not opened yet.
+        """
+        if self.opening is None:
+            raise ZkpotError("the genesis's test set is not opened yet: it is published once "
+                             "registration has closed (Genesis.opened)")  # fmt: skip
+        return self.opening
+
+    @property
+    def test(self) -> Rows:
+        """The public test rows (the opening's).
+
+        Raises:
+            ZkpotError: the test set is not opened yet.
+        """
+        return self.test_opening().rows
 
     @cached_property
     def test_set(self) -> int:
@@ -148,7 +253,7 @@ class Genesis:
         return {
             "name": self.name,
             "spec": self.spec.to_json(),
-            "test": {"x": self.test.x.tolist(), "y": self.test.y.tolist()},
+            "test_commitment": self.test_commitment.hex(),
             "global_model": flatten(self.global_model),
             "ceremony": self.ceremony.hex(),
             "validators": [
@@ -173,24 +278,12 @@ class Genesis:
         Raises:
             MessageError: for anything malformed.
         """
-        names = ("name", "spec", "test", "global_model", "ceremony", "validators",
+        names = ("name", "spec", "test_commitment", "global_model", "ceremony", "validators",
                  "participants", "timestamp")  # fmt: skip
         d = fields(data, names, "genesis")
         if not isinstance(d["name"], str) or not 0 < len(d["name"]) <= 100:
             raise MessageError("genesis name: 1 to 100 characters")
         spec = TrainingSpec.from_json(d["spec"])
-        test = fields(d["test"], ("x", "y"), "genesis test")
-        bound = (1 << (spec.bound_bits - 1)) - 1
-        rows = _list(test["x"], "test x")
-        if len(rows) != spec.test_rows or len(_list(test["y"], "test y")) != spec.test_rows:
-            raise MessageError(f"genesis test: {spec.test_rows} rows")
-        cells = [[read_int(v, "test x", low=-bound, high=bound) for v in _list(row, "test row")]
-                 for row in rows]  # fmt: skip
-        if any(len(row) != spec.n_features for row in cells):
-            raise MessageError(f"genesis test: rows of {spec.n_features} features")
-        x = np.array(cells, dtype=np.int64).reshape(spec.test_rows, spec.n_features)
-        y = np.array([read_int(v, "test y", high=spec.n_classes - 1) for v in test["y"]],
-                     dtype=np.int64)  # fmt: skip
         if not isinstance(d["global_model"], list) or len(d["global_model"]) != spec.n_params:
             raise MessageError(f"genesis global_model: a list of {spec.n_params} values")
         bound = (1 << (spec.bound_bits - 1)) - 1
@@ -200,7 +293,8 @@ class Genesis:
         participants = [fields(p, ("public_key", "data_commitment", "pop"), "genesis participant")
                         for p in _list(d["participants"], "participants")]  # fmt: skip
         return cls(
-            name=d["name"], spec=spec, test=Rows(x, y),
+            name=d["name"], spec=spec,
+            test_commitment=read_hex(d["test_commitment"], "test_commitment", length=32),
             global_model=unflatten(values, spec),
             ceremony=read_hex(d["ceremony"], "ceremony", length=32),
             validators=tuple(_public_key(v["public_key"]) for v in validators),
@@ -239,4 +333,5 @@ def unflatten(values: list[int], spec: TrainingSpec) -> tuple[Layer, ...]:
     return tuple(layers)
 
 
-__all__ = ["POP_BYTES", "PUBLIC_KEY_BYTES", "Genesis", "Registration", "possesses", "unflatten"]
+__all__ = ["POP_BYTES", "PUBLIC_KEY_BYTES", "SALT_BYTES", "Genesis", "Registration", "TestSet",
+           "possesses", "unflatten"]  # fmt: skip

@@ -75,6 +75,8 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
         "SIGTERM or Ctrl-C stops it cleanly.",
     )
     node.add_argument("--genesis", required=True, metavar="FILE", help="the genesis (JSON)")
+    node.add_argument("--test-set", required=True, metavar="FILE",
+                      help="the opening of the genesis's test set (JSON)")  # fmt: skip
     node.add_argument("--srs", required=True, metavar="FILE", help="the ceremony's SRS (JSON)")
     node.add_argument("--identity", required=True, metavar="FILE",
                       help="this node's keys and data (JSON; secret)")  # fmt: skip
@@ -224,7 +226,7 @@ def node(args: argparse.Namespace) -> int:
     from zkpot.ml.contribution import setup
 
     try:
-        genesis = devnet.read_genesis(Path(args.genesis))
+        genesis = devnet.read_genesis(Path(args.genesis), Path(args.test_set))
         srs = devnet.read_srs(Path(args.srs), genesis)
         validator, role = devnet.read_identity(Path(args.identity), genesis.spec)
         store = ChainStore(args.store)

@@ -34,7 +34,8 @@ Their outputs are a contract that other tools parse (see the "Proving training" 
 
 The task is the one ``prove-training``'s options define (``--of N``, default 4;
 ``--seed S``, default 0; the spec options; see :func:`zkpot.ml.registry.iris_registry`),
-or a chain's genesis (``--genesis FILE``; ``--global-model HASH`` for a later round's model).
+or a chain's genesis (``--genesis FILE`` with ``--test-set FILE``, the opening of its test
+set; ``--global-model HASH`` for a later round's model).
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
                         help="also require this round")  # fmt: skip
     verify.add_argument("--genesis", metavar="FILE",
                         help="the task of a chain's genesis instead of the options")  # fmt: skip
+    verify.add_argument("--test-set", metavar="FILE",
+                        help="with --genesis: the opening of its test set")  # fmt: skip
     verify.add_argument("--global-model", type=_field_element, metavar="HASH",
                         help="with --genesis: a later round's global model's hash")  # fmt: skip
     for command in (prove, verify):
@@ -324,8 +327,9 @@ def _registry(args: argparse.Namespace) -> Any:
     from zkpot.ml.registry import iris_registry
 
     if args.genesis is None:
-        if args.global_model is not None:
-            args.parser.error("argument --global-model: only with --genesis")
+        for option in ("global_model", "test_set"):
+            if getattr(args, option) is not None:
+                args.parser.error(f"argument --{option.replace('_', '-')}: only with --genesis")
         try:
             of = DEFAULT_OF if args.of is None else args.of
             seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -344,11 +348,15 @@ def _genesis_registry(args: argparse.Namespace) -> Any:
     from zkpot.chain.devnet import read_genesis
     from zkpot.ml.registry import Registered, Registry, short_key
 
+    if args.test_set is None:
+        args.parser.error("argument --genesis: give the opening of its test set (--test-set)")
     try:
         _bounded(args.genesis)
-        genesis = read_genesis(Path(args.genesis))
+        _bounded(args.test_set)
+        genesis = read_genesis(Path(args.genesis), Path(args.test_set))
     except (OSError, ZkpotError, ValueError, UnicodeDecodeError) as error:
-        args.parser.error(f"argument --genesis: cannot read {args.genesis}: {error}")
+        args.parser.error(f"argument --genesis: cannot read {args.genesis} with "
+                          f"{args.test_set}: {error}")  # fmt: skip
     _check_size(args, genesis.spec, f"{args.genesis}'s spec")
     participants = tuple(Registered(f"p{i}", short_key(p.public_key), p.id, p.data_commitment)
                          for i, p in enumerate(genesis.participants, 1))  # fmt: skip
