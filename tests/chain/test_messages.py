@@ -4,6 +4,7 @@ with a clear error — never accepted, never a crash deep inside."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 
 import numpy as np
@@ -196,3 +197,16 @@ def test_a_malformed_test_set_is_refused(change) -> None:
     change(data)
     with pytest.raises(MessageError):
         TestSet.from_json(data, SPEC)
+
+
+def test_a_genesis_outside_the_training_bounds_is_refused() -> None:
+    """Every global model is in [−W, W] and the test rows in [−X, X] (the premises of
+    :mod:`zkpot.ml.headroom`): the genesis's own model and test rows first."""
+    data = json.loads(json.dumps(genesis().to_json()))
+    data["global_model"][0] = SPEC.weight_bound + 1  # inside the format, outside W
+    with pytest.raises(MessageError, match="weight bound"):
+        Genesis.from_json(data)
+    wide = TestSet(Rows(np.array([[SPEC.data_bound + 1, 0], [3, 4]]), np.array([0, 1])), bytes(32))
+    plain = dataclasses.replace(genesis(), opening=None, test_commitment=wide.commitment)
+    with pytest.raises(MessageError, match="data bound"):
+        plain.opened(wide)

@@ -41,9 +41,11 @@ def test_claims_fall_to_inflated_accuracy_and_averaging_to_random_models() -> No
     inflate = by_system(Setting(attack="inflate", **SMALL))
     assert inflate["claims"].byzantine_leads == 4  # it claims every row, every round
     assert inflate["zkpot"].byzantine_leads == 0
-    attacked = by_system(Setting(attack="random", **SMALL))["fedavg"]
-    clean = by_system(Setting(attack="random", **{**SMALL, "fraction": 0.0}))["fedavg"]
-    assert attacked.accuracy[-1] < clean.accuracy[-1]
+    final = {fraction: sum(by_system(Setting(attack="random", seed=seed,
+                                             **{**SMALL, "fraction": fraction}))["fedavg"]
+                           .accuracy[-1] for seed in range(3))
+             for fraction in (SMALL["fraction"], 0.0)}  # fmt: skip
+    assert final[SMALL["fraction"]] < final[0.0]  # over three seeds: one can be lucky
 
 
 def test_a_bad_setting_is_refused() -> None:

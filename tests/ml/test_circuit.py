@@ -4,6 +4,7 @@ refused, and a tiny 2-3-2 forward pass proven."""
 from __future__ import annotations
 
 import random
+import re
 from itertools import pairwise
 
 import numpy as np
@@ -132,3 +133,71 @@ def test_the_accuracy_count_is_numpys(seed: int) -> None:
     assert cs.solve({**values, "count": expected})[count.index] == expected
     with pytest.raises(UnsatisfiedConstraint):
         cs.solve({**values, "count": expected + 1})
+
+
+# -- the bounds: the output error's clip and the step's clamp --------------------------------
+
+W, D = 1 << 7, 1 << 8  # at f = 8: W = 1/2 and D = 1
+
+
+def bounded_step_circuit(table_bits: int):
+    """``output_error`` of one row (3 outputs) and ``step`` of a 2×1 layer, with the bounds.
+    With 8-bit tables the clamps read hi in a table, with 4-bit ones by comparison."""
+    c = Circuit()
+    ca = CircuitArithmetic(c, FMT, table_bits=table_bits, weight_bound=W, error_bound=D)
+    ys = [c.private_input(f"y{j}") for j in range(3)]
+    bits = [c.private_input(f"t{j}") for j in range(3)]
+    deltas = ca.output_error(ys, bits, c.private_input("m"))
+    weight, bias = [[c.private_input("w0"), c.private_input("w1")]], [c.private_input("b")]
+    grads = [[c.private_input("g0"), c.private_input("g1")]], [c.private_input("gb")]
+    new_weight, new_bias = ca.step(weight, bias, grads, 2)
+    return c.compile(), deltas, [*new_weight[0], *new_bias]
+
+
+@pytest.mark.parametrize("table_bits", [8, 4, 0])
+def test_the_clip_and_the_clamp_are_the_twins(table_bits: int) -> None:
+    rng = np.random.default_rng(table_bits)
+    cs, deltas, params = bounded_step_circuit(table_bits)
+    twin = FixedArithmetic(FMT, weight_bound=W, error_bound=D)
+    for _ in range(12):
+        y = rng.integers(-(2**15) + 1, 2**15, 3)
+        label, m = int(rng.integers(0, 3)), int(rng.integers(0, 2))
+        t = np.eye(3, dtype=np.int64)[label] * m
+        old = rng.integers(-W, W + 1, 3)  # a model in [−W, W]
+        g = rng.integers(-(2**15) + 1, 2**15, 3)  # gradients in the bound
+        named = {"y": y, "t": t, "w": old[:2], "g": g[:2]}
+        inputs = {
+            f"{name}{i}": int(v) for name, values in named.items() for i, v in enumerate(values)
+        }
+        inputs.update(m=m, b=int(old[2]), gb=int(g[2]))
+        w = cs.solve(inputs)
+        expected = twin.output_error((y * m - t * FMT.scale)[None, :], (1, "output error"))[0]
+        assert [signed(w[d.index]) for d in deltas] == expected.tolist()
+        layer = twin.step(Layer(old[None, :2], old[2:]), Layer(g[None, :2], g[2:]), 2, (1, "w"))
+        assert [signed(w[p.index]) for p in params] == [*layer.weight[0], *layer.bias]
+
+
+@pytest.mark.parametrize(
+    ("table_bits", "cheat", "caught_by"),
+    [(8, (": in", ": s"), r"\(hi, in, s\) in clamp"),
+     (4, ("/is_zero v\\d+: out",), "x·inv = 1 − out")],
+)  # fmt: skip
+def test_a_clip_or_a_clamp_that_is_not_one_is_refused(table_bits, cheat, caught_by) -> None:
+    """A prover who keeps an error of 3 (unclipped) or a weight of 4.5 (unclamped) writes
+    "inside" for a hi outside the middle: with a table, in = 1 and s = 0 are no row of it;
+    by comparison, is_zero's gates refuse in = 1 for hi ≠ 0."""
+    cs, deltas, params = bounded_step_circuit(table_bits)
+    inputs = {"y0": 3 * D, "y1": 0, "y2": 0, "t0": 0, "t1": 0, "t2": 0, "m": 1,
+              "w0": W, "w1": 0, "b": 0, "g0": -(2**12), "g1": 0, "gb": 0}  # fmt: skip
+    honest = cs.solve(inputs)
+    assert signed(honest[deltas[0].index]) == D and signed(honest[params[0].index]) == W
+    for scope, value, kept in (("output error", deltas[0], 3 * D), ("step", params[0], W + 2**10)):
+        pattern = re.compile(f"({'|'.join(cheat)})$")
+        first = [i for i, h in enumerate(cs.hints)
+                 if h and h.label.startswith(scope) and pattern.search(h.label)]  # fmt: skip
+        # the first clamp of the scope: in = 1 (and s = 0)
+        overrides = {i: int(cs.hints[i].label.endswith(("in", "out"))) for i in first[: len(cheat)]}
+        forged = cs.assign(inputs, overrides)
+        assert signed(forged[value.index]) == kept
+        with pytest.raises(UnsatisfiedConstraint, match=caught_by):
+            cs.check(forged)

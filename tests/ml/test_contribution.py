@@ -25,6 +25,7 @@ from zkpot.ml.datasets import Dataset, blobs, standardize, train_test_split
 from zkpot.ml.fixedpoint import FixedPointOverflow
 from zkpot.ml.model import Layer, initial_layers
 from zkpot.ml.training_circuit import _flat, build, inputs
+from zkpot.ml.training_circuit import values as tc_values
 from zkpot.plonk.circuit import UnsatisfiedConstraint
 from zkpot.plonk.prover import prove_witness
 
@@ -291,6 +292,89 @@ def test_a_forced_honest_witness_verifies(world) -> None:
                    test=world["test"])  # fmt: skip
     proof = prove_witness(keys.pk, keys.circuit.cs.assign(named), random.Random(3), check=False)
     assert verify_contribution(keys, world["proven"].contribution.statement, proof)
+
+
+# -- the bounds: the clip of the output error and the clamp of the step, acting -------------
+
+
+def extreme_model(spec: st.TrainingSpec, seed: int = 0) -> list[Layer]:
+    """Every weight and bias ±W, signs at random: a global model the chain may produce."""
+    rng, W = np.random.default_rng(seed), spec.weight_bound
+    shapes = [(o, i) for i, o in zip(spec.sizes, spec.sizes[1:], strict=False)]
+    return [Layer(W * rng.choice([-1, 1], s), W * rng.choice([-1, 1], s[0])) for s in shapes]
+
+
+def bounds_act(layers: list[Layer], slots: st.Rows, spec: st.TrainingSpec) -> tuple[bool, bool]:
+    """Whether one step's clip changes an output error, and its clamp a parameter."""
+    model = st.fixed_model(layers, spec)
+    k, mask = spec.n_classes, (slots.y < spec.n_classes).astype(np.int64)
+    targets = np.zeros((len(slots), k), dtype=np.int64)
+    targets[np.flatnonzero(mask), slots.y[mask == 1]] = spec.fmt.scale
+    trace = model.forward(slots.x)
+    clipped = np.abs((trace.output - targets) * mask[:, None]).max() > spec.error_bound
+    model.arithmetic.weight_bound = None  # the same step, projected nowhere
+    model.step(model.backward(trace, targets, mask), spec.log2_lr)
+    projected = st.train_round(layers, slots, spec)[0]
+    return bool(clipped), st.flatten(model.layers) != st.flatten(projected)
+
+
+def test_the_circuit_is_the_twin_when_the_clip_and_the_clamp_act(world) -> None:
+    layers = extreme_model(TINY)
+    assert bounds_act(layers, world["slots"], TINY) == (True, True)
+    new, after = st.train_round(layers, world["slots"], TINY)
+    statement = {"round": 1, "participant": 2, "global_model": st.model_hash(layers, TINY),
+                 "data_commitment": st.data_commitment(world["slots"], 5, TINY),
+                 "model_commitment": st.model_commitment(new, 6, TINY),
+                 "test_set": st.hash_test_set(world["test"], TINY),
+                 "accuracy": st.count_correct(new, world["test"], TINY)}  # fmt: skip
+    circuit = world["keys"].circuit
+    named = inputs(TINY, statement=statement, global_layers=layers, slots=world["slots"],
+                   data_salt=5, model_salt=6, test=world["test"])  # fmt: skip
+    check_twin(circuit, circuit.cs.solve(named), after, new, world["test"])
+
+
+def test_a_round_where_the_clip_and_the_clamp_act_is_proven(world) -> None:
+    layers = extreme_model(TINY)
+    proven = prove_contribution(world["keys"], round=2, participant=77, global_layers=layers,
+                                data=world["slots"], data_salt=1234, test=world["test"],
+                                model_salt=99, rng=random.Random(4))  # fmt: skip
+    statement = proven.contribution.statement
+    assert verify_contribution(world["keys"], statement, proven.contribution.proof,
+                               expect={"global_model": st.model_hash(layers, TINY)})  # fmt: skip
+    assert st.flatten(proven.model) == st.flatten(st.train_round(layers, world["slots"], TINY)[0])
+
+
+@pytest.mark.parametrize(
+    ("scope", "what"), [("/step/", "the clamp"), ("/output error/", "the clip")]
+)
+def test_a_model_trained_without_the_clamp_or_the_clip_fails(world, scope: str, what: str) -> None:
+    """The cheater writes in = 1, s = 0 into every clamp of ``scope`` (the step's clamps of
+    the parameters, or the output error's clips): values outside the bound pass unchanged,
+    and the rest of the witness follows from them. Its commitment and accuracy are claimed
+    for the model that results; the lookup of (hi, in, s) refuses it, and so does the proof."""
+    layers, keys = extreme_model(TINY), world["keys"]
+    cs = keys.circuit.cs
+    cheat = {i: (1 if h.label.endswith(": in") else 0) for i, h in enumerate(cs.hints)
+             if h and scope in h.label and h.label.endswith((": in", ": s"))}  # fmt: skip
+    assert cheat, what
+    private = {"global_layers": layers, "slots": world["slots"], "data_salt": 1234,
+               "model_salt": 99, "test": world["test"]}  # fmt: skip
+    witness = cs.assign(inputs(TINY, statement=honest_fields(world), **private), cheat)
+    values = tc_values(keys.circuit.steps[-1], witness)
+    assert values != st.flatten(st.train_round(layers, world["slots"], TINY)[0])  # it changed
+    cheated, at = [], 0
+    for layer in layers:
+        n_w, n_b = layer.weight.size, layer.bias.size
+        cheated.append(Layer(np.array(values[at : at + n_w]).reshape(layer.weight.shape),
+                             np.array(values[at + n_w : at + n_w + n_b])))  # fmt: skip
+        at += n_w + n_b
+    claim = {**honest_fields(world), "global_model": st.model_hash(layers, TINY),
+             "model_commitment": st.model_commitment(cheated, 99, TINY),
+             "accuracy": st.count_correct(cheated, world["test"], TINY)}  # fmt: skip
+    with pytest.raises(UnsatisfiedConstraint, match=r"\(hi, in, s\) in clamp"):
+        cs.check(cs.assign(inputs(TINY, statement=claim, **private), cheat))
+    refused, _ = forced(world, claim, cheat, global_layers=layers)
+    assert refused
 
 
 def test_an_empty_slot_adds_nothing_to_the_gradient() -> None:

@@ -25,8 +25,8 @@ SPECS = [
          "bound_bits": 8},
         {"sizes": (2, 2, 5), "log2_batch": 2, "test_rows": 5, "table_bits": 5,
          "bound_bits": 30, "frac_bits": 12, "log2_lr": 7},
-        {"sizes": (1, 1), "log2_batch": 0, "test_rows": 1, "bound_bits": 2, "frac_bits": 0,
-         "log2_lr": 0},
+        {"sizes": (1, 1), "log2_batch": 0, "test_rows": 1, "bound_bits": 4, "frac_bits": 0,
+         "log2_lr": 0, "log2_data_bound": 0},  # the smallest format a round fits
         {"sizes": (2, 3), "log2_batch": 0, "test_rows": 2, "table_bits": 12},  # tables lead
     )
 ]  # fmt: skip
@@ -48,8 +48,10 @@ def test_the_default_spec_is_estimated_within_its_domain() -> None:
 
 
 def test_the_largest_spec_is_refused_by_formula() -> None:
-    largest = TrainingSpec(sizes=(4096,) * 300, log2_batch=10, steps=1024, test_rows=4096)
-    assert estimate_rows(largest) > 10**15
+    """The widest spec whose worst case fits (features within one unit 2^−16)."""
+    largest = TrainingSpec(sizes=(4096,) * 3, log2_batch=10, steps=1024, test_rows=4096,
+                           log2_data_bound=-16)  # fmt: skip
+    assert estimate_rows(largest) > 10**13
     with pytest.raises(CircuitTooLarge, match="more than the limit of 65,536"):
         check_size(largest)
     four_steps = TrainingSpec(steps=4)

@@ -4,6 +4,8 @@ a plain-Python re-implementation, its gradient against finite differences."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -386,3 +388,43 @@ def test_initial_weights_are_he_uniform_and_on_the_grid() -> None:
     assert abs(np.abs(layers[0].weight).mean() - limit / 2) < 0.05 * limit  # U(−l, l): E|w| = l/2
     assert np.array_equal(layers[0].weight * 2**10, np.round(layers[0].weight * 2**10))
     assert not np.array_equal(layers[0].weight, initial_layers([50, 40], seed=4)[0].weight)
+
+
+def test_the_bounds_act_alike_in_float_and_in_fixed_point() -> None:
+    """Projected SGD (W = 1/2) and the clipped output error (D = 1) in both arithmetics, on
+    inputs three times their spread: the twins stay within 2^−8 of each other and in
+    [−W, W]. Without the clamp the weights leave it; without the clip too, the
+    fixed-point training overflows."""
+    from zkpot.ml.datasets import blobs, standardize, train_test_split
+    from zkpot.ml.model import FloatArithmetic
+    from zkpot.ml.train import Schedule, train
+
+    fmt = FixedPoint()
+    data, _ = standardize(*train_test_split(blobs(128, seed=3), seed=3))
+    data = dataclasses.replace(data, x=3 * data.x)
+    schedule = Schedule(epochs=5, log2_lr=3, log2_batch=3)
+
+    def trained(weight_bound: float | None, error_bound: float | None) -> list[np.ndarray]:
+        nets = twins([2, 8, 3], seed=2, fmt=fmt)
+        nets[0].arithmetic = FloatArithmetic(weight_bound, error_bound)
+        scaled = [None if b is None else int(b * fmt.scale) for b in (weight_bound, error_bound)]
+        nets[1].arithmetic = FixedArithmetic(fmt, weight_bound=scaled[0], error_bound=scaled[1])
+        for net in nets:
+            train(net, data, schedule)
+        return [np.concatenate([w for layer in net.real_layers()
+                                for w in (layer.weight.ravel(), layer.bias)])
+                for net in nets]  # fmt: skip
+
+    real, fixed = trained(0.5, 1.0)
+    assert np.abs(real - fixed).max() < 2**-8
+    assert np.abs(real).max() <= 0.5 and np.abs(fixed).max() <= 0.5
+    assert np.abs(trained(None, 1.0)[1]).max() > 1
+    with np.errstate(all="ignore"), pytest.raises(FixedPointOverflow):
+        trained(None, None)
+
+
+def test_the_bounds_must_fit_the_format() -> None:
+    with pytest.raises(InvalidInput, match="weight_bound"):
+        FixedArithmetic(FixedPoint(), weight_bound=2**23)
+    with pytest.raises(InvalidInput, match="error_bound"):
+        FixedArithmetic(FixedPoint(), error_bound=0.5)  # type: ignore[arg-type]

@@ -26,8 +26,10 @@ TINY = ["--layers", "4,2,3", "--batch", "2", "--steps", "1", "--test-rows", "2"]
 TINY_SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
 TASK = ["--of", "3", "--seed", "1", *TINY]
 """The task of the module's contribution, as verify-training's options."""
-LARGEST = {"sizes": [4096] * 300, "frac_bits": 16, "bound_bits": 24, "log2_batch": 10,
-           "steps": 1024, "test_rows": 4096, "log2_lr": 4, "table_bits": 8}  # fmt: skip
+LARGEST = {"sizes": [4096] * 3, "frac_bits": 16, "bound_bits": 24, "log2_batch": 10,
+           "steps": 1024, "test_rows": 4096, "log2_lr": 4, "table_bits": 8,
+           "log2_weight_bound": -6, "log2_data_bound": -16}  # fmt: skip
+"""The widest spec whose worst case fits the format (about 9·10¹³ rows)."""
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +244,10 @@ def test_the_largest_spec_is_refused_before_any_work(proven, capsys, tmp_path, m
     for task in (TASK, []):
         err = refused(capsys, "verify-training", str(path), "--keys", str(proven[1]), *task)
         assert "rows" in err and "limit" in err
+    deep = {**LARGEST, "sizes": [4096] * 300, "log2_weight_bound": None}  # no bound fits it
+    path = edited(proven, tmp_path, lambda data: data.update(spec=deep))
+    err = refused(capsys, "verify-training", str(path), "--keys", str(proven[1]), *TASK)
+    assert "no weight bound fits this spec" in err
 
 
 def test_a_different_small_spec_is_invalid_before_any_circuit(proven, capsys, tmp_path,
@@ -260,7 +266,7 @@ def test_a_different_small_spec_is_invalid_before_any_circuit(proven, capsys, tm
 @pytest.mark.parametrize("command", ["prove-training", "verify-training", "cost"])
 def test_a_spec_too_large_in_the_options_is_refused(capsys, tmp_path, monkeypatch, command):
     _no_building(monkeypatch)
-    big = ["--layers", "4,4096,4096,3", "--steps", "1024", "--test-rows", "4096"]
+    big = ["--layers", "4,4096,3", "--steps", "1024", "--test-rows", "4096"]
     more = {"prove-training": ["--participant", "1", "--of", "3", "--out", str(tmp_path / "c")],
             "verify-training": [str(tmp_path / "c.json")], "cost": []}[command]  # fmt: skip
     if command == "verify-training":

@@ -192,3 +192,48 @@ def test_rescale_with_sign_gives_the_sign_in_the_same_rows() -> None:
     for value in (-(2**20), -1, 0, 2**20 + 5):
         w = cs.solve({"x": value})
         assert (signed(w[q.index]), w[sign.index]) == (value >> 16, int(value >> 16 >= 0))
+
+
+# -- the clamp -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("log2_bound", "bits", "table_bits"),
+    [(2, 8, 4), (4, 9, 4), (3, 9, 4), (0, 5, 2), (1, 12, 3), (2, 12, 0), (4, 9, 0), (5, 7, 8)],
+)
+def test_clamp_is_min_max_for_every_small_value(log2_bound: int, bits: int, table_bits: int):
+    """Every v with |v| < 2^(bits−1), by table (q rounded down or not) or by comparison."""
+    layout = lg.clamp_layout(log2_bound, bits, table_bits)
+    _, cs, out, _ = one_input(lambda c, x: lg.clamp(c, x, log2_bound, bits, table_bits))
+    bound, half = 1 << log2_bound, 1 << (bits - 1)
+    for value in range(-half + 1, half):
+        w = cs.solve({"x": value})
+        assert signed(w[out.index]) == max(-bound, min(bound, value)), (value, layout)
+
+
+def test_clamp_layouts_and_rows() -> None:
+    """At f = 16, B = 24 (values below 2^24): [−1, 1] and [−1/2, 1/2] by 513-row tables in 7
+    rows; [−2^−6, 2^−6] by comparison, its table would have 16,385 rows."""
+    assert lg.clamp_layout(16, 25, 8) == (16, -255, 256, True)  # N = 2: one limb fewer
+    assert lg.clamp_layout(15, 25, 8) == (16, -256, 256, True)
+    assert lg.clamp_layout(10, 25, 8) == (11, -8192, 8192, False)
+    assert lg.clamp_layout(16, 25, 0) == (17, -128, 128, False)
+    for log2_bound, rows in ((16, 7), (15, 7), (19, 9), (10, 13)):
+        assert one_input(lambda c, x, e=log2_bound: lg.clamp(c, x, e, 25))[3] == rows
+
+
+def test_a_clamp_that_is_not_the_clamp_is_caught() -> None:
+    """Keeping v = 40 past K = 16 (in = 1, s = 0) breaks the table's lookup; moving hi to
+    0 instead breaks lo's limbs' equation; either kept output is refused."""
+    _, cs, out, _ = one_input(lambda c, x: lg.clamp(c, x, 4, 9, table_bits=4))
+    labels = {h.label.rsplit(": ", 1)[-1]: i for i, h in enumerate(cs.hints) if h}
+    assert signed(cs.solve({"x": 40})[out.index]) == 16
+    kept = cs.assign({"x": 40}, {labels["in"]: 1, labels["s"]: 0})
+    assert signed(kept[out.index]) == 40
+    with pytest.raises(UnsatisfiedConstraint, match=r"\(hi, in, s\) in clamp4_9_4"):
+        cs.check(kept)
+    moved = cs.assign({"x": 40}, {labels["hi"]: 0, labels["lo"]: 56, labels["in"]: 1,
+                                  labels["s"]: 0})  # fmt: skip
+    assert signed(moved[out.index]) == 40
+    with pytest.raises(UnsatisfiedConstraint, match=r"v \+ K = lo \+ 2\^q·hi"):
+        cs.check(moved)

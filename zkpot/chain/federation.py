@@ -49,7 +49,7 @@ Say = Callable[[str], None]
 
 DEMO_SPEC = TrainingSpec(sizes=(4, 4, 3), log2_batch=2, steps=1, test_rows=4, log2_lr=2)
 """The demo's and the simulator's task: a 4-4-3 network, one SGD step on 4 rows, 4 test
-rows, learning rate 1/4. Its circuit has 3,790 rows (a domain of 2¹²): a proof in
+rows, learning rate 1/4. Its circuit has 3,837 rows (a domain of 2¹²): a proof in
 seconds, so that a round of four participants fits in well under a minute."""
 
 PARTICIPANT_BEHAVIOURS = ("inflate", "replay", "wrong-model", "stale", "duplicate",

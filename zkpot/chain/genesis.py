@@ -6,7 +6,8 @@ A task publisher writes it once:
   learning rate, batch, steps, test rows);
 - a *commitment* to the test set (:class:`TestSet`: Keccak-256 of its rows and a random
   32-byte salt), not the rows;
-- the initial global model (integers in the spec's format), and so its hash;
+- the initial global model (integers in the spec's format, every parameter within the
+  spec's weight bound W: see :mod:`zkpot.ml.headroom`), and so its hash;
 - the SRS: the digest of the powers-of-tau ceremony's transcript that made it
   (:attr:`zkpot.poly.ceremony.Powers.digest`), which a node checks its SRS against;
 - the validators' BLS public keys, in order (a vote names its validator by index);
@@ -59,6 +60,7 @@ from zkpot.chain.encoding import (
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
 from zkpot.hash.keccak import keccak256
+from zkpot.ml import headroom
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import (
     Rows,
@@ -181,6 +183,12 @@ class Genesis:
             if len(self.opening.rows) != self.spec.test_rows:
                 raise MessageError(f"{len(self.opening.rows)} test rows, the spec has "
                                    f"{self.spec.test_rows}")  # fmt: skip
+            reason = headroom.rows_error(self.opening.rows, self.spec)
+            if reason is not None:  # the proofs' forward pass on them must fit the format
+                raise MessageError(f"the test set: {reason}")
+        reason = headroom.model_error(self.global_model, self.spec)
+        if reason is not None:  # every global model is in [−W, W]: this one first
+            raise MessageError(f"the global model: {reason}")
         keys = [p.public_key for p in self.participants]
         if len(set(keys)) != len(keys) or len(set(self.validators)) != len(self.validators):
             raise MessageError("a participant or validator is registered twice")

@@ -188,11 +188,13 @@ def _spec(args: argparse.Namespace, base: Any = None) -> Any:
     batch = base.batch if args.batch is None else args.batch
     if batch & (batch - 1):
         args.parser.error(f"argument --batch: a power of two, got {batch}")
+    sizes = base.sizes if args.layers is None else tuple(args.layers)
     try:
         spec = dataclasses.replace(
-            base, sizes=base.sizes if args.layers is None else tuple(args.layers),
-            log2_batch=batch.bit_length() - 1, steps=args.steps or base.steps,
+            base, sizes=sizes, log2_batch=batch.bit_length() - 1, steps=args.steps or base.steps,
             test_rows=args.test_rows or base.test_rows,
+            # other layers: the weight bound that fits them, chosen again
+            log2_weight_bound=base.log2_weight_bound if sizes == base.sizes else None,
         )  # fmt: skip
     except ZkpotError as error:
         args.parser.error(str(error))

@@ -318,7 +318,8 @@ def growth(
         InvalidInput: if no spec is measured.
     """
     say = say or (lambda _: None)
-    specs = [("width", w, dataclasses.replace(base, sizes=(base.sizes[0], w, base.sizes[-1])))
+    specs = [("width", w, dataclasses.replace(base, sizes=(base.sizes[0], w, base.sizes[-1]),
+                                              log2_weight_bound=None))  # W chosen for the width
              for w in widths]  # fmt: skip
     specs += [("steps", s, dataclasses.replace(base, steps=s)) for s in steps]
     rows = []

@@ -25,7 +25,8 @@ Byzantine participants (the last ``round(fraction · N)``) follow one ``attack``
   honestly: data poisoning, which a proof of training cannot see — only the accuracy
   proof keeps such a model from leading;
 - ``random`` — submits random weights, claiming their true accuracy;
-- ``scaled`` — boosts its update ten times (model replacement), claiming its accuracy;
+- ``scaled`` — boosts its update ten times (model replacement, inside the format),
+  claiming its accuracy;
 - ``inflate`` — trains honestly and claims every test row correct;
 - ``swap`` — trains honestly; as leader it swaps the global model for noise (in
   ``fedavg``, where there is no leader, it submits the noise).
@@ -190,7 +191,8 @@ def submissions(w: World, global_layers: list[Layer], round: int) -> list[Submis
                 noise = _noise(w, rng)
                 sub = Submission(noise, _accuracy(noise, w), False, noise)
             elif s.attack == "scaled":
-                boosted = [_boost(g, h) for g, h in zip(global_layers, honest, strict=True)]
+                boosted = [_boost(g, h, w.spec.fmt.bound - 1)
+                           for g, h in zip(global_layers, honest, strict=True)]  # fmt: skip
                 sub = Submission(boosted, _accuracy(boosted, w), False, boosted)
             elif s.attack == "inflate":
                 sub = Submission(honest, w.spec.test_rows, accuracy == w.spec.test_rows, honest)
@@ -200,10 +202,14 @@ def submissions(w: World, global_layers: list[Layer], round: int) -> list[Submis
     return out
 
 
-def _boost(before: Layer, after: Layer, factor: int = 10) -> Layer:
-    """The update ``after − before`` made ``factor`` times larger (model replacement)."""
-    return Layer(before.weight + factor * (after.weight - before.weight),
-                 before.bias + factor * (after.bias - before.bias))  # fmt: skip
+def _boost(before: Layer, after: Layer, largest: int, factor: int = 10) -> Layer:
+    """The update ``after − before`` made ``factor`` times larger (model replacement), each
+    value kept within ±``largest``: a model outside the format cannot be committed."""
+
+    def boosted(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        return np.clip(old + factor * (new - old), -largest, largest)
+
+    return Layer(boosted(before.weight, after.weight), boosted(before.bias, after.bias))
 
 
 def _mean(models: Sequence[list[Layer]]) -> list[Layer]:

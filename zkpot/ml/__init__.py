@@ -8,6 +8,8 @@
 - :mod:`zkpot.ml.datasets` — Fisher's Iris (bundled), Gaussian blobs, train/test splits and
   IID or Dirichlet splits among a federation's participants.
 - :mod:`zkpot.ml.report` — what quantization costs, layer by layer (``zkpot quantize-report``).
+- :mod:`zkpot.ml.headroom` — the worst case of a round: why an honest participant can always
+  train, and the bounds a spec is refused without.
 
 To come: the circuits that prove a training step and a model's accuracy.
 """

@@ -10,6 +10,10 @@ computes (negative ones as r − |v|):
   rescale; k + 2 + 10 rows per output at f = 16, B = 24;
 - ``relu``, (max(z, 0), z ≥ 0): the sign the rescale's range check found, times z;
   one row per value;
+- ``output_error`` and ``step``, with the twin's error and weight bounds: the clip of
+  δ to [−D, D] and the clamp of each new parameter to [−W, W] are
+  :func:`~zkpot.plonk.lookup_gadgets.clamp` (7 rows each at f = 16, B = 24 for D = 1
+  and 2⁻² ≤ W ≤ 2), which also puts the value in the bound;
 - ``MLP.predict`` and ``MLP.correct``: :meth:`CircuitArithmetic.argmax` (ties to the
   lowest index, as numpy) and :meth:`CircuitArithmetic.correct`, the number of rows
   whose argmax is their label.
@@ -54,11 +58,35 @@ class CircuitArithmetic:
         fmt: the fixed-point format (f fractional bits, the bound B).
         table_bits: the range tables' width for the rescales (8: 256-row tables); 0 checks
             ranges bit by bit instead (see :mod:`zkpot.plonk.lookup_gadgets`).
+        weight_bound: as ``FixedArithmetic``'s, W·2^f (a power of two here): each step
+            clamps the new parameters to [−W·2^f, W·2^f]; ``None`` for plain SGD.
+        error_bound: as ``FixedArithmetic``'s, D·2^f (a power of two here): the output
+            error is clipped to [−D·2^f, D·2^f]; ``None`` for the squared error's.
+
+    Raises:
+        BitWidthError: for a bound that is not a power of two below 2^(B−1).
     """
 
     c: Circuit
     fmt: FixedPoint
     table_bits: int = 8
+    weight_bound: int | None = None
+    error_bound: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("weight_bound", "error_bound"):
+            bound = getattr(self, name)
+            if bound is not None and (
+                not isinstance(bound, int) or bound < 1 or bound & (bound - 1)
+                or bound >= self.fmt.bound
+            ):  # fmt: skip
+                raise BitWidthError(f"{name}: a power of two below 2^(B−1), got {bound!r}")
+
+    def _clamp(self, v: Variable, bound: int) -> Variable:
+        """min(max(v, −bound), bound) for a v below 2^B in magnitude: the difference or sum
+        of two values in the bound (a parameter and its update; m·ŷ and 2^f·t)."""
+        log2_bound = bound.bit_length() - 1
+        return lookup_gadgets.clamp(self.c, v, log2_bound, self.fmt.bound_bits + 1, self.table_bits)
 
     def layer_inputs(
         self, c: Circuit, layer: Layer, name: str
@@ -99,12 +127,16 @@ class CircuitArithmetic:
     def output_error(
         self, output: Sequence[Variable], onehot: Sequence[Variable], mask: Operand
     ) -> list[Variable]:
-        """δ = m·(ŷ − t) for one row, checked in the bound: ``MLP.backward``'s first line.
+        """δ = m·(ŷ − t) for one row, clipped and checked: ``FixedArithmetic.output_error``.
 
         ``onehot`` holds the label's bits [y = j] and ``mask`` the row's bit m (0 for an
         empty slot, whose bits are all 0), so t = 2^f·[y = j] and δⱼ = m·ŷⱼ − 2^f·[y = j]:
-        one multiplication, one subtraction, and the signed range check of
-        ``FixedArithmetic.check`` (5 rows at B = 24): 7 rows per output.
+        one multiplication, one subtraction, then with an error bound the clamp to
+        [−D·2^f, D·2^f] (7 rows for D = 1 at f = 16, B = 24: 9 rows per output), without
+        one the signed range check of ``FixedArithmetic.check`` (6 rows: 8 per output).
+
+        The clamp's input is small, as it requires: ŷⱼ is a rescale's checked quotient, m
+        and [y = j] are bits, so |δⱼ| < 2^(B−1) + 2^f ≤ 2^B.
         """
         c, fmt = self.c, self.fmt
         out = []
@@ -112,7 +144,10 @@ class CircuitArithmetic:
             for j, (y, t) in enumerate(zip(output, onehot, strict=True)):
                 masked = c.mul(mask, y, label=f"m·ŷ{j}")
                 delta = c.linear_combination([(1, masked), (-fmt.scale, t)], label=f"δ{j}")
-                lookup_gadgets.assert_signed_range(c, delta, fmt.bound_bits, self.table_bits)
+                if self.error_bound is None:
+                    lookup_gadgets.assert_signed_range(c, delta, fmt.bound_bits, self.table_bits)
+                else:
+                    delta = self._clamp(delta, self.error_bound)
                 out.append(delta)
         return out
 
@@ -182,17 +217,26 @@ class CircuitArithmetic:
         grad: tuple[Sequence[Sequence[Variable]], Sequence[Variable]],
         log2_lr: int,
     ) -> tuple[list[list[Variable]], list[Variable]]:
-        """W − round(g / 2^log2_lr), checked in the bound: ``FixedArithmetic.step``.
+        """W − round(g / 2^log2_lr), clamped and checked: ``FixedArithmetic.step``.
 
-        Per parameter: the rounding rescale (1 + 5 + log2_lr/8 rows or so), one
-        subtraction and the signed range check of the new value (5 rows).
+        Per parameter: the rounding rescale (9 rows at B = 24 and 1 ≤ log2_lr ≤ 8), one
+        subtraction, then with a weight bound the clamp to [−W·2^f, W·2^f] (at f = 16,
+        B = 24: 7 rows for 2⁻² ≤ W ≤ 2, 9 for W = 4 or 8, 13 below 2⁻², where its table
+        would be long and hi is compared instead), without one the signed range check of
+        the new value (6 rows): 17 rows per parameter for the default spec.
+
+        The clamp's input is small, as it requires: the old parameter is in the bound (a
+        global parameter's range check, or the previous step's clamp) and so is the
+        update (its rescale's check), so their difference is below 2^B.
         """
         c = self.c
 
         def update(old: Variable, g: Variable, what: str) -> Variable:
             new = c.sub(old, self._round(g, log2_lr), label=f"{what} − lr·g")
-            lookup_gadgets.assert_signed_range(c, new, self.fmt.bound_bits, self.table_bits)
-            return new
+            if self.weight_bound is None:
+                lookup_gadgets.assert_signed_range(c, new, self.fmt.bound_bits, self.table_bits)
+                return new
+            return self._clamp(new, self.weight_bound)
 
         with c.scope("step"):
             new_weight = [

@@ -24,6 +24,9 @@ sum of n terms              n − 1
 one output of ``linear``    dot product of inputs + 1 terms, rescale by 2^f
 one-hot label, k classes    3 per class (2 for class 0), the mask's sum, one gate
 argmax of k outputs         (k − 1)·(7 + signed range of B + 2 bits)
+clamp to ±2^e (B + 1 bits)  by its table: 2·L(q) + 3, lo's q bits (``clamp_layout``); by
+                            comparison (t = 0, or a table longer than 4·2^t + 1 rows):
+                            2·L(q) + signed range of h bits + 5, h for hi
 Poseidon commitment of V    66 per permutation (65 round gates and the output), one
 values in E elements        permutation per two elements and one more, V gates to add
                             the packed elements to the state, and the final equality
@@ -33,10 +36,10 @@ and :func:`estimate_rows` adds them up part by part as ``build`` builds them, wi
 row per public input and an allowance for the gates of constants
 (:data:`CONSTANT_ROWS`). The tests compare it with the built circuit for specs of every
 shape: never below, and within a few rows of it (2 % at most; 9 rows over the default
-spec's 15,357).
+spec's 15,448).
 
 The domain must also hold the lookup tables (a table of 2^w rows for each width w a
-range check uses), so the estimate is the larger of the two.
+range check uses, and each clamp's table of hi), so the estimate is the larger of the two.
 """
 
 from __future__ import annotations
@@ -45,11 +48,12 @@ from itertools import pairwise
 
 from zkpot.errors import InvalidInput
 from zkpot.ml.statement import FIELDS, TrainingSpec
+from zkpot.plonk.lookup_gadgets import clamp_layout
 
 MAX_ROWS = 1 << 16
 """The largest circuit the command line builds: 2¹⁶ rows, the largest domain the project
 benchmarks (a proof in about 45 s, preprocessing in 35 s and 833 MB on two cores). The
-default spec has 15,357 rows; four SGD steps fit 2¹⁵."""
+default spec has 15,448 rows; four SGD steps fit 2¹⁵."""
 
 POSEIDON_ROWS = 66
 """Rows of one permutation with the round gate: 65 rounds and the output row."""
@@ -115,6 +119,16 @@ def _round(bits: int, bound: int, t: int) -> int:
     return (1 if bits else 0) + _rescale(bits, bound, t)
 
 
+def _clamp(log2_bound: int, bits: int, t: int) -> int:
+    """``lookup_gadgets.clamp``: lo's limbs, the equation, in·v and the sum, and either the
+    lookup of (hi, in, s) or hi's signed range, is_zero and s."""
+    q, low, high, by_table = clamp_layout(log2_bound, bits, t)
+    if by_table:
+        return 2 * _limbs(q, t) + 3
+    hi_bits = max(abs(low), abs(high)).bit_length() + 1
+    return 2 * _limbs(q, t) + _signed(hi_bits, t) + 5
+
+
 def _commit(values: int, spec: TrainingSpec) -> int:
     """``_commit``: the sponge over the packed values, and the equality with the input."""
     elements = -(-values // spec.per_element)
@@ -131,6 +145,8 @@ def _gates(spec: TrainingSpec) -> int:
     d, k, batch, m = spec.n_features, spec.n_classes, spec.batch, spec.log2_batch
     layers = list(pairwise(spec.sizes))  # (inputs, outputs) of each layer
     signed = _signed(B, t)
+    clip = _clamp(spec.error_bound.bit_length() - 1, B + 1, t)  # δ to [−D, D]
+    clamp = _clamp(spec.weight_bound.bit_length() - 1, B + 1, t)  # a parameter to [−W, W]
 
     def forward() -> int:  # one row through the network: linear (and ReLU but last)
         rows = sum(o * (i + 2 + _rescale(f, B, t)) for i, o in layers)
@@ -140,12 +156,12 @@ def _gates(spec: TrainingSpec) -> int:
     gates += spec.n_params * signed + _commit(spec.n_params, spec)  # the global model
     onehot = 3 * k - 1 + k - 1 + 1 if k > 1 else 3  # [y = j] (2 rows for j = 0), m, (1 − m)·(y − k)
     gates += spec.capacity * (d * signed + onehot) + _commit(spec.capacity * (d + 1), spec)
-    backward = k * (2 + signed) * batch  # the output errors
+    backward = k * (2 + clip) * batch  # the output errors
     for n, (i, o) in enumerate(layers):
         backward += o * (i * (batch + 1 + _round(f + m, B, t)) + batch - 1 + _round(m, B, t))
         if n:  # back through layer n to the one before
             backward += batch * i * (o + 1 + _rescale(f, B, t) + 1)
-    update = spec.n_params * (_round(spec.log2_lr, B, t) + 1 + signed)
+    update = spec.n_params * (_round(spec.log2_lr, B, t) + 1 + clamp)
     gates += spec.steps * (batch * forward() + backward + update)
     gates += _commit(spec.n_params, spec)  # the model commitment
     labels = _range(max(1, (k - 1).bit_length()), t)
@@ -157,25 +173,34 @@ def _gates(spec: TrainingSpec) -> int:
 
 def _table_rows(spec: TrainingSpec) -> int:
     """Rows of the lookup tables: 2^w for each range table range{w} and top-bit table
-    top{w} a range check of the circuit uses (none bit by bit)."""
+    top{w} a range check of the circuit uses, and the rows of each clamp's table (none
+    bit by bit)."""
     t = spec.table_bits
     if t == 0:
         return 0
     ranges: set[int] = set()
     tops: set[int] = set()
+    clamps, signed_bits = {}, []
+    for bound in (spec.error_bound, spec.weight_bound):
+        q, low, high, by_table = clamp_layout(bound.bit_length() - 1, spec.bound_bits + 1, t)
+        clamps[bound] = (q, high - low + 1 if by_table else 0)
+        if not by_table:  # hi's signed range instead
+            signed_bits.append(max(abs(low), abs(high)).bit_length() + 1)
     for bits in (spec.frac_bits, spec.frac_bits + spec.log2_batch, spec.log2_batch,
-                 spec.log2_lr, max(1, (spec.n_classes - 1).bit_length())):  # fmt: skip
+                 spec.log2_lr, max(1, (spec.n_classes - 1).bit_length()),
+                 *(q for q, _ in clamps.values())):  # fmt: skip
         if bits >= t:
             ranges.add(t)
         if bits % t:
             ranges.add(bits % t)
     signed = [spec.bound_bits] + ([spec.bound_bits + 2] if spec.n_classes > 1 else [])
-    for bits in signed:  # values in the bound; argmax's differences
+    for bits in signed + signed_bits:  # values in the bound; argmax's differences; clamps' hi
         low = (bits - 1) // t * t
         if low:
             ranges.add(t)
         tops.add(bits - low)
-    return sum(1 << w for w in ranges) + sum(1 << w for w in tops)
+    clamp_rows = sum(rows for _, rows in clamps.values())
+    return sum(1 << w for w in ranges) + sum(1 << w for w in tops) + clamp_rows
 
 
 __all__ = ["CONSTANT_ROWS", "MAX_ROWS", "POSEIDON_ROWS", "CircuitTooLarge", "check_size",

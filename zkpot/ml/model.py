@@ -9,6 +9,18 @@ trained to minimise the squared error against one-hot targets t,
 
     loss = ½ ‖ŷ − t‖²   (averaged over a batch).
 
+Two optional bounds turn this into the training the proof of training uses (both off
+by default; :func:`zkpot.ml.statement.fixed_model` turns both on):
+
+- an **error bound** D clips the output error δ = ŷ − t to [−D, D]: the gradient of
+  the Huber loss with threshold D, which is the squared error for |ŷ − t| ≤ D and grows
+  only linearly beyond, so one wild output cannot make a wild step;
+- a **weight bound** W makes the step *projected* SGD: after every step each weight and
+  bias is clamped to [−W, W].
+
+Together they bound every value of a round whatever the model and data within their
+bounds (:mod:`zkpot.ml.headroom`).
+
 :class:`MLP` writes the forward pass, the backward pass and the SGD step **once**;
 the numbers they run on come from an *arithmetic*:
 
@@ -18,11 +30,12 @@ the numbers they run on come from an *arithmetic*:
   declared bound. These are exactly the integers a circuit will reproduce: each
   method of it becomes one gadget there.
 
-Only five operations differ between the two, and they sit side by side below:
+Only six operations differ between the two, and they sit side by side below:
 ``linear`` (a dot product, then one rescale), ``relu`` (the sign bit, kept for the
-backward pass), ``backprop`` (the error sent back through a layer), ``gradient``
-(the batch mean of the outer products: one rescale by 2^(f + log₂ batch)) and
-``step`` (W − lr·g with lr = 2^−k: a shift). The forward and backward passes
+backward pass), ``output_error`` (δ clipped to the error bound), ``backprop`` (the
+error sent back through a layer), ``gradient`` (the batch mean of the outer products:
+one rescale by 2^(f + log₂ batch)) and ``step`` (W − lr·g with lr = 2^−k: a shift,
+then the clamp to the weight bound). The forward and backward passes
 floor; the training update rounds to nearest (a floor of v + ½), because a floor
 there would push every weight the same way at every step. Everything else — the subtraction
 ŷ − t, the order of operations, the argmax — is the same code.
@@ -99,8 +112,19 @@ def _log2_exact(n: int, what: str) -> int:
     return n.bit_length() - 1
 
 
+@dataclass
 class FloatArithmetic:
-    """Real numbers as float64: the reference the fixed-point twin is measured against."""
+    """Real numbers as float64: the reference the fixed-point twin is measured against.
+
+    Attributes:
+        weight_bound: W, a real number: every step clamps the new weights and biases to
+            [−W, W] (projected SGD); ``None`` (the default) for plain SGD.
+        error_bound: D, a real number: the output error is clipped to [−D, D] (the Huber
+            loss's gradient); ``None`` (the default) for the squared error's.
+    """
+
+    weight_bound: float | None = None
+    error_bound: float | None = None
 
     name = "float"
 
@@ -112,10 +136,6 @@ class FloatArithmetic:
         """This arithmetic's numbers → real numbers."""
         return np.asarray(v, dtype=np.float64)
 
-    def check(self, v: np.ndarray, site: Site) -> np.ndarray:
-        """Floats have no declared bound: v as it is."""
-        return v
-
     def linear(self, x: np.ndarray, layer: Layer, site: Site) -> np.ndarray:
         """z = x·Wᵀ + b for a batch of rows x."""
         return x @ layer.weight.T + layer.bias
@@ -124,6 +144,12 @@ class FloatArithmetic:
         """(ReLU(z), the sign bits z ≥ 0 that the backward pass reuses)."""
         active = z >= 0
         return np.where(active, z, 0.0), active
+
+    def output_error(self, error: np.ndarray, site: Site) -> np.ndarray:
+        """δ = ŷ − t (masked), clipped to [−D, D] if there is an error bound D."""
+        if self.error_bound is None:
+            return error
+        return np.clip(error, -self.error_bound, self.error_bound)
 
     def backprop(
         self, delta: np.ndarray, layer: Layer, active: np.ndarray, site: Site
@@ -137,9 +163,13 @@ class FloatArithmetic:
         return Layer(delta.T @ inputs / batch, delta.sum(axis=0) / batch)
 
     def step(self, layer: Layer, grad: Layer, log2_lr: int, site: Site) -> Layer:
-        """W − lr·g and b − lr·g_b with lr = 2^−log2_lr."""
+        """W − lr·g and b − lr·g_b with lr = 2^−log2_lr, clamped to [−W, W] if bounded."""
         lr = 2.0**-log2_lr
-        return Layer(layer.weight - lr * grad.weight, layer.bias - lr * grad.bias)
+        new = Layer(layer.weight - lr * grad.weight, layer.bias - lr * grad.bias)
+        if self.weight_bound is None:
+            return new
+        bound = self.weight_bound
+        return Layer(np.clip(new.weight, -bound, bound), np.clip(new.bias, -bound, bound))
 
 
 @dataclass
@@ -153,10 +183,26 @@ class FixedArithmetic:
     Products are summed in int64 when :meth:`FixedPoint.fits_int64` proves the sum
     exact (every factor is a checked value, so below 2^(B−1)), and in Python integers
     otherwise; the two give the same integers.
+
+    Attributes:
+        fmt: the format (f, B).
+        peaks: the largest magnitude seen per site.
+        weight_bound: W·2^f, an integer: every step clamps the new parameters to
+            [−W·2^f, W·2^f]; ``None`` (the default) for plain SGD.
+        error_bound: D·2^f, an integer: the output error is clipped to [−D·2^f, D·2^f];
+            ``None`` (the default) for the squared error's.
     """
 
     fmt: FixedPoint = field(default_factory=FixedPoint)
     peaks: dict[Site, int] = field(default_factory=dict)
+    weight_bound: int | None = None
+    error_bound: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("weight_bound", "error_bound"):
+            bound = getattr(self, name)
+            if bound is not None and (type(bound) is not int or not 0 <= bound < self.fmt.bound):
+                raise InvalidInput(f"{name}: an integer in 0 … 2^(B−1) − 1 or None, got {bound!r}")
 
     name = "fixed"
 
@@ -201,6 +247,16 @@ class FixedArithmetic:
         active = z >= 0
         return np.where(active, z, 0).astype(self.fmt.dtype), active
 
+    def output_error(self, error: np.ndarray, site: Site) -> np.ndarray:
+        """δ = ŷ − t (masked), clipped to [−D·2^f, D·2^f] if there is an error bound, checked.
+
+        ŷ is a checked value and t is 0 or 2^f, so the difference is a small integer
+        whatever it is clipped to; without a bound it must fit the format itself.
+        """
+        if self.error_bound is not None:
+            error = np.clip(error, -self.error_bound, self.error_bound)
+        return self.check(error, site)
+
     def backprop(
         self, delta: np.ndarray, layer: Layer, active: np.ndarray, site: Site
     ) -> np.ndarray:
@@ -229,10 +285,19 @@ class FixedArithmetic:
         )
 
     def step(self, layer: Layer, grad: Layer, log2_lr: int, site: Site) -> Layer:
-        """W − g / 2^log2_lr, rounded: the learning rate 2^−log2_lr is a rescale too."""
+        """W − g / 2^log2_lr, rounded: the learning rate 2^−log2_lr is a rescale too; then,
+        with a weight bound, the clamp to [−W·2^f, W·2^f], and the check.
+
+        The value before the clamp is the difference of two checked values, so it fits
+        int64 (see :attr:`FixedPoint.dtype`) and the clamp's gadget (below 2^B); only the
+        clamped value is checked, as the circuit checks it.
+        """
         n, _ = site
         weight = layer.weight - self._round(grad.weight, log2_lr, (n, "weight update"))
         bias = layer.bias - self._round(grad.bias, log2_lr, (n, "bias update"))
+        if self.weight_bound is not None:
+            bound = self.weight_bound
+            weight, bias = np.clip(weight, -bound, bound), np.clip(bias, -bound, bound)
         return Layer(self.check(weight, (n, "weight")), self.check(bias, (n, "bias")))
 
 
@@ -304,10 +369,12 @@ class MLP:
     def backward(
         self, trace: Trace, targets: np.ndarray, mask: np.ndarray | None = None
     ) -> list[Layer]:
-        """The batch-mean gradient of ½‖ŷ − t‖² for every layer (targets encoded, one-hot).
+        """The batch-mean gradient of ½‖ŷ − t‖² for every layer (targets encoded, one-hot);
+        of the Huber loss if the arithmetic has an error bound.
 
-        Walks the layers from the top: δ = ŷ − t at the output, and for each layer its
-        gradient (δ ⊗ its input) then δ for the layer below (δ·W, masked by the sign bits).
+        Walks the layers from the top: δ = ŷ − t at the output (clipped to the error
+        bound, if any), and for each layer its gradient (δ ⊗ its input) then δ for the
+        layer below (δ·W, masked by the sign bits).
 
         ``mask`` (0 or 1 per row) zeroes the error of the rows marked 0: they add nothing
         to the gradient, whose mean still divides by the whole batch. The proof of
@@ -321,7 +388,7 @@ class MLP:
             if mask.shape != (len(error),) or not np.isin(mask, (0, 1)).all():
                 raise InvalidInput(f"the mask holds a 0 or 1 per row, got {mask!r}")
             error = error * mask[:, None].astype(error.dtype)
-        delta = ar.check(error, (top, "output error"))
+        delta = ar.output_error(error, (top, "output error"))
         grads: list[Layer] = []
         for n in range(top, 0, -1):
             grads.append(ar.gradient(delta, trace.inputs[n - 1], (n, "gradient")))
@@ -331,7 +398,8 @@ class MLP:
         return grads[::-1]
 
     def step(self, grads: Sequence[Layer], log2_lr: int) -> None:
-        """SGD: every layer moves against its gradient by lr = 2^−log2_lr (in place).
+        """SGD: every layer moves against its gradient by lr = 2^−log2_lr (in place), and
+        is clamped to the arithmetic's weight bound, if it has one.
 
         Raises:
             InvalidInput: unless 0 ≤ log2_lr ≤ 62, or if there is not one gradient per layer.

@@ -52,6 +52,7 @@ from zkpot.errors import InvalidInput
 from zkpot.field.bn254 import R
 from zkpot.hash.keccak import keccak256
 from zkpot.hash.poseidon import commit as poseidon_commit
+from zkpot.ml import headroom
 from zkpot.ml.datasets import Dataset
 from zkpot.ml.fixedpoint import FixedPoint
 from zkpot.ml.model import MAX_LOG2, MLP, FixedArithmetic, Layer
@@ -70,7 +71,7 @@ PARTICIPANT_TAG = b"zkpot.participant"
 
 @dataclass(frozen=True)
 class TrainingSpec:
-    """The task a circuit proves: network, fixed-point format, schedule and test rows.
+    """The task a circuit proves: network, fixed-point format, schedule, bounds, test rows.
 
     Attributes:
         sizes: the layer widths, inputs first (``(4, 8, 3)``: Iris's 4-8-3 MLP).
@@ -83,9 +84,23 @@ class TrainingSpec:
         log2_lr: the learning rate is 2^−log2_lr.
         table_bits: the width of the circuit's range tables (8: 256 rows); 0 for none,
             every range checked bit by bit (a bigger circuit, for comparison).
+        log2_weight_bound: the weight bound W = 2^log2_weight_bound: every step clamps
+            each weight and bias to [−W, W] (projected SGD). ``None`` (the default)
+            resolves, when the spec is made, to the largest power of two from 2³ down to
+            2⁻⁶ whose worst case fits the format, and the spec stores that value (so
+            ``to_json``, ``==`` and ``digest`` carry it; ``dataclasses.replace`` keeps it
+            too: pass ``log2_weight_bound=None`` with new sizes to resolve it again).
+        log2_data_bound: the data bound X = 2^log2_data_bound (4 by default): every
+            feature is clipped to [−X, X] when encoded.
+
+    The output error is clipped to [−1, 1] (the Huber loss). With these bounds every
+    value of an honest round is bounded in advance (:mod:`zkpot.ml.headroom`), and the
+    spec is refused unless that worst case fits the format: then an honest participant
+    can train from every global model the chain can produce.
 
     Raises:
-        InvalidInput: for a value out of range.
+        InvalidInput: for a value out of range, or bounds whose worst case does not fit
+            (the message names the value that would overflow and what to change).
     """
 
     sizes: tuple[int, ...] = (4, 8, 3)
@@ -96,6 +111,8 @@ class TrainingSpec:
     test_rows: int = 30
     log2_lr: int = 4
     table_bits: int = 8
+    log2_weight_bound: int | None = None
+    log2_data_bound: int = 2
 
     def __post_init__(self) -> None:
         sizes = self.sizes
@@ -113,11 +130,28 @@ class TrainingSpec:
             self.fmt  # noqa: B018  (validates f against B)
         except ValueError as error:
             raise InvalidInput(str(error)) from None
+        # W and X checked; W chosen if None, and stored (the dataclass is frozen)
+        object.__setattr__(self, "log2_weight_bound", headroom.checked_weight_bound(self))
 
     @property
     def fmt(self) -> FixedPoint:
         """The fixed-point format (f, B)."""
         return FixedPoint(frac_bits=self.frac_bits, bound_bits=self.bound_bits)
+
+    @property
+    def weight_bound(self) -> int:
+        """W·2^f: the weight bound as an integer of the format."""
+        return 1 << (self.log2_weight_bound + self.frac_bits)
+
+    @property
+    def data_bound(self) -> int:
+        """X·2^f: the data bound as an integer of the format."""
+        return 1 << (self.log2_data_bound + self.frac_bits)
+
+    @property
+    def error_bound(self) -> int:
+        """D·2^f with D = 1: the output error's clip as an integer of the format."""
+        return headroom.ERROR_BOUND << self.frac_bits
 
     @property
     def batch(self) -> int:
@@ -155,7 +189,8 @@ class TrainingSpec:
 
     @classmethod
     def from_json(cls, data: object) -> TrainingSpec:
-        """The inverse of :meth:`to_json`; unknown or missing keys are errors.
+        """The inverse of :meth:`to_json`; unknown or missing keys are errors (a spec
+        written before the bounds existed is another task: its training was another).
 
         Raises:
             InvalidInput: for anything that is not such an object.
@@ -242,23 +277,41 @@ def data_slots(data: Dataset, spec: TrainingSpec) -> tuple[Rows, int]:
     """A participant's data in the spec's slots, and how many of its rows were left out.
 
     The first min(n, capacity) rows fill the first slots in order; the rest of the slots
-    are empty. Features are quantized in the spec's format.
+    are empty. Features are clipped to the data bound [−X, X] and quantized
+    (:func:`encode_features`).
 
     Raises:
         InvalidInput: if the data does not have the spec's features and classes.
-        FixedPointOverflow: if a feature is out of the format's range.
     """
     _check_dataset(data, spec)
     used = min(len(data), spec.capacity)
     x = np.zeros((spec.capacity, spec.n_features), dtype=np.int64)
     y = np.full(spec.capacity, spec.n_classes, dtype=np.int64)
-    x[:used] = spec.fmt.quantize_array(data.x[:used], f"{data.name} features")
+    x[:used] = encode_features(data.x[:used], spec, f"{data.name} features")
     y[:used] = data.y[:used]
     return Rows(x, y), len(data) - used
 
 
+def encode_features(x: np.ndarray, spec: TrainingSpec, where: str = "features") -> np.ndarray:
+    """Real features clipped to [−X, X] (winsorized) and quantized: the spec's integers.
+
+    The clip is what makes an honest participant's data, and the public test rows,
+    satisfy the worst case's data bound (:mod:`zkpot.ml.headroom`); a standardized
+    feature beyond 4 standard deviations (a few Wine rows) is read as 4.
+
+    Raises:
+        InvalidInput: for NaN or infinite features.
+    """
+    bound = 2.0**spec.log2_data_bound
+    x = np.asarray(x, dtype=np.float64)
+    if not np.all(np.isfinite(x)):
+        raise InvalidInput(f"{where}: NaN or infinite values")
+    return spec.fmt.quantize_array(np.clip(x, -bound, bound), where).astype(np.int64)
+
+
 def encode_test_set(data: Dataset, spec: TrainingSpec) -> Rows:
-    """The public test set's first ``spec.test_rows`` rows, quantized.
+    """The public test set's first ``spec.test_rows`` rows, clipped to [−X, X] and
+    quantized (:func:`encode_features`).
 
     Raises:
         InvalidInput: if there are fewer rows, or other features or classes.
@@ -266,8 +319,8 @@ def encode_test_set(data: Dataset, spec: TrainingSpec) -> Rows:
     _check_dataset(data, spec)
     if len(data) < spec.test_rows:
         raise InvalidInput(f"{len(data)} test rows, the spec needs {spec.test_rows}")
-    x = spec.fmt.quantize_array(data.x[: spec.test_rows], f"{data.name} test features")
-    return Rows(x.astype(np.int64), data.y[: spec.test_rows].astype(np.int64))
+    x = encode_features(data.x[: spec.test_rows], spec, f"{data.name} test features")
+    return Rows(x, data.y[: spec.test_rows].astype(np.int64))
 
 
 def _check_dataset(data: Dataset, spec: TrainingSpec) -> None:
@@ -301,7 +354,12 @@ def participant_id(public_key: bytes) -> int:
 
 
 def fixed_model(layers: Sequence[Layer], spec: TrainingSpec) -> MLP:
-    """An MLP on the spec's fixed-point arithmetic holding exactly these integer layers."""
+    """An MLP on the spec's fixed-point arithmetic holding exactly these integer layers:
+    projected SGD with the spec's weight bound, the output error clipped to [−1, 1].
+
+    The layers need only fit the format, not the weight bound: the twin, like the
+    circuit, trains from any model; the bound is what guarantees that an honest round
+    does not overflow (:mod:`zkpot.ml.headroom`)."""
     fmt = spec.fmt
     shapes = [(o, i) for i, o in zip(spec.sizes, spec.sizes[1:], strict=False)]
     if [layer.weight.shape for layer in layers] != shapes:
@@ -313,7 +371,8 @@ def fixed_model(layers: Sequence[Layer], spec: TrainingSpec) -> MLP:
         Layer(fmt.dequantize_array(layer.weight), fmt.dequantize_array(layer.bias))
         for layer in layers
     ]  # fmt: skip  (exact: |v| < 2^(B−1) ≤ 2^53)
-    return MLP(real, FixedArithmetic(fmt))
+    arithmetic = FixedArithmetic(fmt, weight_bound=spec.weight_bound, error_bound=spec.error_bound)
+    return MLP(real, arithmetic)
 
 
 def train_round(
@@ -322,7 +381,8 @@ def train_round(
     """The twin's round: ``steps`` SGD steps over the slots; (new layers, layers after each step).
 
     Step s trains on slots s·batch … (s + 1)·batch − 1; targets are one-hot at 2^f and
-    an empty slot has mask 0.
+    an empty slot has mask 0; the output error is clipped to [−1, 1] and each step ends
+    with the clamp to [−W, W] (:func:`fixed_model`).
 
     Raises:
         FixedPointOverflow: where a value leaves the bound (the circuit has no witness then).
@@ -441,6 +501,7 @@ __all__ = [
     "count_correct",
     "data_commitment",
     "data_slots",
+    "encode_features",
     "encode_test_set",
     "fixed_model",
     "flatten",

@@ -9,7 +9,9 @@ contribution to the federation this module sets up:
   (:func:`~zkpot.ml.datasets.split_dirichlet`, α = 1, seed S), so that participants
   hold different amounts of data and classes;
 - the public test set: the spec's first ``test_rows`` test rows;
-- the global model of round 1: He-uniform weights from seed S on the spec's grid.
+- the global model of round 1: He-uniform weights from seed S on the spec's grid,
+  clipped to the spec's weight bound [−W, W] (every global model is in it:
+  :mod:`zkpot.ml.headroom`).
 
 A participant's data salt is derived from S and I (:func:`demo_data_salt`) so that the
 command is reproducible; a real participant draws it with
@@ -29,6 +31,7 @@ from zkpot.errors import InvalidInput
 from zkpot.field.bn254 import R
 from zkpot.hash.keccak import keccak256
 from zkpot.ml.datasets import Dataset, iris_split, split_dirichlet
+from zkpot.ml.headroom import clip_layers
 from zkpot.ml.model import Layer, initial_layers
 from zkpot.ml.statement import Rows, TrainingSpec, data_slots, encode_test_set
 
@@ -54,10 +57,12 @@ class Task:
 
 
 def first_model(spec: TrainingSpec, seed: int) -> list[Layer]:
-    """The global model of round 1: He-uniform weights from ``seed`` as the spec's integers."""
+    """The global model of round 1: He-uniform weights from ``seed`` as the spec's integers,
+    clipped to [−W, W]."""
     fmt = spec.fmt
-    return [Layer(fmt.quantize_array(layer.weight), fmt.quantize_array(layer.bias))
-            for layer in initial_layers(spec.sizes, seed=seed, fmt=fmt)]  # fmt: skip
+    layers = [Layer(fmt.quantize_array(layer.weight), fmt.quantize_array(layer.bias))
+              for layer in initial_layers(spec.sizes, seed=seed, fmt=fmt)]  # fmt: skip
+    return clip_layers(layers, spec)
 
 
 def iris_task(

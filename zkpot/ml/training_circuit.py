@@ -12,7 +12,8 @@ global model              every parameter in the bound; ``model_hash(global) = g
 data                      every feature in the bound, label y ∈ {0 … k} (k: an empty slot),
                           its one-hot bits and mask; ``data_commitment(slots, salt)`` opens
 forward, backward         per training row, ``MLP.forward`` and ``MLP.backward`` (masked)
-update                    per step, ``FixedArithmetic.step`` on every parameter
+update                    per step, ``FixedArithmetic.step`` on every parameter, ending
+                          with the clamp to [−W, W]
 model commitment          ``model_commitment(new, salt) = model_commitment``
 test set                  features in the bound, labels in range; ``hash_test_set = test_set``
 accuracy                  ``MLP.correct`` on the test rows with the new model = accuracy
@@ -24,8 +25,14 @@ same proof does not verify under another round or participant.
 
 Every value that is packed for Poseidon (see :func:`~zkpot.ml.statement.pack`) is
 range-checked by a gate of this circuit — the global parameters and the test features
-here, the new parameters by ``step``, the data features here and the labels by their
-one-hot gadget or a lookup — so packing is injective and the commitments bind each value.
+here, the new parameters by ``step``'s clamp (into [−W, W], inside the bound), the data
+features here and the labels by their one-hot gadget or a lookup — so packing is
+injective and the commitments bind each value.
+
+The circuit checks the global model and the data only against the format's bound, not
+against W and X: any model and data the twin trains on have a proof, and the bounds are
+what the chain keeps (every global model in [−W, W], the test rows in [−X, X]) so that
+an honest participant's round never overflows (:mod:`zkpot.ml.headroom`).
 """
 
 from __future__ import annotations
@@ -114,7 +121,8 @@ def _forward(ar: CircuitArithmetic, x: Sequence[Variable], params: Params):
 def build(spec: TrainingSpec) -> TrainingCircuit:
     """The circuit of ``spec``'s statement (see the module docstring for its parts)."""
     c = Circuit()
-    ar = CircuitArithmetic(c, spec.fmt, spec.table_bits)
+    ar = CircuitArithmetic(c, spec.fmt, spec.table_bits, weight_bound=spec.weight_bound,
+                           error_bound=spec.error_bound)  # fmt: skip
     bits, tb, k = spec.bound_bits, spec.table_bits, spec.n_classes
     public = {name: c.public_input(name) for name in FIELDS}
     done = _Parts(c)

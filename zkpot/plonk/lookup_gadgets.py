@@ -13,7 +13,8 @@ field element*: top = v·2^−(table_bits − w) mod r passes for every v, and f
 v that is a huge element, which breaks the recomposition.
 
 Rows, with 8-bit tables: ``assert_range`` of 16 bits 3 (bits: 31), of 24 bits 5
-(bits: 47); the rescale at f = 16, B = 24 10 (bits: 81).
+(bits: 47); the rescale at f = 16, B = 24 10 (bits: 81); the clamp of a 25-bit value
+to [−1, 1] at f = 16 7 (bits: 57).
 
 ``table_bits = 0`` asks for no tables: every limb is then one bit, constrained by
 b·b − b = 0 instead of a lookup — the same gadgets by bit decomposition, for circuits
@@ -30,9 +31,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from zkpot.plonk.circuit import MAX_BITS, BitWidthError, Circuit, Operand, R, Variable
-from zkpot.plonk.gadgets import _check_width, assert_boolean, quotient_hints
+from zkpot.plonk.constraints import signed
+from zkpot.plonk.gadgets import _check_width, assert_boolean, is_zero, quotient_hints
 from zkpot.plonk.tables import MAX_TABLE_BITS, Table
 
 
@@ -186,6 +189,105 @@ def relu(c: Circuit, x: Operand, bits: int, table_bits: int = 8) -> tuple[Variab
         return c.mul(sign, x, label="ReLU = [x ≥ 0]·x"), sign
 
 
+class ClampLayout(NamedTuple):
+    """How :func:`clamp` splits v + K = lo + 2^q·hi, and how it reads hi."""
+
+    q: int
+    """lo's width: 0 ≤ lo < 2^q."""
+    low: int
+    """The least hi that |v| < 2^(bits−1) allows."""
+    high: int
+    """The largest."""
+    table: bool
+    """Whether (hi, in, s) is looked up in a table of the rows low … high (else hi's signed
+    range gives its sign, and ``is_zero`` gives in)."""
+
+
+def clamp_layout(log2_bound: int, bits: int, table_bits: int) -> ClampLayout:
+    """:func:`clamp`'s choice, the first of: q = log₂(2K) rounded down to a multiple of t
+    (one limb fewer, N ≤ 4) with a table; q = log₂(2K) with a table; q = log₂(2K) without.
+    A table is used only with lookups (t > 0) and when it has at most 4·2^t + 1 rows."""
+    bound, p = 1 << log2_bound, log2_bound + 1
+    largest = (1 << (bits - 1)) - 1
+    longest = (4 << table_bits) + 1 if table_bits else 0
+    fewer_limbs = table_bits and p > table_bits and p % table_bits <= 2
+    for q in [p - p % table_bits, p] if fewer_limbs else [p]:
+        low, high = (bound - largest) >> q, (bound + largest) >> q
+        if high - low + 1 <= longest:
+            return ClampLayout(q, low, high, True)
+    return ClampLayout(p, (bound - largest) >> p, (bound + largest) >> p, False)
+
+
+def clamp(c: Circuit, v: Operand, log2_bound: int, bits: int, table_bits: int = 8) -> Variable:
+    """min(max(v, −K), K) with K = 2^log2_bound, for a v the caller knows is small:
+    |v| < 2^(bits−1) must already follow from the circuit's other constraints.
+
+    ``FixedArithmetic``'s clamps: the projected step's [−W, W] and the output error's
+    [−D, D]. With 2K = N·2^q (N a power of two), write
+
+        v + K = lo + 2^q·hi,   0 ≤ lo < 2^q,
+
+    so that −K ≤ v < K exactly when 0 ≤ hi < N, v ≥ K when hi ≥ N and v < −K when
+    hi < 0. lo is proven in range by its limbs. hi decides in = [0 ≤ hi < N] and
+    s = 0, K or −K, and the output is in·v + s. How hi is read (:func:`clamp_layout`):
+
+    - *by a table*, when it is short (at most 4·2^t + 1 rows): (hi, in, s) is looked up
+      in the three-column table over every hi that |v| < 2^(bits−1) allows. q is log₂(2K),
+      or that rounded down to a multiple of t when this saves a limb (N = 2 or 4): at
+      f = 16, B = 24 a clamp to [−1, 1] has q = 16, N = 2, a table of 513 rows. Rows:
+      ⌈q / t⌉ limbs, the lookup, the equation (⌈q / t⌉ + 2 terms: ⌈q / t⌉ rows), in·v
+      and the sum: 2·⌈q / t⌉ + 3 (7 for q = 16, t = 8).
+    - *by comparison* otherwise, and bit by bit (t = 0): q = log₂(2K), N = 1; hi's signed
+      range check gives its sign, :func:`~zkpot.plonk.gadgets.is_zero` gives in, and
+      s = K·(2·[hi ≥ 0] − 1 − in): the signed range and 5 more rows than a table.
+
+    Soundness: lo is an integer in [0, 2^q) and hi a small integer (its table's range, or
+    its signed range), so lo + 2^q·hi is an integer far below r/2 in magnitude; so is
+    v + K, by the caller's constraints. Equal mod r, they are equal as integers, and
+    (lo, hi) is floor division's unique quotient and remainder: hi, and so in and s, are
+    the honest ones. Then in·v + s is v, K or −K as the clamp says, and always in [−K, K].
+    Without lo's limbs any hi would do (lo = v + K − 2^q·hi); without the table's lookup,
+    in and s would be free, and in·v + s any value.
+
+    Raises:
+        BitWidthError: unless 0 ≤ log2_bound and log2_bound + 2 ≤ bits.
+    """
+    _check_width(bits, MAX_BITS, "clamp", low=2)
+    if isinstance(log2_bound, bool) or not isinstance(log2_bound, int):
+        raise BitWidthError(f"clamp: log2_bound must be an integer, got {log2_bound!r}")
+    if not 0 <= log2_bound <= bits - 2:
+        raise BitWidthError(f"clamp: need 0 ≤ log2_bound ≤ bits − 2, got {log2_bound}, {bits}")
+    v = c.as_variable(v)
+    bound = 1 << log2_bound
+    q, low, high, by_table = clamp_layout(log2_bound, bits, table_bits)
+    inside_count = (2 * bound) >> q  # N: the values of hi for which v is inside
+
+    def decide(h: int) -> tuple[int, int]:  # (in, s) for hi = h
+        if 0 <= h < inside_count:
+            return 1, 0
+        return 0, bound if h > 0 else -bound
+
+    with c.scope(f"clamp {v.name} to ±2^{log2_bound}"):
+        lo = c.hint(lambda x: (signed(x) + bound) & ((1 << q) - 1), v, label="lo")
+        hi = c.hint(lambda x: ((signed(x) + bound) >> q) % R, v, label="hi")
+        parts = limbs(c, lo, q, table_bits)  # 0 ≤ lo < 2^q
+        if by_table:
+            inside = c.hint(lambda h: decide(signed(h))[0], hi, label="in")
+            shift = c.hint(lambda h: decide(signed(h))[1] % R, hi, label="s")
+            name = f"clamp{log2_bound}_{bits}_{q}"
+            table = Table.of(name, [(h, *decide(h)) for h in range(low, high + 1)])
+            c.lookup(table, hi, inside, shift, label=f"(hi, in, s) in {name}")
+        else:  # N = 1: hi in its signed range, its sign, [hi = 0]
+            hi_bits = max(abs(low), abs(high)).bit_length() + 1
+            positive = _signed_limbs(c, hi, hi_bits, table_bits)
+            inside = is_zero(c, hi)
+            shift = c.linear_combination([(2 * bound, positive), (-bound, inside)], -bound,
+                                         label="s = K·(2·[hi ≥ 0] − 1 − in)")  # fmt: skip
+        c.assert_linear([*parts, (1 << q, hi), (-1, v)], -bound, label="v + K = lo + 2^q·hi")
+        kept = c.mul(inside, v, label="in·v")
+        return c.add(kept, shift, label="clamped = in·v + s")
+
+
 def argmax(c: Circuit, values: Sequence[Operand], bits: int, table_bits: int = 8) -> Variable:
     """The index of the largest of signed values |vᵢ| < 2^(bits−1); ties go to the lowest.
 
@@ -207,5 +309,5 @@ def argmax(c: Circuit, values: Sequence[Operand], bits: int, table_bits: int = 8
     return index
 
 
-__all__ = ["argmax", "assert_range", "assert_signed_range", "limbs", "relu", "rescale",
-           "rescale_with_sign"]  # fmt: skip
+__all__ = ["ClampLayout", "argmax", "assert_range", "assert_signed_range", "clamp", "clamp_layout",
+           "limbs", "relu", "rescale", "rescale_with_sign"]  # fmt: skip
