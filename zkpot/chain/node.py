@@ -11,23 +11,27 @@ Round r (= height r), at a node whose last final block is r − 1:
 
 1. **Contribute.** A participant trains on the global model, proves, signs and
    broadcasts its contribution (at once: its ``contribute`` timer is due when the round
-   opens, so that whoever drives the node sees the round open before the proving).
+   opens, so that whoever drives the node sees the round open before the proving). One
+   that cannot train (its round would leave the fixed-point bound) sits the round out
+   and says why (:attr:`Node.sat_out`); its node goes on validating.
 2. **Check.** Every node checks each contribution (:func:`~zkpot.chain.rules.check_contribution`)
    and keeps the verdict — the reason, for a rejection — in its store.
 3. **Cut-off.** ``Timing.contribute`` seconds after the round opened, the node starts the
-   round's agreement (:mod:`zkpot.chain.consensus`): view v's proposer is the (v + 1)-th
-   best of the k contributions that arrived on time — the (v mod k + 1)-th past the
-   k-th, so that the turn goes round again — which proposes a block with every valid
-   contribution it has, and its reveal. (Nodes that cut off different contributions
-   rank them differently; a later view, whose acceptable proposers are all k, still
-   finds one that proposes.)
+   round's agreement (:mod:`zkpot.chain.consensus`): the turns to propose go down the
+   ranking of the k contributions that arrived on time twice, then to the empty block
+   (the validators propose it), and round again (:func:`~zkpot.chain.rules.proposer_of`).
+   A participant whose turn it is proposes a block with every valid contribution it has,
+   and its reveal. (Nodes that cut off different contributions rank them differently; a
+   later view, whose acceptable proposers are all k, still finds one that proposes.)
 4. **Agree.** Validators prevote and precommit; a quorum of one view's precommits
    finalizes the block. The node aggregates them into the certificate, stores the block,
    the certificate and the reveal, and the revealed model becomes the global model of
    round r + 1.
 
-A node that falls behind (it was down, or partitioned) catches up from any final block
-it receives with a valid certificate: it asks for them with a ``sync`` message.
+A node that falls behind (it was down, or partitioned) catches up from the final blocks
+it receives: it asks for them with a ``sync`` message, and adopts one whose certificate
+verifies *and* which passes the rules with the contributions that come with it
+(:func:`~zkpot.chain.rules.check_final`).
 
 Messages get lost. Every ``Timing.resend`` seconds a node sends its own messages of the
 round again — its contribution, proposals and votes — with a ``sync``: a peer that missed
