@@ -28,10 +28,10 @@ in a later view, which the locked quorum prevents. **Liveness** holds once messa
 arrive within the timeouts (which grow with the view) and a view's proposer is honest.
 
 ZKPoT's twist is who proposes: not a validator but the round's best participant,
-the only one who can reveal its model. View v's proposer is the (v + 1)-th best
-contribution (round again past the last), so a leader that withholds is passed over
-after a timeout, and a block
-is acceptable in view v if its proposer is among the v + 1 best (the node's rule,
+the only one who can reveal its model. The turns go down the ranking of the
+contributions twice, then to the empty block, and round again: a leader that
+withholds is passed over after a timeout, and a round always ends. A block is
+acceptable in view v if its proposer is among the v + 1 best (the node's rule,
 :func:`zkpot.chain.rules.check_block`). This module does not know any of that: it sees
 values as opaque ids, asks ``valid(value)`` and proposes what ``propose(view)`` returns.
 
