@@ -39,7 +39,14 @@ from typing import Any
 
 import numpy as np
 
-from zkpot.chain.encoding import MessageError, fields, read_field, read_hex, read_int
+from zkpot.chain.encoding import (
+    MessageError,
+    fields,
+    read_field,
+    read_hex,
+    read_int,
+    read_list,
+)
 from zkpot.chain.federation import Federation, Member
 from zkpot.chain.genesis import Genesis, TestSet
 from zkpot.chain.node import ParticipantRole
@@ -121,7 +128,8 @@ def read_srs(path: Path, genesis: Genesis) -> SRS:
     """
     names = ("previous", "identity", "g1", "g2", "public_key", "commitment", "response")
     d = fields(load_json(path, max_bytes=64 << 20), names, "srs")
-    g1, g2 = _list(d["g1"], "srs g1", 1 << 22), _list(d["g2"], "srs g2", 64)
+    g1 = read_list(d["g1"], "srs g1", least=1, most=1 << 22)
+    g2 = read_list(d["g2"], "srs g2", least=1, most=64)
     try:
         last = ceremony.Contribution(
             identity=read_hex(d["identity"], "identity"),
@@ -138,12 +146,6 @@ def read_srs(path: Path, genesis: Genesis) -> SRS:
         raise MessageError("the SRS is not the output of the genesis's ceremony: its points "
                            "hash to another transcript digest")  # fmt: skip
     return SRS(bn254, last.g1, last.g2)
-
-
-def _list(value: object, what: str, most: int) -> list[Any]:
-    if not isinstance(value, list) or not value or len(value) > most:
-        raise MessageError(f"{what}: a list of 1 … {most} entries")
-    return value
 
 
 def read_identity(path: Path, spec: TrainingSpec) -> tuple[int | None, ParticipantRole | None]:

@@ -101,6 +101,13 @@ def read_int(value: object, what: str, *, low: int = 0, high: int = (1 << 63) - 
     return value
 
 
+def read_list(value: object, what: str, *, most: int = 4096, least: int = 0) -> list[Any]:
+    """A JSON array of ``least`` … ``most`` entries."""
+    if not isinstance(value, list) or not least <= len(value) <= most:
+        raise MessageError(f"{what}: a list of {least} … {most} entries")
+    return value
+
+
 def read_field(value: object, what: str) -> int:
     """A field element of Fr written as a canonical decimal string."""
     if not isinstance(value, str) or not _DECIMAL.fullmatch(value) or int(value) >= R:
@@ -119,4 +126,4 @@ def read_hex(value: object, what: str, *, length: int | None = None) -> bytes:
 
 
 __all__ = ["MAX_DEPTH", "MAX_MESSAGE_BYTES", "MessageError", "canonical", "decode", "digest",
-           "fields", "read_field", "read_hex", "read_int"]  # fmt: skip
+           "fields", "read_field", "read_hex", "read_int", "read_list"]  # fmt: skip

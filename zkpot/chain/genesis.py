@@ -56,6 +56,7 @@ from zkpot.chain.encoding import (
     read_field,
     read_hex,
     read_int,
+    read_list,
 )
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
@@ -147,10 +148,10 @@ class TestSet:
         """
         d = fields(data, ("x", "y", "salt"), "test set")
         bound = (1 << (spec.bound_bits - 1)) - 1
-        rows = _list(d["x"], "test x")
-        if len(rows) != spec.test_rows or len(_list(d["y"], "test y")) != spec.test_rows:
+        rows = read_list(d["x"], "test x")
+        if len(rows) != spec.test_rows or len(read_list(d["y"], "test y")) != spec.test_rows:
             raise MessageError(f"test set: {spec.test_rows} rows")
-        cells = [[read_int(v, "test x", low=-bound, high=bound) for v in _list(row, "test row")]
+        cells = [[read_int(v, "test x", low=-bound, high=bound) for v in read_list(row, "test row")]
                  for row in rows]  # fmt: skip
         if any(len(row) != spec.n_features for row in cells):
             raise MessageError(f"test set: rows of {spec.n_features} features")
@@ -297,9 +298,9 @@ class Genesis:
         bound = (1 << (spec.bound_bits - 1)) - 1
         values = [read_int(v, "global model", low=-bound, high=bound) for v in d["global_model"]]
         validators = [fields(v, ("public_key", "pop"), "genesis validator")
-                      for v in _list(d["validators"], "validators")]  # fmt: skip
+                      for v in read_list(d["validators"], "validators")]  # fmt: skip
         participants = [fields(p, ("public_key", "data_commitment", "pop"), "genesis participant")
-                        for p in _list(d["participants"], "participants")]  # fmt: skip
+                        for p in read_list(d["participants"], "participants")]  # fmt: skip
         return cls(
             name=d["name"], spec=spec,
             test_commitment=read_hex(d["test_commitment"], "test_commitment", length=32),
@@ -321,12 +322,6 @@ def _public_key(value: object) -> bytes:
 
 def _pop(value: object) -> bytes:
     return read_hex(value, "proof of possession", length=POP_BYTES)
-
-
-def _list(value: object, what: str) -> list[Any]:
-    if not isinstance(value, list) or len(value) > 4096:
-        raise MessageError(f"{what}: a list of at most 4096 entries")
-    return value
 
 
 def unflatten(values: list[int], spec: TrainingSpec) -> tuple[Layer, ...]:

@@ -125,9 +125,7 @@ class Node:
         prover: Prover | None = None,
         timing: Timing | None = None,
     ) -> None:
-        if genesis.opening is None:
-            raise ZkpotError("the genesis's test set is not opened: a node starts once the "
-                             "publisher has published it (Genesis.opened)")  # fmt: skip
+        genesis.test_opening()  # a node starts once the publisher has opened the test set
         self.genesis, self.keys, self.store = genesis, keys, store
         self.timing = timing or Timing()
         store.init_genesis(genesis)
