@@ -174,6 +174,17 @@ def test_votes_are_kept_once_per_validator_and_block(store) -> None:
     assert store.votes(2, a) == []
 
 
+def test_a_validators_own_votes_read_back_in_the_order_they_were_put(store) -> None:
+    """What a restarted validator reads to vote again as it voted (:mod:`zkpot.chain.node`)."""
+    a = bytes([1]) * 32
+    mine = [Vote(1, a, 2, bytes([1]) * 96, 0, "prevote"), Vote(1, None, 2, bytes([2]) * 96, 1),
+            Vote(1, a, 2, bytes([3]) * 96, 0)]  # fmt: skip
+    for vote in [*mine[:2], Vote(1, a, 1, bytes(96)), Vote(2, a, 2, bytes(96)), mine[2]]:
+        store.put_vote(vote)
+    assert [j(v) for v in store.votes_of(1, 2)] == [j(v) for v in mine]
+    assert store.votes_of(1, 3) == [] and len(store.votes_of(2, 2)) == 1
+
+
 # -- 2. finality --------------------------------------------------------------------------------
 
 
@@ -386,6 +397,7 @@ ROWS = {  # what to overwrite, how to read it back, and how the error names the 
     "reveal": ("UPDATE models SET json = ?", lambda s: s.reveal(reveal(1).hash), "reveal"),
     "vote": ("UPDATE votes SET json = ?", lambda s: s.votes(1, bytes(32)),
              "vote of validator 0"),
+    "own vote": ("UPDATE votes SET json = ?", lambda s: s.votes_of(1, 0), "vote of validator 0"),
 }  # fmt: skip
 
 
@@ -407,7 +419,7 @@ def test_valid_json_in_the_wrong_row_is_corruption_too(filled: Path) -> None:
     corrupt(filled, "UPDATE models SET json = ?", j(reveal(2)).decode())
     with ChainStore(filled) as s:
         for read in (lambda: s.block(2), lambda: s.votes(1, bytes(32)),
-                     lambda: s.reveal(reveal(1).hash)):  # fmt: skip
+                     lambda: s.votes_of(1, 0), lambda: s.reveal(reveal(1).hash)):  # fmt: skip
             with pytest.raises(StoreError, match="is corrupt"):
                 read()
     corrupt(filled, "UPDATE blocks SET block = ? WHERE height = 2", block_2)

@@ -10,7 +10,10 @@ The file holds one chain, fixed by its genesis, and five tables:
   silent); indexed by round;
 - ``models``: the content-addressed model store, a reveal under its hash;
 - ``votes``: validators' votes (prevotes and precommits of every view), keyed by
-  (height, block, validator, the vote's hash).
+  (height, block, validator, the vote's hash). A validator's node puts each of its own
+  votes here *before* sending it (:meth:`ChainStore.votes_of` reads them back): a node
+  restarted mid-height votes again as it voted, and keeps the lock its precommit took
+  (:mod:`zkpot.chain.node`), so that a restart never makes an honest validator equivocate.
 
 Every object is stored as the canonical JSON of its message (:mod:`zkpot.chain.encoding`)
 and read back through its ``from_json`` and ``hash``, so the file never holds anything but
@@ -29,8 +32,9 @@ Why the file survives a kill at any moment (:class:`ChainStore` sets both on ope
   node has announced as final stays final through a kill or a power cut.
 
 A node restarted after a kill reopens the file and resumes from :meth:`ChainStore.head`:
-the last final block. ``finalize`` refuses a block other than the one already final at a
-height, and refuses gaps, so a final block is never lost or changed.
+the last final block, and, at the height after it, from its own votes (a vote, like a
+block, is fsynced before the node sends it). ``finalize`` refuses a block other than the
+one already final at a height, and refuses gaps, so a final block is never lost or changed.
 
 The store does not check signatures, proofs or quorums: that is the consensus rules'
 work (:mod:`zkpot.chain.rules`). It checks only what keeps the file one chain: a single
@@ -314,6 +318,21 @@ class ChainStore:
             done = c.execute("INSERT OR IGNORE INTO votes (height, block, validator, hash, json) "
                              "VALUES (?, ?, ?, ?, ?)", row)  # fmt: skip
         return done.rowcount == 1
+
+    def votes_of(self, height: int, validator: int) -> list[Vote]:
+        """Validator ``validator``'s votes at ``height`` (every view and kind), in the order
+        they were put: a node reads its own, to vote again as it voted before a restart."""
+        with self._read() as c:
+            rows = c.execute("SELECT json FROM votes WHERE height = ? AND validator = ? "
+                             "ORDER BY rowid", (height, validator)).fetchall()  # fmt: skip
+        votes = []
+        for (text,) in rows:
+            what = f"a vote of validator {validator} at height {height}"
+            vote = _decode(text, Vote.from_json, what)
+            if (vote.height, vote.validator) != (height, validator):
+                raise StoreError(f"{what} is corrupt: the row holds another vote")
+            votes.append(vote)
+        return votes
 
     def votes(self, height: int, block_hash: bytes) -> list[Vote]:
         """The votes for block ``block_hash`` at ``height`` (every view and kind), by
