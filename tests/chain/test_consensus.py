@@ -1,6 +1,6 @@
 """Tendermint's state machine under random schedules: honest validators never decide different
-blocks (safety), whatever the delays, losses and Byzantine votes; and they all decide once
-the network settles (liveness), also when the first proposers withhold or equivocate."""
+blocks (safety), whatever the delays, losses, Byzantine votes and restarts; and they all decide
+once the network settles (liveness), also when the first proposers withhold or equivocate."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ class Net:
     n + k − 1 (proposer n + v proposes in view v). Partial synchrony: before ``gst`` a
     message is delayed up to 5 s, or with probability ``loss`` held back until after
     ``gst`` (a node's gossip resends it: Tendermint assumes every message between honest
-    nodes arrives eventually); after ``gst`` every message arrives within 0.5 s."""
+    nodes arrives eventually); after ``gst`` every message arrives within 0.5 s. With
+    ``restarts`` > 0, that many times, after a random event, an honest validator is killed
+    and started again from its own votes (:meth:`Height.restore`): its timers are gone, and
+    the messages it had received come again from its peers."""
 
     n: int
     byzantine: int
@@ -30,6 +33,7 @@ class Net:
     withhold: set[int] = field(default_factory=set)  # views whose proposer stays silent
     equivocate: set[int] = field(default_factory=set)  # views whose proposer sends 2 blocks
     invalid: set[bytes] = field(default_factory=lambda: {b"junk"})
+    restarts: int = 0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -37,12 +41,28 @@ class Net:
         self.counter = 0
         self.now = 0.0
         self.nodes: dict[int, Height] = {}
-        timeouts = Timeouts(propose=3, prevote=1, precommit=1, increment=1)
         for i in range(self.n + self.proposers):
-            me = i if i < self.n else None
-            self.nodes[i] = Height(self.n, me, self.valid, self.proposal_of(i), timeouts)
+            self.nodes[i] = self.height(i)
         self.decisions: dict[int, bytes] = {}
         self.seen: set[tuple[int, tuple]] = set()
+        self.cast: dict[int, list[tuple[int, str, bytes | None]]] = {i: [] for i in self.nodes}
+        self.received: dict[int, list[tuple]] = {i: [] for i in self.nodes}
+        self.epoch = dict.fromkeys(self.nodes, 0)  # a timer set before a restart is gone
+
+    def height(self, i: int) -> Height:
+        timeouts = Timeouts(propose=3, prevote=1, precommit=1, increment=1)
+        return Height(self.n, i if i < self.n else None, self.valid, self.proposal_of(i), timeouts)
+
+    def restart(self, i: int) -> None:
+        """Kill validator i and start it again from the votes it cast."""
+        self.epoch[i] += 1
+        self.nodes[i] = self.height(i)
+        for message in self.received[i]:  # peers send their messages again
+            self.counter += 1
+            heapq.heappush(self.queue, (self.now + self.rng.uniform(0, 0.5), self.counter, i,
+                                        message))  # fmt: skip
+        self.received[i] = []
+        self.act(i, self.nodes[i].restore(self.cast[i]))
 
     def valid(self, value: bytes) -> bool:
         return value not in self.invalid
@@ -75,8 +95,8 @@ class Net:
         for a in actions:
             if a.kind == "timeout":
                 self.counter += 1
-                heapq.heappush(self.queue, (self.now + a.delay, self.counter, node,
-                                            ("timeout", a.step, a.view)))  # fmt: skip
+                timer = ("timeout", a.step, a.view, self.epoch[node])
+                heapq.heappush(self.queue, (self.now + a.delay, self.counter, node, timer))
             elif a.kind == "decide":
                 self.decisions[node] = a.value
             elif a.kind == "propose":
@@ -87,6 +107,7 @@ class Net:
                 else:
                     self.broadcast(node, ("proposal", a.view, a.value, a.valid_round))
             elif a.kind in (PREVOTE, PRECOMMIT) and node >= self.byzantine:
+                self.cast[node].append((a.view, a.kind, a.value))
                 self.broadcast(node, (a.kind, a.view, node, a.value))
 
     def byzantine_noise(self) -> None:
@@ -111,6 +132,8 @@ class Net:
                 self.seen.add((dst, message))
                 self.broadcast(dst, message)
             if message[0] == "timeout":
+                if message[3] != self.epoch[dst]:
+                    continue
                 actions = node.on_timeout(message[1], message[2])
             elif message[0] == "proposal":
                 actions = node.on_proposal(*message[1:])
@@ -118,7 +141,12 @@ class Net:
                 actions = node.on_prevote(*message[1:])
             else:
                 actions = node.on_precommit(*message[1:])
+            if message[0] != "timeout":
+                self.received[dst].append(message)
             self.act(dst, actions)
+            if self.restarts and self.rng.random() < 0.02:
+                self.restarts -= 1
+                self.restart(self.rng.choice(self.honest()))
             if self.rng.random() < 0.01:
                 self.byzantine_noise()
             if all(i in self.decisions for i in self.honest()):
@@ -126,6 +154,11 @@ class Net:
 
 
 def check(net: Net) -> None:
+    for i in net.honest():  # an honest validator never equivocates, restarted or not
+        votes: dict[tuple[int, str], set[bytes | None]] = {}
+        for view, kind, value in net.cast[i]:
+            votes.setdefault((view, kind), set()).add(value)
+        assert all(len(values) == 1 for values in votes.values()), ("equivocation", net.seed, i)
     decided = {net.decisions[i] for i in net.honest() if i in net.decisions}
     assert len(decided) <= 1, ("safety", net.seed, decided)
     assert all(i in net.decisions for i in net.honest()), ("liveness", net.seed, net.decisions)
@@ -154,6 +187,57 @@ def test_no_decision_is_an_invalid_block(seed: int) -> None:
     net.run()
     check(net)
     assert all(v != b"block-0" for v in net.decisions.values())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_validators_restarted_at_any_moment_never_equivocate_nor_break_their_locks(seed) -> None:
+    """Honest validators killed and started again from their own votes, twelve times at
+    random moments: no honest one casts two votes in one view and step, they never decide
+    different blocks, and they all decide."""
+    net = Net(n=4, byzantine=1, seed=seed, restarts=12, equivocate={0, 2})
+    net.run(until=1000)
+    check(net)
+    assert sum(net.epoch.values()) > 0  # restarts happened before the decisions
+
+
+def test_restore_votes_again_as_before_and_keeps_the_lock() -> None:
+    """A validator restarted after prevoting and precommitting A in view 0 (so locked on
+    it) and prevoting nil in view 1 waits in view 1 after its prevote; it prevotes nil for a
+    fresh proposal of another block in view 2, and A again."""
+    h = Height(4, 0, lambda v: True, lambda v: None)
+    assert h.restore([(0, PREVOTE, b"A"), (0, PRECOMMIT, b"A"), (1, PREVOTE, None)]) == []
+    assert (h.view, h.step, h.locked_value, h.locked_round) == (1, PREVOTE, b"A", 0)
+    assert h.on_proposal(1, b"B") == []  # it prevoted in view 1: not again
+    h.on_prevote(1, 1, None)
+    actions = h.on_prevote(1, 2, None)  # with its own, a quorum of nil prevotes
+    assert [(a.kind, a.value) for a in actions if a.kind != "timeout"] == [(PRECOMMIT, None)]
+    h.on_precommit(1, 1, None)
+    assert [a.kind for a in h.on_precommit(1, 2, None)] == ["timeout"]
+    h.on_timeout(PRECOMMIT, 1)
+    assert h.on_proposal(2, b"B") == [Action(PREVOTE, 2, None)]  # locked on A
+    again = Height(4, 0, lambda v: True, lambda v: None)
+    again.restore([(0, PREVOTE, b"A"), (0, PRECOMMIT, b"A"), (1, PREVOTE, None)])
+    again.on_timeout(PRECOMMIT, 1)
+    assert again.on_proposal(2, b"A") == [Action(PREVOTE, 2, b"A")]  # its locked block
+
+
+def test_restore_after_a_precommit_waits_in_precommit_and_casts_nothing_new() -> None:
+    h = Height(4, 0, lambda v: True, lambda v: None)
+    h.restore([(0, PREVOTE, b"A"), (0, PRECOMMIT, b"A")])
+    assert (h.view, h.step, h.locked_value, h.locked_round) == (0, PRECOMMIT, b"A", 0)
+    assert h.on_proposal(0, b"B") == [] and h.on_proposal(0, b"A") == []
+    for i in (1, 2):  # a quorum of prevotes for A, and then for B (one of 1, 2 equivocates)
+        assert h.on_prevote(0, i, b"A") + h.on_prevote(0, i, b"B") in ([], [
+            Action("timeout", 0, step=PREVOTE, delay=1.0)])  # fmt: skip
+    assert h.on_precommit(0, 1, None) == [] and len(h.on_precommit(0, 2, b"A")) == 1  # timeout
+    assert h.on_precommit(0, 3, b"A") == [Action("decide", 0, b"A")]
+
+
+def test_restore_without_votes_is_a_start_and_without_a_validator_too() -> None:
+    fresh, restored = (Height(4, 0, lambda v: True, lambda v: b"P") for _ in range(2))
+    assert restored.restore([]) == fresh.start(0)
+    watcher = Height(4, None, lambda v: True, lambda v: None)
+    assert watcher.restore([(3, PREVOTE, b"A")]) == watcher.start(0) and watcher.view == 0
 
 
 def test_without_a_quorum_nothing_is_decided() -> None:

@@ -40,11 +40,20 @@ The machine never reads a clock or a socket: events go in (:meth:`Height.start`,
 actions come out (broadcast a vote or a proposal, schedule a timeout, decide). The node
 (:mod:`zkpot.chain.node`) signs and sends them; the simulator and the tests drive it
 with any schedule they like.
+
+**Restarts.** The safety argument assumes that an honest validator never casts two votes
+in one view and step, and never forgets its lock — also when it is killed and started
+again mid-height. Its node keeps each of its votes on disk before sending it, and a
+restarted node rebuilds the machine with :meth:`Height.restore` from those votes: they
+are cast again, never otherwise; the lock is the latest precommit for a block (the
+paper's lines 36–43 lock when they precommit); and the machine resumes in the latest
+view it voted in, at the step after its last vote. Nothing else needs keeping: proposals
+and other validators' votes come again from peers, who send theirs again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 NIL = None
@@ -147,6 +156,35 @@ class Height:
         out.append(Action("timeout", view, step=PROPOSE, delay=self.timeouts.of(PROPOSE, view)))
         return out + self._react()
 
+    def restore(self, own: Iterable[tuple[int, str, bytes | None]]) -> list[Action]:
+        """Start this height again after a restart, from this validator's own votes of it:
+        (view, kind, value) triples, as its node kept them. With none, :meth:`start` (0).
+
+        Each vote is remembered (:meth:`remember`), so that it is cast again and never
+        otherwise, and the lock is the latest precommit for a block's. The machine resumes
+        in the latest view it voted in, waiting at the step after its vote there: in
+        PREVOTE if it prevoted, in PRECOMMIT if it precommitted. The timeouts it waits for
+        are set again by the rules, as its peers' votes come again."""
+        votes = list(own)
+        if self.me is None or not votes:
+            return self.start(0)
+        for view, kind, value in votes:
+            self.remember(view, kind, value)
+        self.view = max(view for view, _, _ in votes)
+        self.step = PRECOMMIT if self.me in self.precommits.get(self.view, {}) else PREVOTE
+        return self._react()
+
+    def remember(self, view: int, kind: str, value: bytes | None) -> None:
+        """This validator's vote of ``kind`` in ``view`` is ``value``: the one it signed (a
+        restored vote, or one its node sent in place of another). A precommit for a block
+        locks on it (lines 36–43), unless the lock is from a later view."""
+        if self.me is None:
+            return
+        box = self.prevotes if kind == PREVOTE else self.precommits
+        box.setdefault(view, {})[self.me] = {value}
+        if kind == PRECOMMIT and value is not None and view >= self.locked_round:
+            self.locked_value, self.locked_round = value, view
+
     def on_proposal(self, view: int, value: bytes, valid_round: int = -1) -> list[Action]:
         """A proposal for ``view``; ``valid_round`` ≥ 0 for a block re-proposed because a
         quorum prevoted it in that earlier view."""
@@ -213,12 +251,15 @@ class Height:
         return sum(1 for votes in box.get(view, {}).values() if value in votes)
 
     def _cast(self, kind: str, value: bytes | None) -> list[Action]:
-        """This node's vote: broadcast it, and count it as received."""
+        """This node's vote: broadcast it, and count it as received. One vote per view and
+        step: if it has one already (a restored vote), that one goes out again."""
         if self.me is None:
             return []
         box = self.prevotes if kind == PREVOTE else self.precommits
-        box.setdefault(self.view, {}).setdefault(self.me, set()).add(value)
-        return [Action(kind, self.view, value)]
+        mine = box.setdefault(self.view, {}).setdefault(self.me, set())
+        if not mine:
+            mine.add(value)
+        return [Action(kind, self.view, next(iter(mine)))]
 
     def _once(self, rule: str, view: int) -> bool:
         """True the first time a rule fires in a view ("for the first time" in the paper)."""
