@@ -33,6 +33,20 @@ it receives: it asks for them with a ``sync`` message, and adopts one whose cert
 verifies *and* which passes the rules with the contributions that come with it
 (:func:`~zkpot.chain.rules.check_final`).
 
+A node survives a kill at any moment (the threat model's validator "may restart"): what it
+must not forget is on disk before anyone hears of it. Its final blocks, their reveals and
+contributions, and each of its own votes — put in the store (:meth:`ChainStore.put_vote
+<zkpot.chain.store.ChainStore.put_vote>`, fsynced) before the vote is sent. Started again
+on its store, the node resumes after its last final block; at the cut-off it rebuilds the
+height's agreement from its own votes of it (:meth:`Height.restore
+<zkpot.chain.consensus.Height.restore>`): it sends them again, keeps the lock its
+latest precommit for a block took, and resumes in the latest view it voted in. It never
+signs a second vote for one (height, view, kind): before signing, it looks for one in the
+store, and sends that one again if there is one. The rest — proposals, the other
+validators' votes, the round's contributions — it learns again from its peers, who send
+theirs again; only its own votes matter for safety (Tendermint's honest validators never
+vote twice in a step, nor against their lock).
+
 Messages get lost. Every ``Timing.resend`` seconds a node sends its own messages of the
 round again — its contribution, proposals and votes — with a ``sync``: a peer that missed
 one gets it again (a peer that has it drops the copy by its hash), and a peer that has
@@ -347,9 +361,17 @@ class Node:
     # -- consensus ------------------------------------------------------------------------
 
     def _cutoff(self) -> list[bytes]:
+        """Start the round's agreement: from this validator's own votes of the round if the
+        store holds some (the node was restarted mid-height: :meth:`Height.restore`), which
+        go out again at once and with every resend."""
         n = len(self.genesis.validators)
         self.consensus = Height(n, self.index, self._valid, self._propose, self.timing.timeouts)
-        out = self._act(self.consensus.start(0))
+        mine = [] if self.index is None else self.store.votes_of(self.round, self.index)
+        for vote in mine:
+            self.votes.setdefault((vote.view, vote.kind, vote.block), {})[vote.validator] = vote
+        out = [envelope("vote", vote.to_json()) for vote in mine]
+        self.own += out
+        out += self._act(self.consensus.restore((v.view, v.kind, v.block) for v in mine))
         early, self.early = self.early, []
         for kind, item in early:  # what came before the cut-off
             if self.consensus.decision is not None:
@@ -457,13 +479,35 @@ class Node:
         return out
 
     def _signed_vote(self, view: int, kind: str, value: bytes | None) -> dict[str, Any]:
-        """This validator's signed vote, kept for the certificate: its JSON body."""
+        """This validator's vote, in the store *before* it is sent: its JSON body.
+
+        A validator signs one vote per (height, view, kind), ever, across restarts: if the
+        store holds one, that vote goes out again, whatever value is asked (the machine,
+        restored from the store, does not ask for another; if it did, it would be told
+        which vote was sent, and the refusal kept in :attr:`rejected`)."""
+        assert self.index is not None and self.consensus is not None
+        stored = [v for v in self.store.votes_of(self.round, self.index)
+                  if (v.view, v.kind) == (view, kind)]  # fmt: skip
+        if not stored:
+            vote = self._sign(view, kind, value)
+            self.store.put_vote(vote)  # synchronous: durable before it is sent
+            return vote.to_json()
+        vote = stored[0]
+        if vote.block != value:
+            self._reject(f"this validator's {kind} in view {view}",
+                         "refused to sign a second one: its stored vote is sent again")  # fmt: skip
+            self.consensus.remember(view, kind, vote.block)
+        self.votes.setdefault((view, kind, vote.block), {})[vote.validator] = vote
+        return vote.to_json()
+
+    def _sign(self, view: int, kind: str, value: bytes | None) -> Vote:
+        """A vote signed with this validator's key, kept for the certificate."""
         assert self.validator_key is not None and self.index is not None
         unsigned = Vote(self.round, value, self.index, b"", view, kind)
         vote = Vote(self.round, value, self.index,
                     bls.sign(self.validator_key, unsigned.signing_bytes()), view, kind)  # fmt: skip
         self.votes.setdefault((view, kind, value), {})[vote.validator] = vote
-        return vote.to_json()
+        return vote
 
     def _finalize(self, value: bytes, view: int) -> list[bytes]:
         block, reveal = self.blocks[value]
