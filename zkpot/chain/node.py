@@ -34,8 +34,8 @@ verifies *and* which passes the rules with the contributions that come with it
 (:func:`~zkpot.chain.rules.check_final`).
 
 A node survives a kill at any moment (the threat model's validator "may restart"): what it
-must not forget is on disk before anyone hears of it. Its final blocks, their reveals and
-contributions, and each of its own votes — put in the store (:meth:`ChainStore.put_vote
+must not forget is on disk before anyone hears of it — its final blocks with their reveals
+and contributions, and each of its own votes, put in the store (:meth:`ChainStore.put_vote
 <zkpot.chain.store.ChainStore.put_vote>`, fsynced) before the vote is sent. Started again
 on its store, the node resumes after its last final block; at the cut-off it rebuilds the
 height's agreement from its own votes of it (:meth:`Height.restore
