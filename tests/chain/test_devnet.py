@@ -55,6 +55,7 @@ def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
     assert out.count("accepted") == 6
     heads = set()
     for i in (1, 2, 3):
+        assert (tmp_path / f"node-{i}.json").stat().st_mode & 0o777 == 0o600  # secret keys
         log = (tmp_path / f"node-{i}.log").read_text()
         assert "stopped" in log and "Traceback" not in log, log[-2000:]
         # each store was closed cleanly and holds the same final blocks

@@ -21,12 +21,15 @@ Files (all JSON):
   that merely *declared* a digest could carry any points.) A node joining a public
   chain may verify the whole transcript (:func:`zkpot.poly.ceremony.verify_transcript`);
 - ``node-I.json``: member I's identity. **It holds secret keys and private data**: the
-  devnet derives them from its seed, so they are no secret here.
+  devnet derives them from its seed, so they are no secret here; still, it is written
+  readable by its owner only (mode 0600), and a node refuses to start from an identity
+  file that others may read (:func:`read_identity`), as ``ssh`` does with a key.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -68,10 +71,20 @@ def write(directory: Path, federation: Federation) -> None:
         "test-set.json": federation.genesis.test_opening().to_json(),
         "srs.json": srs_json(federation.ceremony.previous, federation.ceremony.last),
     }
-    for m in federation.members:
-        documents[f"node-{m.index}.json"] = identity_json(m)
     for name, document in documents.items():
         (directory / name).write_text(json.dumps(document) + "\n")
+    for m in federation.members:
+        write_secret(directory / f"node-{m.index}.json", json.dumps(identity_json(m)) + "\n")
+
+
+def write_secret(path: Path, text: str) -> None:
+    """Write a file that holds secret keys: readable and writable by its owner only (0600),
+    from the moment it exists (an existing file's mode is set first)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
+        file.write(text)
 
 
 def srs_json(previous: bytes, last: ceremony.Contribution) -> dict[str, Any]:
@@ -149,7 +162,16 @@ def read_srs(path: Path, genesis: Genesis) -> SRS:
 
 
 def read_identity(path: Path, spec: TrainingSpec) -> tuple[int | None, ParticipantRole | None]:
-    """An identity file: (validator key or ``None``, participant role or ``None``)."""
+    """An identity file: (validator key or ``None``, participant role or ``None``).
+
+    Raises:
+        MessageError: the file is bad, or (on POSIX systems) its group or others may read
+            or write it: its secret keys may already be someone else's.
+    """
+    mode = Path(path).stat().st_mode & 0o777
+    if os.name == "posix" and mode & 0o077:
+        raise MessageError(f"{path} holds secret keys but its mode is {mode:o}, so others "
+                           f"may read it: make it private with chmod 600 {path}")  # fmt: skip
     d = fields(load_json(path), ("validator", "participant"), "identity")
     validator = None if d["validator"] is None else _secret(d["validator"], "validator")
     role = None

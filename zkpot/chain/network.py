@@ -240,12 +240,12 @@ class NetworkNode:
         return put
 
     async def _read_peer(self, reader: asyncio.StreamReader, peer: Peer, last: list[float],
-                         name: str, idle: float | None = IDLE_TIMEOUT) -> None:  # fmt: skip
-        """Frames from a peer into the node, until the connection ends, a limit passes or
-        the peer has struck out."""
+                         name: str, idle: bool = True) -> None:  # fmt: skip
+        """Frames from a peer into the node, until the connection ends, a limit passes (the
+        silence limit only if ``idle``) or the peer has struck out."""
         try:
             while True:
-                data = await read_frame(reader, idle, FRAME_TIMEOUT)
+                data = await read_frame(reader, IDLE_TIMEOUT if idle else None, FRAME_TIMEOUT)
                 last[0] = time.monotonic()
                 await self._handle(self.node.receive, data, peer)
                 if peer.strikes >= STRIKES:
@@ -307,7 +307,7 @@ class NetworkNode:
             await self._handle(self.node.resend)  # what we sent so far, and a sync
             peer = Peer(reply=self._replier(queue))
             # (a peer we dial only answers our syncs: silence is normal there)
-            reading = asyncio.create_task(self._read_peer(reader, peer, [0.0], name, idle=None))
+            reading = asyncio.create_task(self._read_peer(reader, peer, [0.0], name, idle=False))
             sending = asyncio.create_task(self._write_queue(writer, queue))
             try:
                 await asyncio.wait([reading, sending], return_when=asyncio.FIRST_COMPLETED)
