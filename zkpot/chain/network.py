@@ -215,7 +215,9 @@ class NetworkNode:
         loop = asyncio.get_running_loop()
 
         def run() -> None:
+            start = time.monotonic()
             outcome = job()
+            self.log(f"proved for round {round} in {time.monotonic() - start:.1f} s")
             with contextlib.suppress(RuntimeError):  # the loop has closed: stopping
                 asyncio.run_coroutine_threadsafe(self._proven(round, outcome), loop)
 

@@ -42,6 +42,37 @@ live under any loss rate below one, once partitions heal.
 Messages on the wire are canonical JSON envelopes ``{"type": …, "body": …}`` of types
 ``contribution``, ``proposal``, ``vote``, ``final`` and ``sync``. Anything malformed is
 rejected with a reason (:attr:`Node.rejected`) and the node carries on.
+
+**Admission.** Anyone may connect and send anything, so a message is checked, cheapest
+check first, before it costs the node anything lasting — before it is stored, relayed,
+or hashed with the chain's Keccak:
+
+- a contribution must come from a registered participant and carry its valid signature
+  (and a proof of at most ``MAX_PROOF_BYTES``, refused before its hex is read); only then
+  is it judged, stored with its verdict and relayed. An outsider's contribution, or one
+  that claims a participant it was not signed by, is rejected in memory only: no row, no
+  relay. A participant gets at most :data:`MAX_STORED_PER_PARTICIPANT` rows a round;
+- a vote must be signed by the validator it names; a proposal must build on the last
+  final block, be proposed by a registered participant (or be the empty block), and
+  bring no more contributions than there are participants, each admitted as above;
+- a final block must carry a quorum certificate and pass the rules
+  (:func:`~zkpot.chain.rules.check_final`).
+
+A message that fails admission (:class:`Inadmissible`) is one no honest node sends, so it
+counts against the peer that sent it (:class:`Peer`), and the network layer drops a peer
+at :data:`STRIKES`. What the node keeps of messages within a round is bounded: handled
+messages as 16-byte digests (:data:`MAX_SEEN`), next-round messages per peer and in all
+(:data:`MAX_FUTURE_BYTES_PER_PEER`, :data:`MAX_FUTURE_BYTES`), proposed blocks, early
+votes and votes per validator. A sync is answered to the peer that asked, at most once per
+:data:`SYNC_INTERVAL`.
+
+**Proving in the background.** A node driven by the network (``background=True``) does
+not prove on its own thread: it hands the proof over as a job (:meth:`Node.take_job`) and
+takes the outcome when it is ready (:meth:`Node.proven`), handling votes and final blocks
+meanwhile. An outcome for a round that became final meanwhile is dropped: a node never
+sends a contribution for a final round. A node that has just started, or has just
+adopted a peer's final block, waits ``Timing.catch_up`` seconds for further final blocks
+before it proves, so that a restarted node catches up first.
 """
 
 from __future__ import annotations
@@ -450,6 +481,8 @@ class Node:
         if c.round not in (self.round, self.round + 1):
             self._reject(f"contribution for round {c.round}", f"this is round {self.round}")
             return []
+        if self.genesis.registration(c.participant) is None:  # (before hashing anything)
+            raise Inadmissible("a contribution from a key that is not registered")
         if c.round == self.round and c.hash in self.contributions:
             return []  # judged already (it came with a proposal)
         self._admit(c)
