@@ -209,11 +209,14 @@ class Block:
         return digest(self.to_json())
 
     @classmethod
-    def from_json(cls, data: object) -> Block:
+    def from_json(cls, data: object, max_contributions: int = MAX_CONTRIBUTIONS) -> Block:
+        """A block from its JSON, of at most ``max_contributions`` contributions (a node
+        passes its genesis's number of participants: checked before any hashing)."""
         d = fields(data, cls.FIELDS, "block")
         hashes = d["contributions"]
-        if not isinstance(hashes, list) or len(hashes) > MAX_CONTRIBUTIONS:
-            raise MessageError(f"block contributions: a list of at most {MAX_CONTRIBUTIONS}")
+        bound = min(max_contributions, MAX_CONTRIBUTIONS)
+        if not isinstance(hashes, list) or len(hashes) > bound:
+            raise MessageError(f"block contributions: a list of at most {bound}")
         block = cls(
             height=read_int(d["height"], "height", low=1),
             parent=read_hex(d["parent"], "parent", length=32),

@@ -587,7 +587,7 @@ class Node:
         d = fields(body, ("view", "valid_round", "block", "reveal", "contributions"), "proposal")
         view = read_int(d["view"], "view", high=1 << 20)
         valid_round = read_int(d["valid_round"], "valid_round", low=-1, high=view - 1)
-        block = Block.from_json(d["block"])
+        block = Block.from_json(d["block"], len(self.genesis.participants))
         if self._later(block.height, raw):
             return []
         participants = len(self.genesis.participants)
@@ -598,8 +598,6 @@ class Node:
         items = d["contributions"]
         if not isinstance(items, list) or len(items) > participants:
             raise Inadmissible(f"proposal contributions: a list of at most {participants}")
-        if len(block.contributions) > participants:
-            raise Inadmissible(f"a block of more than {participants} contributions")
         if block.hash not in self.blocks and len(self.blocks) >= MAX_BLOCKS:
             return []  # not kept (a bound); an honest proposer's comes again with its resend
         reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
@@ -711,7 +709,8 @@ class Node:
         passes the rules (:func:`~zkpot.chain.rules.check_final`) — its contributions, its
         reveal, its global model — as a proposal would have to."""
         d = fields(body, ("block", "certificate", "reveal", "contributions"), "final block")
-        block, certificate = Block.from_json(d["block"]), Certificate.from_json(d["certificate"])
+        block = Block.from_json(d["block"], len(self.genesis.participants))
+        certificate = Certificate.from_json(d["certificate"])
         if block.height != self.round:
             self._forget(raw)  # old news, or ahead: sync asks in order
             return []
