@@ -201,6 +201,15 @@ def get(url: str, timeout: float = 5.0) -> Any:
         return None
 
 
+def get_blocks(url: str) -> list[dict[str, Any]]:
+    """Every final block a node's API shows, asked a page at a time (``/blocks?since=H``);
+    as many as it gave if it stops answering."""
+    blocks: list[dict[str, Any]] = []
+    while page := get(f"{url}/blocks?since={len(blocks) + 1}"):
+        blocks += page
+    return blocks
+
+
 def run(
     directory: Path,
     federation: Federation,
@@ -265,7 +274,7 @@ def run(
             if time.monotonic() > deadline:
                 raise ZkpotError(f"the devnet did not finish {rounds} rounds in {timeout:.0f} s")
             time.sleep(0.5)
-        return get(f"{urls[1]}/blocks") or []
+        return get_blocks(urls[1])
     finally:
         for process in processes.values():
             if process.poll() is None:
@@ -283,6 +292,7 @@ def run(
 
 __all__ = [
     "get",
+    "get_blocks",
     "identity_json",
     "load_json",
     "read_genesis",

@@ -1,5 +1,6 @@
 """A node on a real network: the :class:`~zkpot.chain.node.Node` state machine over TCP,
-with a small HTTP JSON API. What ``zkpot node`` runs, one OS process per node.
+with its HTTP JSON API (:mod:`zkpot.chain.api`). What ``zkpot node`` runs, one OS process
+per node.
 
 Networking is Python's own :mod:`asyncio` — no dependency. The node's logic never touches
 a socket (it takes messages and the time, and returns messages), so the network layer is
@@ -36,37 +37,25 @@ so that the node is never entered twice at once; each call is short (a message, 
 timer). Proving is not: the node hands it over as a job (:meth:`Node.take_job`), which
 runs on a thread of its own, and its outcome comes back as one more call
 (:meth:`Node.proven`). So votes and final blocks are handled while the node proves, and
-a stop request is served in seconds. The HTTP API answers on a thread of its own: it
-only reads (the store is safe to share between threads, one short transaction at a time).
+a stop request is served in seconds.
 
-**HTTP API** (GET only, JSON):
-
-- ``/status``: the node's height, round, view, head hash, peers connected, roles;
-- ``/blocks`` (``?since=H``): the final blocks, each with its certificate's signers;
-- ``/blocks/H``: one final block, its certificate and the revealed model's hash;
-- ``/contributions/R``: round R's contributions, accepted or rejected with the reason;
-- ``/``: a page to watch the chain (:func:`watch_page`) — blocks, contributions and
-  their verdicts, leaders, the global model's accuracy per round — drawn in the browser
-  from the routes above, refreshed every 2 s.
+**HTTP API**: :class:`~zkpot.chain.api.HttpApi` (its routes, its bounds and its threads are
+in :mod:`zkpot.chain.api`), started and stopped with the node when ``http`` is given.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import json
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from typing import Any
 
+from zkpot.chain.api import HttpApi
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES
 from zkpot.chain.node import STRIKES, Node, Peer, ProofOutcome
-from zkpot.errors import ZkpotError
-from zkpot.ml.statement import count_correct
 
 FRAME_HEADER = 4
 TICK = 0.1
@@ -167,7 +156,7 @@ class NetworkNode:
         self.prover: threading.Thread | None = None
         self.inbound: dict[asyncio.Task[Any], tuple[asyncio.StreamWriter, list[float]]] = {}
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="zkpot-node")
-        self.reader = ThreadPoolExecutor(1, thread_name_prefix="zkpot-http")  # reads only
+        self.api = HttpApi(node, lambda: len(self.connected), self.log)
         self.outbound: dict[tuple[str, int], asyncio.Queue[bytes]] = {}
         self.connected: set[tuple[str, int]] = set()
         self.stopping = asyncio.Event()
@@ -328,7 +317,7 @@ class NetworkNode:
                 await self._handle(self.node.tick)
                 await asyncio.sleep(TICK)
 
-    # -- HTTP ------------------------------------------------------------------------------
+    # -- accepted connections --------------------------------------------------------------
 
     def _track(self, writer: asyncio.StreamWriter) -> None:
         """Remember an accepted connection and its handler, to close them when stopping."""
@@ -336,73 +325,6 @@ class NetworkNode:
         assert task is not None
         self.accepted[task] = writer
         task.add_done_callback(lambda done: self.accepted.pop(done, None))
-
-    async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._track(writer)
-        try:
-            request = await asyncio.wait_for(reader.readline(), 10)
-            while (await asyncio.wait_for(reader.readline(), 10)) not in (b"\r\n", b"\n", b""):
-                pass  # headers: none is needed
-            parts = request.decode("latin-1").split()
-            if len(parts) != 3 or parts[0] != "GET":
-                status, body = 405, {"error": "only GET"}
-            else:
-                loop = asyncio.get_running_loop()
-                status, body = await loop.run_in_executor(self.reader, self.route, parts[1])
-            if isinstance(body, bytes):  # the watch page
-                payload, kind = body, "text/html; charset=utf-8"
-            else:
-                payload, kind = json.dumps(body, indent=1).encode(), "application/json"
-            reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "")
-            writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
-                         f"Content-Security-Policy: {PAGE_POLICY}\r\n"
-                         f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
-                         .encode() + payload)  # fmt: skip
-            await writer.drain()
-        except (TimeoutError, ConnectionError, UnicodeDecodeError):
-            pass
-        finally:
-            writer.close()
-
-    def route(self, target: str) -> tuple[int, Any]:
-        """The HTTP API's answer to a GET of ``target``: (status, JSON body), or the watch
-        page's bytes for ``/``. On the HTTP thread: it reads, never changes, the node."""
-        path, _, query = target.partition("?")
-        parts = [p for p in path.split("/") if p]
-        params = dict(p.partition("=")[::2] for p in query.split("&") if p)
-        if parts in ([], ["index.html"]):
-            return 200, watch_page()
-        try:
-            if parts == ["status"]:
-                return 200, self.status()
-            if parts == ["blocks"]:
-                since = int(params.get("since", "1"))
-                return 200, [block_json(self.node, b, c) for b, c in self.node.store.blocks(since)]
-            if len(parts) == 2 and parts[0] == "blocks" and parts[1].isdigit():
-                stored = self.node.store.block(int(parts[1]))
-                if stored is not None:
-                    return 200, block_json(self.node, *stored)
-            if len(parts) == 2 and parts[0] == "contributions" and parts[1].isdigit():
-                stored = self.node.store.contributions(int(parts[1]))
-                return 200, [{"participant": c.participant.hex(), "accuracy": c.accuracy,
-                              "hash": c.hash.hex(), "accepted": reason is None, "reason": reason}
-                             for c, reason in stored]  # fmt: skip
-        except ValueError:
-            pass
-        return 404, {"error": f"no such resource: {target[:100]}", "routes": ROUTES}
-
-    def status(self) -> dict[str, Any]:
-        """The node's state, as ``/status`` shows it."""
-        n = self.node
-        height, head = n.store.head()
-        consensus = n.consensus  # read once: the node's thread may replace it meanwhile
-        return {"height": height, "head": head.hex(), "round": n.round,
-                "view": None if consensus is None else consensus.view,
-                "genesis": n.genesis.hash.hex(), "validator": n.index,
-                "participant": None if n.public_key is None else n.public_key.hex(),
-                "peers": len(self.connected), "rejected": len(n.rejected),
-                "validators": len(n.genesis.validators),
-                "test_rows": n.genesis.spec.test_rows}  # fmt: skip
 
     # -- running ---------------------------------------------------------------------------
 
@@ -412,7 +334,7 @@ class NetworkNode:
         loop.set_exception_handler(lambda _, context: self.repeats(str(context.get("message"))))
         servers = [await asyncio.start_server(self._serve_peer, *self.listen)]
         if self.http is not None:
-            servers.append(await asyncio.start_server(self._serve_http, *self.http))
+            await self.api.start(*self.http)
         self.log(f"listening on {self.listen[0]}:{self.listen[1]}"
                  + (f", HTTP on {self.http[0]}:{self.http[1]}" if self.http else ""))  # fmt: skip
         await self._handle(self.node.start)
@@ -426,13 +348,12 @@ class NetworkNode:
         handlers = list(self.accepted)
         for writer in self.accepted.values():
             writer.close()  # its handler reads the end of the stream and returns
-        await asyncio.gather(*tasks, *handlers, return_exceptions=True)
+        await asyncio.gather(*tasks, *handlers, self.api.stop(), return_exceptions=True)
         close = loop.run_in_executor(self.worker, self.node.store.close)  # after queued calls
         self.closed = True
         with contextlib.suppress(Exception):
             await close
         self.worker.shutdown()
-        self.reader.shutdown()
         self.log("stopped")
 
     def stop(self) -> None:
@@ -449,39 +370,5 @@ def _self_connected(writer: asyncio.StreamWriter) -> bool:
         return False
 
 
-def block_json(node: Node, block: Any, certificate: Any) -> dict[str, Any]:
-    """A final block as the API shows it: its fields, its hash, its certificate's signers,
-    and ``accuracy``: how many public test rows the new global model (the leader's
-    reveal; after the empty block, the model before it) classifies correctly — ``None``
-    if the node lacks the reveal."""
-    reveal = node.store.reveal(block.reveal)
-    genesis = node.genesis
-    try:
-        model = node.global_model_after(block.height)
-        accuracy: int | None = count_correct(model, genesis.test, genesis.spec)
-    except ZkpotError:
-        accuracy = None
-    return {**block.to_json(), "hash": block.hash.hex(), "signers": list(certificate.signers),
-            "view": certificate.view, "revealed": reveal is not None,
-            "accuracy": accuracy}  # fmt: skip
-
-
-ROUTES = ["/", "/status", "/blocks", "/blocks/H", "/contributions/R"]
-
-PAGE_POLICY = (
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
-)
-"""The watch page's Content-Security-Policy: its own inline script and style, requests to
-this node only, and no image but the empty inline icon (so no request for /favicon.ico)."""
-
-
-@functools.cache
-def watch_page() -> bytes:
-    """The page a node serves at ``/`` (``zkpot/chain/watch.html``): the chain's blocks,
-    each round's contributions with their verdicts, the leader, and the global model's
-    accuracy per round as a chart, refreshed every 2 s from the JSON API."""
-    return resources.files("zkpot.chain").joinpath("watch.html").read_bytes()
-
-
-__all__ = ["PAGE_POLICY", "NetworkNode", "block_json", "frame", "parse_address", "read_frame",
-           "watch_page"]  # fmt: skip
+__all__ = ["FRAME_TIMEOUT", "IDLE_TIMEOUT", "MAX_PEER_CONNECTIONS", "NetworkNode", "Repeats",
+           "frame", "parse_address", "read_frame"]  # fmt: skip
