@@ -316,6 +316,8 @@ def _round_opens(ctx: Context) -> float | None:
 def _kill_and_restart(ctx: Context, when: str) -> None:
     """kill -9 the target, start it again at once, and time its catch-up."""
     c, t = ctx.cluster, ctx.target
+    if ctx.stop.is_set():  # the scenario's time is up: no kill while it is measured
+        return
     ctx.say(f"  kill -9 node {t} {when}")
     c.kill(t)
     ctx.detail.setdefault("kills", []).append(when)
