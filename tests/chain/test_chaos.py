@@ -11,8 +11,8 @@ import pytest
 
 from tests.chain.test_store import contribution, grow, make_genesis, next_block
 from zkpot.chain import attacks, chaos
-from zkpot.chain.encoding import MAX_MESSAGE_BYTES, decode
-from zkpot.chain.messages import Contribution
+from zkpot.chain.encoding import MAX_MESSAGE_BYTES, MessageError, decode
+from zkpot.chain.messages import MAX_PROOF_BYTES, Contribution
 from zkpot.chain.store import ChainStore
 from zkpot.cli import main
 from zkpot.curve import bls
@@ -92,7 +92,10 @@ def test_the_attackers_messages_are_what_they_claim_to_be() -> None:
         later,
     )
     assert MAX_MESSAGE_BYTES - 4096 < len(framed) <= MAX_MESSAGE_BYTES
-    assert Contribution.from_json(decode(framed)["body"]) == later
+    body = decode(framed)["body"]  # a well-formed message, whose proof no node reads
+    assert body["round"] == 6 and len(body["proof"]) > 2 * MAX_PROOF_BYTES
+    with pytest.raises(MessageError, match=f"at most {MAX_PROOF_BYTES} bytes"):
+        Contribution.from_json(body)
     one, two = attacks.junk(rng, MAX_MESSAGE_BYTES - 1024), attacks.junk(rng, 1000)
     assert len(one) <= MAX_MESSAGE_BYTES and one != two and decode(two)["type"] == "vote"
     assert decode(attacks.sync(1)) == {"type": "sync", "body": {"height": 1}}
