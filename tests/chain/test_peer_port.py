@@ -149,3 +149,33 @@ def test_a_repeated_line_is_logged_once_then_with_its_count(monkeypatch) -> None
                      "accept failed: too many open files (again 60 times in 60 s)",
                      "accept failed: too many open files (again 60 times in 60 s)",
                      "another error"]  # fmt: skip
+
+
+def test_frames_held_at_once_are_bounded_over_all_connections(tiny_keys, tiny_task, monkeypatch):
+    """160 connections each holding 768 KiB of a 1 MiB frame grew a node by 157 MB: the cap
+    on connections alone allowed 64 MiB of them. Now frames being read or handled hold at
+    most MAX_HELD_BYTES in all; a frame beyond that closes its connection."""
+    monkeypatch.setattr(network, "MAX_HELD_BYTES", 3 << 20)
+
+    async def test(address, lines) -> None:
+        held = []
+        for _ in range(5):  # 1 MiB frames, half sent: the node may hold three of them
+            reader, writer = await asyncio.open_connection(*address)
+            writer.write((1 << 20).to_bytes(4, "big") + b"{" * 1000)
+            held.append((reader, writer))
+            await asyncio.sleep(0.2)
+        assert [await closed(r, 0.5) for r, _ in held] == [False, False, False, True, True]
+
+    lines = serve(tiny_keys, tiny_task, test)
+    assert any("busy: 3145728 of 3145728 bytes held" in line for line in lines)
+
+
+def test_a_budget_gives_back_what_a_block_held() -> None:
+    budget = network.Budget(10)
+    with budget.hold(6):
+        assert budget.left == 4
+        with pytest.raises(ValueError, match="busy: 6 of 10"), budget.hold(5):
+            pass
+    with pytest.raises(RuntimeError), budget.hold(10):
+        raise RuntimeError
+    assert budget.left == 10

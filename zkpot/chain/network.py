@@ -23,7 +23,9 @@ connection is bounded (the figures are this module's constants):
   after its header, and a connection silent for :data:`IDLE_TIMEOUT` seconds (honest
   peers send something every ``Timing.resend`` seconds);
 - at most :data:`MAX_PEER_CONNECTIONS` accepted connections: a new one beyond that
-  closes the one that has been silent longest;
+  closes the one that has been silent longest; and at most :data:`MAX_HELD_BYTES` of
+  frames being read or handled, over all connections: a frame beyond that closes its
+  connection (so the memory an outsider can hold is bounded, not connections × 1 MiB);
 - a peer that sends :data:`~zkpot.chain.node.STRIKES` messages no honest node sends
   (malformed, unsigned, from an unregistered key: :class:`~zkpot.chain.node.Inadmissible`)
   is disconnected; the node itself never stores or relays such a message, and bounds what
@@ -49,7 +51,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -68,6 +70,9 @@ MAX_PEER_CONNECTIONS = 64
 """Accepted peer connections at once."""
 MAX_REPLIES = 64
 """Answers queued for one peer (beyond that they are dropped: it asks again)."""
+MAX_HELD_BYTES = 16 << 20
+"""Bytes of frames being read or waiting for the node, over all peer connections: a frame
+that would pass it closes its connection (an honest peer dials again and resends)."""
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -87,22 +92,49 @@ def frame(data: bytes) -> bytes:
     return len(data).to_bytes(FRAME_HEADER, "big") + data
 
 
+async def read_size(reader: asyncio.StreamReader, idle: float | None = None) -> int:
+    """The next frame's length, waiting at most ``idle`` seconds for it (``None``: no limit).
+
+    Raises:
+        asyncio.IncompleteReadError: the peer closed the connection.
+        TimeoutError: the limit passed.
+        ValueError: a frame longer than the largest message.
+    """
+    size = int.from_bytes(await asyncio.wait_for(reader.readexactly(FRAME_HEADER), idle), "big")
+    if size > MAX_MESSAGE_BYTES:
+        raise ValueError(f"a frame of {size} bytes")
+    return size
+
+
 async def read_frame(
     reader: asyncio.StreamReader, idle: float | None = None, body: float | None = None
 ) -> bytes:
     """The next frame's message, waiting at most ``idle`` seconds for its header and
-    ``body`` seconds for the rest (``None``: no limit).
-
-    Raises:
-        asyncio.IncompleteReadError: the peer closed the connection.
-        TimeoutError: a limit passed.
-        ValueError: a frame longer than the largest message.
-    """
-    header = await asyncio.wait_for(reader.readexactly(FRAME_HEADER), idle)
-    size = int.from_bytes(header, "big")
-    if size > MAX_MESSAGE_BYTES:
-        raise ValueError(f"a frame of {size} bytes")
+    ``body`` seconds for the rest (``None``: no limit); raises as :func:`read_size`."""
+    size = await read_size(reader, idle)
     return await asyncio.wait_for(reader.readexactly(size), body)
+
+
+class Budget:
+    """Bytes that frames may hold at once, over all connections (:data:`MAX_HELD_BYTES`)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = self.left = total
+
+    @contextlib.contextmanager
+    def hold(self, size: int) -> Iterator[None]:
+        """Hold ``size`` bytes while the block runs.
+
+        Raises:
+            ValueError: they would pass the total.
+        """
+        if size > self.left:
+            raise ValueError(f"busy: {self.total - self.left} of {self.total} bytes held")
+        self.left -= size
+        try:
+            yield
+        finally:
+            self.left += size
 
 
 class Repeats:
@@ -155,6 +187,7 @@ class NetworkNode:
         self.job: tuple[int, Callable[[], ProofOutcome]] | None = None  # the next to run
         self.prover: threading.Thread | None = None
         self.inbound: dict[asyncio.Task[Any], tuple[asyncio.StreamWriter, list[float]]] = {}
+        self.held = Budget(MAX_HELD_BYTES)
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="zkpot-node")
         self.api = HttpApi(node, lambda: len(self.connected), self.log)
         self.outbound: dict[tuple[str, int], asyncio.Queue[bytes]] = {}
@@ -236,9 +269,11 @@ class NetworkNode:
         silence limit only if ``idle``) or the peer has struck out."""
         try:
             while True:
-                data = await read_frame(reader, IDLE_TIMEOUT if idle else None, FRAME_TIMEOUT)
-                last[0] = time.monotonic()
-                await self._handle(self.node.receive, data, peer)
+                size = await read_size(reader, IDLE_TIMEOUT if idle else None)
+                with self.held.hold(size):  # until the node has handled it
+                    data = await asyncio.wait_for(reader.readexactly(size), FRAME_TIMEOUT)
+                    last[0] = time.monotonic()
+                    await self._handle(self.node.receive, data, peer)
                 if peer.strikes >= STRIKES:
                     self.repeats(f"dropped {name}: {peer.strikes} messages no honest node sends")
                     return
@@ -370,5 +405,6 @@ def _self_connected(writer: asyncio.StreamWriter) -> bool:
         return False
 
 
-__all__ = ["FRAME_TIMEOUT", "IDLE_TIMEOUT", "MAX_PEER_CONNECTIONS", "NetworkNode", "Repeats",
-           "frame", "parse_address", "read_frame"]  # fmt: skip
+__all__ = ["FRAME_TIMEOUT", "IDLE_TIMEOUT", "MAX_HELD_BYTES", "MAX_PEER_CONNECTIONS",
+           "Budget", "NetworkNode", "Repeats", "frame", "parse_address", "read_frame",
+           "read_size"]  # fmt: skip
