@@ -1,5 +1,5 @@
 """What the chain's tests share: one tiny spec, its keys (made once per session), the Iris task
-split three ways, and a genesis for given keys and roles."""
+split three ways, a genesis for given keys and roles, and a store filled with final blocks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from zkpot.chain.genesis import Genesis, Registration, TestSet
+from zkpot.chain.genesis import Genesis, Registration, TestSet, unflatten
+from zkpot.chain.messages import Block, Certificate, Reveal
 from zkpot.chain.node import ParticipantRole
+from zkpot.chain.rules import NO_REVEAL, NOBODY
+from zkpot.chain.store import ChainStore
 from zkpot.curve import bls
 from zkpot.ml.contribution import ContributionKeys, dev_srs, setup
 from zkpot.ml.statement import TrainingSpec, data_commitment
@@ -42,3 +45,24 @@ def make_genesis(
         participants=tuple(Registration.of(r.secret_key, data_commitment(r.data, r.data_salt, SPEC))
                            for r in roles),
     ).opened(test)  # fmt: skip
+
+
+def fill(store: ChainStore, genesis: Genesis, count: int, *, reveals: bool = True) -> None:
+    """Finalize ``count`` more blocks in ``store`` (of ``genesis``): every third one the
+    empty block, the others led by a participant whose reveal of a model of its own the
+    store holds (none if not ``reveals``). The certificates' signatures are fake: the
+    store checks none."""
+    store.init_genesis(genesis)
+    leader = bls.secret_to_public(7)
+    for _ in range(count):
+        height, head = store.head()
+        height += 1
+        if height % 3 == 0:
+            block = Block(height, head, NOBODY, height, NO_REVEAL, (), 0)
+        else:
+            values = [(i * height) % 5 - 2 for i in range(genesis.spec.n_params)]
+            reveal = Reveal(height, leader, unflatten(values, genesis.spec), salt=height)
+            if reveals:
+                store.put_reveal(reveal)
+            block = Block(height, head, leader, height, reveal.hash, (), 1700000000 + height)
+        store.finalize(block, Certificate(height, block.hash, (0, 1, 2), bytes(96)))

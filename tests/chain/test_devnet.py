@@ -1,5 +1,6 @@
 """Real nodes: ``zkpot devnet`` starts node processes that talk TCP, finalize a round, answer
-the HTTP API and stop cleanly; the network layer's framing, addresses and routes."""
+the HTTP API and stop cleanly; the network layer's framing and addresses (the HTTP API's own
+tests are in test_api.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ import time
 import pytest
 
 from tests import browser
-from tests.chain.conftest import make_genesis
 from zkpot.chain import devnet
-from zkpot.chain.devnet import get
-from zkpot.chain.network import NetworkNode, frame, parse_address, read_frame
-from zkpot.chain.node import Node
-from zkpot.chain.store import ChainStore
+from zkpot.chain.devnet import get, get_blocks
+from zkpot.chain.network import frame, parse_address, read_frame
 from zkpot.cli import main
 
 
@@ -55,6 +53,7 @@ def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
     assert out.count("accepted") == 6
     heads = set()
     for i in (1, 2, 3):
+        assert (tmp_path / f"node-{i}.json").stat().st_mode & 0o777 == 0o600  # secret keys
         log = (tmp_path / f"node-{i}.log").read_text()
         assert "stopped" in log and "Traceback" not in log, log[-2000:]
         # each store was closed cleanly and holds the same final blocks
@@ -81,7 +80,7 @@ SHOWN = """() => ({
 def expected(urls: list[str], height: int) -> dict:
     """What the page must show for rounds 1 … ``height``, from node 1's JSON — after
     checking that every node serves the same final blocks."""
-    chains = [[b for b in get(f"{url}/blocks") if b["height"] <= height] for url in urls]
+    chains = [[b for b in get_blocks(url) if b["height"] <= height] for url in urls]
     assert all(c == chains[0] for c in chains), "the nodes disagree on the final blocks"
     blocks = chains[0]
     assert [b["height"] for b in blocks] == list(range(1, height + 1))
@@ -146,17 +145,3 @@ def test_frames_round_trip_and_an_oversized_one_is_refused() -> None:
         asyncio.run(read((1 << 30).to_bytes(4, "big")))
     with pytest.raises(asyncio.IncompleteReadError):
         asyncio.run(read(frame(b"abc")[:-1]))
-
-
-def test_the_api_routes(tiny_keys, tiny_task) -> None:
-    genesis = make_genesis("api", tiny_task, [11, 12, 13, 14], [])
-    node = Node(genesis, tiny_keys, ChainStore(":memory:"), validator=11)
-    api = NetworkNode(node, ("127.0.0.1", 1), [])
-    status, body = api.route("/status")
-    assert status == 200 and body["height"] == 0 and body["round"] == 1
-    assert body["validator"] == 0 and body["genesis"] == genesis.hash.hex()
-    assert api.route("/blocks") == (200, [])
-    assert api.route("/contributions/1") == (200, [])
-    for missing in ("/blocks/1", "/nothing", "/blocks/x", "/blocks?since=x"):
-        status, body = api.route(missing)
-        assert status == 404 and "/status" in body["routes"]

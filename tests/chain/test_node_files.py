@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.chain.conftest import make_genesis
+from tests.chain.conftest import SPEC, make_genesis
 from zkpot.chain import devnet
 from zkpot.chain.encoding import MessageError
 from zkpot.chain.federation import run_ceremony
@@ -93,3 +93,18 @@ def test_a_file_that_names_a_key_twice_is_refused(tmp_path, ceremony_and_genesis
     path.write_text(text.replace(f'"pop": "{pop}"', f'"pop": "{pop}", "pop": "{pop}"', 1))
     with pytest.raises(InvalidInput, match="appears twice"):
         devnet.read_genesis(path)
+
+
+def test_identity_files_are_private_and_a_readable_one_is_refused(tmp_path) -> None:
+    """Identity files (secret keys) were written 0644; now 0600, and a node refuses to start
+    from one its group or others may read."""
+    path = tmp_path / "node-1.json"
+    path.write_text("{}")
+    path.chmod(0o644)
+    devnet.write_secret(path, json.dumps({"validator": "5", "participant": None}))
+    assert path.stat().st_mode & 0o777 == 0o600  # (an existing file made private too)
+    assert devnet.read_identity(path, SPEC) == (5, None)
+    for mode in (0o644, 0o640, 0o604, 0o660):
+        path.chmod(mode)
+        with pytest.raises(MessageError, match=f"mode is {mode:o}.*chmod 600"):
+            devnet.read_identity(path, SPEC)

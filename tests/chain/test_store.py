@@ -196,6 +196,9 @@ def test_blocks_finalize_in_order_and_read_back(store) -> None:
     assert j(block) == j(blocks[1]) and j(cert) == j(certificate(blocks[1]))
     assert [b.height for b, _ in store.blocks(since=2)] == [2, 3]
     assert list(store.blocks(since=4)) == [] and store.block(4) is None
+    assert store.block_hashes(2, 5) == [(b.height, b.hash) for b, _ in store.blocks(since=2)]
+    assert store.block_hashes(1, 1) == [(1, store.block(1)[0].hash)]
+    assert store.block_hashes(4, 5) == []
 
 
 def test_blocks_reads_page_by_page(store) -> None:

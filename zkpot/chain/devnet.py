@@ -21,19 +21,22 @@ Files (all JSON):
   that merely *declared* a digest could carry any points.) A node joining a public
   chain may verify the whole transcript (:func:`zkpot.poly.ceremony.verify_transcript`);
 - ``node-I.json``: member I's identity. **It holds secret keys and private data**: the
-  devnet derives them from its seed, so they are no secret here.
+  devnet derives them from its seed, so they are no secret here; still, it is written
+  readable by its owner only (mode 0600), and a node refuses to start from an identity
+  file that others may read (:func:`read_identity`), as ``ssh`` does with a key.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +71,20 @@ def write(directory: Path, federation: Federation) -> None:
         "test-set.json": federation.genesis.test_opening().to_json(),
         "srs.json": srs_json(federation.ceremony.previous, federation.ceremony.last),
     }
-    for m in federation.members:
-        documents[f"node-{m.index}.json"] = identity_json(m)
     for name, document in documents.items():
         (directory / name).write_text(json.dumps(document) + "\n")
+    for m in federation.members:
+        write_secret(directory / f"node-{m.index}.json", json.dumps(identity_json(m)) + "\n")
+
+
+def write_secret(path: Path, text: str) -> None:
+    """Write a file that holds secret keys: readable and writable by its owner only (0600),
+    from the moment it exists (an existing file's mode is set first)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
+        file.write(text)
 
 
 def srs_json(previous: bytes, last: ceremony.Contribution) -> dict[str, Any]:
@@ -149,7 +162,16 @@ def read_srs(path: Path, genesis: Genesis) -> SRS:
 
 
 def read_identity(path: Path, spec: TrainingSpec) -> tuple[int | None, ParticipantRole | None]:
-    """An identity file: (validator key or ``None``, participant role or ``None``)."""
+    """An identity file: (validator key or ``None``, participant role or ``None``).
+
+    Raises:
+        MessageError: the file is bad, or (on POSIX systems) its group or others may read
+            or write it: its secret keys may already be someone else's.
+    """
+    mode = Path(path).stat().st_mode & 0o777
+    if os.name == "posix" and mode & 0o077:
+        raise MessageError(f"{path} holds secret keys but its mode is {mode:o}, so others "
+                           f"may read it: make it private with chmod 600 {path}")  # fmt: skip
     d = fields(load_json(path), ("validator", "participant"), "identity")
     validator = None if d["validator"] is None else _secret(d["validator"], "validator")
     role = None
@@ -179,6 +201,63 @@ def get(url: str, timeout: float = 5.0) -> Any:
         return None
 
 
+def get_blocks(url: str) -> list[dict[str, Any]]:
+    """Every final block a node's API shows, asked a page at a time (``/blocks?since=H``);
+    as many as it gave if it stops answering."""
+    blocks: list[dict[str, Any]] = []
+    while page := get(f"{url}/blocks?since={len(blocks) + 1}"):
+        blocks += page
+    return blocks
+
+
+def ports(base_port: int, index: int) -> tuple[int, int]:
+    """Node I's ports: ``base_port + 2I`` for peers, ``base_port + 2I + 1`` for HTTP."""
+    return base_port + 2 * index, base_port + 2 * index + 1
+
+
+def node_command(directory: Path, index: int, members: Sequence[int], *, base_port: int,
+                 window: float) -> list[str]:  # fmt: skip
+    """The ``zkpot node`` command line of member ``index`` of a devnet laid out in
+    ``directory`` (:func:`write`): its files, its store, its ports, every other member
+    as a peer."""
+    listen, http = ports(base_port, index)
+    command = [sys.executable, "-m", "zkpot", "node",
+               "--genesis", str(directory / "genesis.json"),
+               "--test-set", str(directory / "test-set.json"),
+               "--srs", str(directory / "srs.json"),
+               "--identity", str(directory / f"node-{index}.json"),
+               "--store", str(directory / f"node-{index}.sqlite"),
+               "--keys", str(directory / "keys"),
+               "--listen", f"127.0.0.1:{listen}", "--http", f"127.0.0.1:{http}",
+               "--window", str(window)]  # fmt: skip
+    for other in members:
+        if other != index:
+            command += ["--peer", f"127.0.0.1:{ports(base_port, other)[0]}"]
+    return command
+
+
+def start_node(directory: Path, index: int, command: list[str]) -> subprocess.Popen[bytes]:
+    """Start a node process, its output appended to ``node-I.log`` (a restarted node
+    goes on writing the same log)."""
+    with open(directory / f"node-{index}.log", "ab") as log:  # the child keeps its own copy
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_node(process: subprocess.Popen[bytes], timeout: float = 30.0) -> float | None:
+    """SIGTERM a node process and wait for it: the seconds it took to exit, or ``None``
+    if it did not exit within ``timeout`` (it is then killed)."""
+    start = time.monotonic()
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return None
+    return time.monotonic() - start
+
+
 def run(
     directory: Path,
     federation: Federation,
@@ -193,38 +272,22 @@ def run(
     """Start a node process per member, wait for ``rounds`` final blocks at every node,
     stop them. Returns the blocks (as node 1's ``/blocks`` shows them).
 
-    Node I listens for peers on ``base_port + 2I`` and serves HTTP on ``base_port + 2I + 1``.
+    Node I listens for peers on ``base_port + 2I`` and serves HTTP on ``base_port + 2I + 1``
+    (:func:`ports`).
 
     Raises:
         ZkpotError: a node exits early, or the rounds do not finish within ``timeout``.
     """
     say = say or (lambda _: None)
     write(directory, federation)
-    n = len(federation.members)
-    ports = {m.index: (base_port + 2 * m.index, base_port + 2 * m.index + 1)
-             for m in federation.members}  # fmt: skip
+    members = [m.index for m in federation.members]
     processes: dict[int, subprocess.Popen[bytes]] = {}
-    logs = []
     try:
-        for m in federation.members:
-            peers = [f"127.0.0.1:{ports[o.index][0]}" for o in federation.members if o is not m]
-            command = [sys.executable, "-m", "zkpot", "node",
-                       "--genesis", str(directory / "genesis.json"),
-                       "--test-set", str(directory / "test-set.json"),
-                       "--srs", str(directory / "srs.json"),
-                       "--identity", str(directory / f"node-{m.index}.json"),
-                       "--store", str(directory / f"node-{m.index}.sqlite"),
-                       "--keys", str(directory / "keys"),
-                       "--listen", f"127.0.0.1:{ports[m.index][0]}",
-                       "--http", f"127.0.0.1:{ports[m.index][1]}",
-                       "--window", str(window)]  # fmt: skip
-            for peer in peers:
-                command += ["--peer", peer]
-            log = open(directory / f"node-{m.index}.log", "wb")  # noqa: SIM115 (closed below)
-            logs.append(log)
-            processes[m.index] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        say(f"started {n} node processes (logs in {directory}/node-I.log)")
-        urls = {i: f"http://127.0.0.1:{http}" for i, (_, http) in ports.items()}
+        for i in members:
+            command = node_command(directory, i, members, base_port=base_port, window=window)
+            processes[i] = start_node(directory, i, command)
+        say(f"started {len(members)} node processes (logs in {directory}/node-I.log)")
+        urls = {i: f"http://127.0.0.1:{ports(base_port, i)[1]}" for i in members}
         say(f"watch the chain in a browser: {urls[1]}/ (node 1; node I at port "
             f"{base_port} + 2I + 1)")  # fmt: skip
         deadline, reported = time.monotonic() + timeout, 0
@@ -243,29 +306,30 @@ def run(
             if time.monotonic() > deadline:
                 raise ZkpotError(f"the devnet did not finish {rounds} rounds in {timeout:.0f} s")
             time.sleep(0.5)
-        return get(f"{urls[1]}/blocks") or []
+        return get_blocks(urls[1])
     finally:
         for process in processes.values():
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                process.send_signal(signal.SIGTERM)  # all at once, then wait for each
         for i, process in processes.items():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            if stop_node(process) is None:
                 say(f"node {i} did not stop within 30 s: killed")
-        for log in logs:
-            log.close()
         say(f"stopped {len(processes)} node processes")
 
 
 __all__ = [
     "get",
+    "get_blocks",
     "identity_json",
     "load_json",
+    "node_command",
+    "ports",
     "read_genesis",
     "read_identity",
     "read_srs",
     "run",
+    "start_node",
+    "stop_node",
     "write",
+    "write_secret",
 ]

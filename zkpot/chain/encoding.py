@@ -115,8 +115,13 @@ def read_field(value: object, what: str) -> int:
     return int(value)
 
 
-def read_hex(value: object, what: str, *, length: int | None = None) -> bytes:
-    """Bytes written as lowercase hex, of ``length`` bytes if given."""
+def read_hex(
+    value: object, what: str, *, length: int | None = None, max_length: int | None = None
+) -> bytes:
+    """Bytes written as lowercase hex, of ``length`` bytes if given, of at most
+    ``max_length`` if given (checked on the text, before anything is converted)."""
+    if max_length is not None and isinstance(value, str) and len(value) > 2 * max_length:
+        raise MessageError(f"{what}: at most {max_length} bytes, got {len(value) // 2}")
     if not isinstance(value, str) or not _HEX.fullmatch(value):
         raise MessageError(f"{what}: lowercase hex, got {value!r:.80}")
     data = bytes.fromhex(value)

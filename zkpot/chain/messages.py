@@ -42,7 +42,11 @@ SIGNATURE_BYTES = 96
 """A BLS signature: a compressed G2 point of BLS12-381."""
 
 MAX_PROOF_BYTES = 4096
+"""A contribution's proof, at most (a PLONK proof of the default spec is well under 1 KiB);
+:meth:`Contribution.from_json` refuses a longer one before decoding its hex."""
 MAX_CONTRIBUTIONS = 1024
+"""Contributions a block may include, at most (a node also bounds them by the genesis's
+participants)."""
 
 
 def _sig(value: object, what: str = "signature") -> bytes:
@@ -101,7 +105,8 @@ class Contribution:
             data_commitment=read_field(d["data_commitment"], "data_commitment"),
             model_commitment=read_field(d["model_commitment"], "model_commitment"),
             accuracy=read_int(d["accuracy"], "accuracy", high=4096),
-            proof=read_hex(d["proof"], "proof"), signature=_sig(d["signature"]),
+            proof=read_hex(d["proof"], "proof", max_length=MAX_PROOF_BYTES),
+            signature=_sig(d["signature"]),
         )  # fmt: skip
 
     def statement(self, genesis: Genesis) -> Statement:
@@ -204,11 +209,14 @@ class Block:
         return digest(self.to_json())
 
     @classmethod
-    def from_json(cls, data: object) -> Block:
+    def from_json(cls, data: object, max_contributions: int = MAX_CONTRIBUTIONS) -> Block:
+        """A block from its JSON, of at most ``max_contributions`` contributions (a node
+        passes its genesis's number of participants: checked before any hashing)."""
         d = fields(data, cls.FIELDS, "block")
         hashes = d["contributions"]
-        if not isinstance(hashes, list) or len(hashes) > MAX_CONTRIBUTIONS:
-            raise MessageError(f"block contributions: a list of at most {MAX_CONTRIBUTIONS}")
+        bound = min(max_contributions, MAX_CONTRIBUTIONS)
+        if not isinstance(hashes, list) or len(hashes) > bound:
+            raise MessageError(f"block contributions: a list of at most {bound}")
         block = cls(
             height=read_int(d["height"], "height", low=1),
             parent=read_hex(d["parent"], "parent", length=32),

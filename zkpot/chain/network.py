@@ -1,5 +1,6 @@
 """A node on a real network: the :class:`~zkpot.chain.node.Node` state machine over TCP,
-with a small HTTP JSON API. What ``zkpot node`` runs, one OS process per node.
+with its HTTP JSON API (:mod:`zkpot.chain.api`). What ``zkpot node`` runs, one OS process
+per node.
 
 Networking is Python's own :mod:`asyncio` — no dependency. The node's logic never touches
 a socket (it takes messages and the time, and returns messages), so the network layer is
@@ -8,50 +9,70 @@ FastAPI, libp2p) would bring more code than this module and nothing the protocol
 the standard library is also what a reader of the code already knows.
 
 **Peers.** Each node listens on ``host:port`` and dials every peer it is given
-(reconnecting when a peer is not up yet or goes away). It sends on the connections it
-dialled and reads on the ones it accepted: a full mesh, one direction per connection.
-A frame is a 4-byte big-endian length and that many bytes of a canonical JSON envelope;
-a frame longer than :data:`~zkpot.chain.encoding.MAX_MESSAGE_BYTES` closes the
-connection. What a node accepts it relays, so peers need not all know each other.
+(reconnecting when a peer is not up yet or goes away). It sends its messages on the
+connections it dialled and reads its peers' on the ones it accepted: a full mesh. The
+one message answered to its sender alone — the final blocks a ``sync`` asks for — goes
+back on the connection the sync came on, and the dialling node reads it there. A frame
+is a 4-byte big-endian length and that many bytes of a canonical JSON envelope.
 
-**One thread for the node.** Every call into the :class:`Node` goes through one worker
-thread, in order: the event loop stays free to read and queue frames while the node
-proves (seconds) or verifies, and the node is never entered twice at once. The HTTP API
-answers on a thread of its own: it only reads (the store is safe to share between
-threads, one short transaction at a time), so a page or a script watching the node gets
-its answer while the node proves.
+**A hostile network.** Anyone may connect to the peer port and send anything, so every
+connection is bounded (the figures are this module's constants):
 
-**HTTP API** (GET only, JSON):
+- a frame longer than :data:`~zkpot.chain.encoding.MAX_MESSAGE_BYTES` closes the
+  connection; so does a frame that has not arrived in full :data:`FRAME_TIMEOUT` seconds
+  after its header, and a connection silent for :data:`IDLE_TIMEOUT` seconds (honest
+  peers send something every ``Timing.resend`` seconds);
+- at most :data:`MAX_PEER_CONNECTIONS` accepted connections: a new one beyond that
+  closes the one that has been silent longest; and at most :data:`MAX_HELD_BYTES` of
+  frames being read or handled, over all connections: a frame beyond that closes its
+  connection (so the memory an outsider can hold is bounded, not connections × 1 MiB);
+- a peer that sends :data:`~zkpot.chain.node.STRIKES` messages no honest node sends
+  (malformed, unsigned, from an unregistered key: :class:`~zkpot.chain.node.Inadmissible`)
+  is disconnected; the node itself never stores or relays such a message, and bounds what
+  it keeps of the rest (:mod:`zkpot.chain.node`);
+- a socket that connects to itself (which TCP allows when a dialled port is in the
+  kernel's ephemeral range and nobody listens on it) is closed at once;
+- an error that repeats is logged once, then once a minute with its count.
 
-- ``/status``: the node's height, round, view, head hash, peers connected, roles;
-- ``/blocks`` (``?since=H``): the final blocks, each with its certificate's signers;
-- ``/blocks/H``: one final block, its certificate and the revealed model's hash;
-- ``/contributions/R``: round R's contributions, accepted or rejected with the reason;
-- ``/``: a page to watch the chain (:func:`watch_page`) — blocks, contributions and
-  their verdicts, leaders, the global model's accuracy per round — drawn in the browser
-  from the routes above, refreshed every 2 s.
+**Threads.** Every call into the :class:`Node` goes through one worker thread, in order,
+so that the node is never entered twice at once; each call is short (a message, a
+timer). Proving is not: the node hands it over as a job (:meth:`Node.take_job`), which
+runs on a thread of its own, and its outcome comes back as one more call
+(:meth:`Node.proven`). So votes and final blocks are handled while the node proves, and
+a stop request is served in seconds.
+
+**HTTP API**: :class:`~zkpot.chain.api.HttpApi` (its routes, its bounds and its threads are
+in :mod:`zkpot.chain.api`), started and stopped with the node when ``http`` is given.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import json
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from typing import Any
 
+from zkpot.chain.api import HttpApi
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES
-from zkpot.chain.node import Node
-from zkpot.errors import ZkpotError
-from zkpot.ml.statement import count_correct
+from zkpot.chain.node import STRIKES, Node, Peer, ProofOutcome
 
 FRAME_HEADER = 4
 TICK = 0.1
 """Seconds between the node's timer checks."""
+IDLE_TIMEOUT = 60.0
+"""Seconds a peer connection may stay silent before it is closed."""
+FRAME_TIMEOUT = 10.0
+"""Seconds a frame may take to arrive in full once its header has."""
+MAX_PEER_CONNECTIONS = 64
+"""Accepted peer connections at once."""
+MAX_REPLIES = 64
+"""Answers queued for one peer (beyond that they are dropped: it asks again)."""
+MAX_HELD_BYTES = 16 << 20
+"""Bytes of frames being read or waiting for the node, over all peer connections: a frame
+that would pass it closes its connection (an honest peer dials again and resends)."""
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -71,17 +92,72 @@ def frame(data: bytes) -> bytes:
     return len(data).to_bytes(FRAME_HEADER, "big") + data
 
 
-async def read_frame(reader: asyncio.StreamReader) -> bytes:
-    """The next frame's message.
+async def read_size(reader: asyncio.StreamReader, idle: float | None = None) -> int:
+    """The next frame's length, waiting at most ``idle`` seconds for it (``None``: no limit).
 
     Raises:
         asyncio.IncompleteReadError: the peer closed the connection.
+        TimeoutError: the limit passed.
         ValueError: a frame longer than the largest message.
     """
-    size = int.from_bytes(await reader.readexactly(FRAME_HEADER), "big")
+    size = int.from_bytes(await asyncio.wait_for(reader.readexactly(FRAME_HEADER), idle), "big")
     if size > MAX_MESSAGE_BYTES:
         raise ValueError(f"a frame of {size} bytes")
-    return await reader.readexactly(size)
+    return size
+
+
+async def read_frame(
+    reader: asyncio.StreamReader, idle: float | None = None, body: float | None = None
+) -> bytes:
+    """The next frame's message, waiting at most ``idle`` seconds for its header and
+    ``body`` seconds for the rest (``None``: no limit); raises as :func:`read_size`."""
+    size = await read_size(reader, idle)
+    return await asyncio.wait_for(reader.readexactly(size), body)
+
+
+class Budget:
+    """Bytes that frames may hold at once, over all connections (:data:`MAX_HELD_BYTES`)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = self.left = total
+
+    @contextlib.contextmanager
+    def hold(self, size: int) -> Iterator[None]:
+        """Hold ``size`` bytes while the block runs.
+
+        Raises:
+            ValueError: they would pass the total.
+        """
+        if size > self.left:
+            raise ValueError(f"busy: {self.total - self.left} of {self.total} bytes held")
+        self.left -= size
+        try:
+            yield
+        finally:
+            self.left += size
+
+
+class Repeats:
+    """A log that says a repeated line once, then at most once a minute with its count
+    (a flood of bad connections must not fill the disk with the same line)."""
+
+    def __init__(self, log: Callable[[str], None], every: float = 60.0) -> None:
+        self.log, self.every = log, every
+        self.counts: dict[str, list[float]] = {}  # line → [repeats since said, when said]
+
+    def __call__(self, line: str) -> None:
+        now = time.monotonic()
+        entry = self.counts.get(line)
+        if entry is None:
+            if len(self.counts) > 1000:
+                self.counts.clear()
+            self.counts[line] = [0, now]
+            self.log(line)
+            return
+        entry[0] += 1
+        if now - entry[1] >= self.every:
+            self.log(f"{line} (again {int(entry[0])} times in {now - entry[1]:.0f} s)")
+            entry[:] = [0, now]
 
 
 class NetworkNode:
@@ -103,10 +179,17 @@ class NetworkNode:
         http: tuple[str, int] | None = None,
         log: Any = None,
     ) -> None:
-        self.node, self.listen, self.peers, self.http = node, listen, list(peers), http
+        self.node, self.listen, self.http = node, listen, http
+        self.peers = [p for p in peers if p != listen]  # (dialling oneself is no peer)
         self.log = log or (lambda _: None)
+        self.repeats = Repeats(self.log)
+        node.background = True  # proofs run on a thread of their own (the module docstring)
+        self.job: tuple[int, Callable[[], ProofOutcome]] | None = None  # the next to run
+        self.prover: threading.Thread | None = None
+        self.inbound: dict[asyncio.Task[Any], tuple[asyncio.StreamWriter, list[float]]] = {}
+        self.held = Budget(MAX_HELD_BYTES)
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="zkpot-node")
-        self.reader = ThreadPoolExecutor(1, thread_name_prefix="zkpot-http")  # reads only
+        self.api = HttpApi(node, lambda: len(self.connected), self.log)
         self.outbound: dict[tuple[str, int], asyncio.Queue[bytes]] = {}
         self.connected: set[tuple[str, int]] = set()
         self.stopping = asyncio.Event()
@@ -127,46 +210,139 @@ class NetworkNode:
                     queue.put_nowait(data)  # (it catches up with a sync when it is back)
 
     async def _handle(self, method: Any, *args: Any) -> None:
-        out = await self._call(method, time.time(), *args)
+        """One call into the node on its thread; send what it returns, start the proof it
+        asks for, and log a new height."""
+        out, job, height = await self._call(self._step, method, *args)
         self._send(out)
-        height = await self._call(lambda: self.node.store.head()[0])
+        if job is not None:
+            self.job = job  # a newer round's proof replaces one not yet started
+            self._prove()
         if height != self.height:
             self.height = height
             self.log(f"height {height}")
 
+    def _step(self, method: Any, *args: Any) -> tuple[list[bytes], Any, int]:
+        """On the node's thread: the call, the proof it leaves to run, the height."""
+        out = method(time.time(), *args)
+        return out, self.node.take_job(), self.node.store.head()[0]
+
+    # -- proving ---------------------------------------------------------------------------
+
+    def _prove(self) -> None:
+        """Run the waiting proof on the prover thread, unless one is running (it starts
+        when that one is done). A daemon thread: stopping never waits for a proof."""
+        if self.job is None or self.closed or (self.prover and self.prover.is_alive()):
+            return
+        (round, job), self.job = self.job, None
+        loop = asyncio.get_running_loop()
+
+        def run() -> None:
+            start = time.monotonic()
+            outcome = job()
+            self.log(f"proved for round {round} in {time.monotonic() - start:.1f} s")
+            with contextlib.suppress(RuntimeError):  # the loop has closed: stopping
+                asyncio.run_coroutine_threadsafe(self._proven(round, outcome), loop)
+
+        self.prover = threading.Thread(target=run, name=f"zkpot-prover-{round}", daemon=True)
+        self.prover.start()
+
+    async def _proven(self, round: int, outcome: ProofOutcome) -> None:
+        with contextlib.suppress(ConnectionError):  # stopping
+            await self._handle(self.node.proven, round, outcome)
+        self._prove()  # the next round's, if one waits
+
     # -- peers ---------------------------------------------------------------------------
 
-    async def _serve_peer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._track(writer)
+    def _replier(self, queue: asyncio.Queue[bytes]) -> Callable[[bytes], None]:
+        """A peer's ``reply``: from the node's thread, queue a frame on its connection."""
+        loop = asyncio.get_running_loop()
+
+        def put(data: bytes) -> None:
+            if queue.qsize() < MAX_REPLIES:
+                loop.call_soon_threadsafe(queue.put_nowait, data)
+
+        return put
+
+    async def _read_peer(self, reader: asyncio.StreamReader, peer: Peer, last: list[float],
+                         name: str, idle: bool = True) -> None:  # fmt: skip
+        """Frames from a peer into the node, until the connection ends, a limit passes (the
+        silence limit only if ``idle``) or the peer has struck out."""
         try:
             while True:
-                data = await read_frame(reader)
-                await self._handle(self.node.receive, data)
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+                size = await read_size(reader, IDLE_TIMEOUT if idle else None)
+                with self.held.hold(size):  # until the node has handled it
+                    data = await asyncio.wait_for(reader.readexactly(size), FRAME_TIMEOUT)
+                    last[0] = time.monotonic()
+                    await self._handle(self.node.receive, data, peer)
+                if peer.strikes >= STRIKES:
+                    self.repeats(f"dropped {name}: {peer.strikes} messages no honest node sends")
+                    return
+        except TimeoutError:
+            self.repeats(f"closed {name}: silent, or a frame too slow")
+        except ValueError as error:
+            self.repeats(f"closed {name}: {error}")
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
             pass
+
+    async def _write_queue(self, writer: asyncio.StreamWriter, queue: asyncio.Queue[bytes]) -> None:
+        """Frames from a queue onto a connection, until the connection fails."""
+        with contextlib.suppress(ConnectionError, OSError):
+            while True:
+                data = await queue.get()
+                writer.write(frame(data))
+                await writer.drain()
+
+    async def _serve_peer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """An accepted connection: read the peer's frames, answer its syncs on it."""
+        self._track(writer)
+        task = asyncio.current_task()
+        assert task is not None
+        last = [time.monotonic()]
+        if len(self.inbound) >= MAX_PEER_CONNECTIONS:  # make room: close the most silent
+            oldest = min(self.inbound, key=lambda t: self.inbound[t][1][0])
+            self.inbound[oldest][0].close()
+            self.repeats(f"over {MAX_PEER_CONNECTIONS} peer connections: closed the most silent")
+        self.inbound[task] = (writer, last)
+        replies: asyncio.Queue[bytes] = asyncio.Queue()
+        sender = asyncio.create_task(self._write_queue(writer, replies))
+        try:
+            await self._read_peer(reader, Peer(reply=self._replier(replies)), last, "a peer")
         finally:
+            self.inbound.pop(task, None)
+            sender.cancel()
             writer.close()
 
     async def _dial(self, address: tuple[str, int]) -> None:
+        """Keep a connection to a peer: send it our messages, read its answers."""
         queue: asyncio.Queue[bytes] = asyncio.Queue()
         self.outbound[address] = queue
+        name = f"{address[0]}:{address[1]}"
         while not self.stopping.is_set():
             try:
-                _, writer = await asyncio.open_connection(*address)
+                reader, writer = await asyncio.open_connection(*address)
             except OSError:
                 await asyncio.sleep(0.5)
                 continue
-            self.connected.add(address)
-            self.log(f"connected to {address[0]}:{address[1]}")
-            await self._handle(self.node.resend)  # what we sent so far, and a sync
-            try:
-                while True:
-                    data = await queue.get()
-                    writer.write(frame(data))
-                    await writer.drain()
-            except (ConnectionError, OSError):
-                self.connected.discard(address)
+            if _self_connected(writer):
+                writer.close()
+                self.repeats(f"dialling {name} connected to itself (nobody listens there): closed")
                 await asyncio.sleep(0.5)
+                continue
+            self.connected.add(address)
+            self.log(f"connected to {name}")
+            await self._handle(self.node.resend)  # what we sent so far, and a sync
+            peer = Peer(reply=self._replier(queue))
+            # (a peer we dial only answers our syncs: silence is normal there)
+            reading = asyncio.create_task(self._read_peer(reader, peer, [0.0], name, idle=False))
+            sending = asyncio.create_task(self._write_queue(writer, queue))
+            try:
+                await asyncio.wait([reading, sending], return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                reading.cancel()
+                sending.cancel()
+                writer.close()
+                self.connected.discard(address)
+            await asyncio.sleep(0.5)
 
     # -- the clock -------------------------------------------------------------------------
 
@@ -176,7 +352,7 @@ class NetworkNode:
                 await self._handle(self.node.tick)
                 await asyncio.sleep(TICK)
 
-    # -- HTTP ------------------------------------------------------------------------------
+    # -- accepted connections --------------------------------------------------------------
 
     def _track(self, writer: asyncio.StreamWriter) -> None:
         """Remember an accepted connection and its handler, to close them when stopping."""
@@ -185,80 +361,15 @@ class NetworkNode:
         self.accepted[task] = writer
         task.add_done_callback(lambda done: self.accepted.pop(done, None))
 
-    async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._track(writer)
-        try:
-            request = await asyncio.wait_for(reader.readline(), 10)
-            while (await asyncio.wait_for(reader.readline(), 10)) not in (b"\r\n", b"\n", b""):
-                pass  # headers: none is needed
-            parts = request.decode("latin-1").split()
-            if len(parts) != 3 or parts[0] != "GET":
-                status, body = 405, {"error": "only GET"}
-            else:
-                loop = asyncio.get_running_loop()
-                status, body = await loop.run_in_executor(self.reader, self.route, parts[1])
-            if isinstance(body, bytes):  # the watch page
-                payload, kind = body, "text/html; charset=utf-8"
-            else:
-                payload, kind = json.dumps(body, indent=1).encode(), "application/json"
-            reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "")
-            writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
-                         f"Content-Security-Policy: {PAGE_POLICY}\r\n"
-                         f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
-                         .encode() + payload)  # fmt: skip
-            await writer.drain()
-        except (TimeoutError, ConnectionError, UnicodeDecodeError):
-            pass
-        finally:
-            writer.close()
-
-    def route(self, target: str) -> tuple[int, Any]:
-        """The HTTP API's answer to a GET of ``target``: (status, JSON body), or the watch
-        page's bytes for ``/``. On the HTTP thread: it reads, never changes, the node."""
-        path, _, query = target.partition("?")
-        parts = [p for p in path.split("/") if p]
-        params = dict(p.partition("=")[::2] for p in query.split("&") if p)
-        if parts in ([], ["index.html"]):
-            return 200, watch_page()
-        try:
-            if parts == ["status"]:
-                return 200, self.status()
-            if parts == ["blocks"]:
-                since = int(params.get("since", "1"))
-                return 200, [block_json(self.node, b, c) for b, c in self.node.store.blocks(since)]
-            if len(parts) == 2 and parts[0] == "blocks" and parts[1].isdigit():
-                stored = self.node.store.block(int(parts[1]))
-                if stored is not None:
-                    return 200, block_json(self.node, *stored)
-            if len(parts) == 2 and parts[0] == "contributions" and parts[1].isdigit():
-                stored = self.node.store.contributions(int(parts[1]))
-                return 200, [{"participant": c.participant.hex(), "accuracy": c.accuracy,
-                              "hash": c.hash.hex(), "accepted": reason is None, "reason": reason}
-                             for c, reason in stored]  # fmt: skip
-        except ValueError:
-            pass
-        return 404, {"error": f"no such resource: {target[:100]}", "routes": ROUTES}
-
-    def status(self) -> dict[str, Any]:
-        """The node's state, as ``/status`` shows it."""
-        n = self.node
-        height, head = n.store.head()
-        consensus = n.consensus  # read once: the node's thread may replace it meanwhile
-        return {"height": height, "head": head.hex(), "round": n.round,
-                "view": None if consensus is None else consensus.view,
-                "genesis": n.genesis.hash.hex(), "validator": n.index,
-                "participant": None if n.public_key is None else n.public_key.hex(),
-                "peers": len(self.connected), "rejected": len(n.rejected),
-                "validators": len(n.genesis.validators),
-                "test_rows": n.genesis.spec.test_rows}  # fmt: skip
-
     # -- running ---------------------------------------------------------------------------
 
     async def run(self) -> None:
         """Serve until :meth:`stop`; then close the store."""
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _, context: self.repeats(str(context.get("message"))))
         servers = [await asyncio.start_server(self._serve_peer, *self.listen)]
         if self.http is not None:
-            servers.append(await asyncio.start_server(self._serve_http, *self.http))
+            await self.api.start(*self.http)
         self.log(f"listening on {self.listen[0]}:{self.listen[1]}"
                  + (f", HTTP on {self.http[0]}:{self.http[1]}" if self.http else ""))  # fmt: skip
         await self._handle(self.node.start)
@@ -272,14 +383,12 @@ class NetworkNode:
         handlers = list(self.accepted)
         for writer in self.accepted.values():
             writer.close()  # its handler reads the end of the stream and returns
-        await asyncio.gather(*tasks, *handlers, return_exceptions=True)
-        loop = asyncio.get_running_loop()
+        await asyncio.gather(*tasks, *handlers, self.api.stop(), return_exceptions=True)
         close = loop.run_in_executor(self.worker, self.node.store.close)  # after queued calls
         self.closed = True
         with contextlib.suppress(Exception):
             await close
         self.worker.shutdown()
-        self.reader.shutdown()
         self.log("stopped")
 
     def stop(self) -> None:
@@ -287,39 +396,15 @@ class NetworkNode:
         self.stopping.set()
 
 
-def block_json(node: Node, block: Any, certificate: Any) -> dict[str, Any]:
-    """A final block as the API shows it: its fields, its hash, its certificate's signers,
-    and ``accuracy``: how many public test rows the new global model (the leader's
-    reveal; after the empty block, the model before it) classifies correctly — ``None``
-    if the node lacks the reveal."""
-    reveal = node.store.reveal(block.reveal)
-    genesis = node.genesis
+def _self_connected(writer: asyncio.StreamWriter) -> bool:
+    """Whether a dialled socket is connected to itself (same local and remote address)."""
+    sock = writer.get_extra_info("socket")
     try:
-        model = node.global_model_after(block.height)
-        accuracy: int | None = count_correct(model, genesis.test, genesis.spec)
-    except ZkpotError:
-        accuracy = None
-    return {**block.to_json(), "hash": block.hash.hex(), "signers": list(certificate.signers),
-            "view": certificate.view, "revealed": reveal is not None,
-            "accuracy": accuracy}  # fmt: skip
+        return sock is not None and sock.getsockname() == sock.getpeername()
+    except OSError:
+        return False
 
 
-ROUTES = ["/", "/status", "/blocks", "/blocks/H", "/contributions/R"]
-
-PAGE_POLICY = (
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
-)
-"""The watch page's Content-Security-Policy: its own inline script and style, requests to
-this node only, and no image but the empty inline icon (so no request for /favicon.ico)."""
-
-
-@functools.cache
-def watch_page() -> bytes:
-    """The page a node serves at ``/`` (``zkpot/chain/watch.html``): the chain's blocks,
-    each round's contributions with their verdicts, the leader, and the global model's
-    accuracy per round as a chart, refreshed every 2 s from the JSON API."""
-    return resources.files("zkpot.chain").joinpath("watch.html").read_bytes()
-
-
-__all__ = ["PAGE_POLICY", "NetworkNode", "block_json", "frame", "parse_address", "read_frame",
-           "watch_page"]  # fmt: skip
+__all__ = ["FRAME_TIMEOUT", "IDLE_TIMEOUT", "MAX_HELD_BYTES", "MAX_PEER_CONNECTIONS",
+           "Budget", "NetworkNode", "Repeats", "frame", "parse_address", "read_frame",
+           "read_size"]  # fmt: skip

@@ -56,10 +56,42 @@ live under any loss rate below one, once partitions heal.
 Messages on the wire are canonical JSON envelopes ``{"type": …, "body": …}`` of types
 ``contribution``, ``proposal``, ``vote``, ``final`` and ``sync``. Anything malformed is
 rejected with a reason (:attr:`Node.rejected`) and the node carries on.
+
+**Admission.** Anyone may connect and send anything, so a message is checked, cheapest
+check first, before it costs the node anything lasting — before it is stored, relayed,
+or hashed with the chain's Keccak:
+
+- a contribution must come from a registered participant and carry its valid signature
+  (and a proof of at most ``MAX_PROOF_BYTES``, refused before its hex is read); only then
+  is it judged, stored with its verdict and relayed. An outsider's contribution, or one
+  that claims a participant it was not signed by, is rejected in memory only: no row, no
+  relay. A participant gets at most :data:`MAX_STORED_PER_PARTICIPANT` rows a round;
+- a vote must be signed by the validator it names; a proposal must build on the last
+  final block, be proposed by a registered participant (or be the empty block), and
+  bring no more contributions than there are participants, each admitted as above;
+- a final block must carry a quorum certificate and pass the rules
+  (:func:`~zkpot.chain.rules.check_final`).
+
+A message that fails admission (:class:`Inadmissible`) is one no honest node sends, so it
+counts against the peer that sent it (:class:`Peer`), and the network layer drops a peer
+at :data:`STRIKES`. What the node keeps of messages within a round is bounded: handled
+messages as 16-byte digests (:data:`MAX_SEEN`), next-round messages per peer and in all
+(:data:`MAX_FUTURE_BYTES_PER_PEER`, :data:`MAX_FUTURE_BYTES`), proposed blocks, early
+votes and votes per validator. A sync is answered to the peer that asked, at most once per
+:data:`SYNC_INTERVAL`.
+
+**Proving in the background.** A node driven by the network (``background=True``) does
+not prove on its own thread: it hands the proof over as a job (:meth:`Node.take_job`) and
+takes the outcome when it is ready (:meth:`Node.proven`), handling votes and final blocks
+meanwhile. An outcome for a round that became final meanwhile is dropped: a node never
+sends a contribution for a final round. A node that has just started, or has just
+adopted a peer's final block, waits ``Timing.catch_up`` seconds for further final blocks
+before it proves, so that a restarted node catches up first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -67,11 +99,19 @@ from typing import Any
 
 from zkpot.chain import participant as part
 from zkpot.chain.consensus import PRECOMMIT, PREVOTE, Action, Height, Timeouts
-from zkpot.chain.encoding import MessageError, canonical, decode, fields, read_int
+from zkpot.chain.encoding import (
+    MAX_MESSAGE_BYTES,
+    MessageError,
+    canonical,
+    decode,
+    fields,
+    read_int,
+)
 from zkpot.chain.genesis import Genesis
 from zkpot.chain.messages import MAX_CONTRIBUTIONS, Block, Certificate, Contribution, Reveal, Vote
 from zkpot.chain.rules import (
     NO_REVEAL,
+    NOBODY,
     RoundContext,
     check_block,
     check_contributions,
@@ -92,12 +132,65 @@ Prover = Callable[[int, Sequence[Layer]], tuple[Contribution, Proven]]
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds: the contribution window after a round opens, the consensus timeouts, and how
-    often a node sends its own messages of the round again (``resend``)."""
+    """Seconds: the contribution window after a round opens, the consensus timeouts, how
+    often a node sends its own messages of the round again (``resend``), and how long a
+    node that is catching up (just started, or just adopted a peer's final block) waits
+    for more final blocks before it proves (``catch_up``, at most half the window)."""
 
     contribute: float = 10.0
     timeouts: Timeouts = field(default_factory=Timeouts)
     resend: float = 2.0
+    catch_up: float = 1.0
+
+
+# What a node keeps of what others send it, per round: an outsider may send any bytes at any
+# rate, so every store an outsider can reach is bounded (the module docstring, "Admission").
+MAX_SEEN = 4096
+"""Digests of handled messages remembered per round (the oldest are forgotten first)."""
+MAX_FUTURE = 512
+"""Messages of the next round kept for when it opens…"""
+MAX_FUTURE_BYTES = 4 << 20
+"""… and their bytes, in all …"""
+MAX_FUTURE_BYTES_PER_PEER = 1 << 20
+"""… and from one peer."""
+MAX_BLOCKS = 64
+"""Proposed blocks kept per round."""
+MAX_EARLY = 4096
+"""Proposals and votes kept per round before the cut-off."""
+MAX_VOTES_PER_VALIDATOR = 256
+"""Votes kept per validator and round (an honest one casts two per view)."""
+MAX_STORED_PER_PARTICIPANT = 2
+"""Contributions stored per participant and round: its contribution, and one more as the
+evidence that it sent two."""
+STRIKES = 3
+"""Inadmissible messages after which a driver drops the peer that sent them."""
+SYNC_INTERVAL = 1.0
+"""Seconds between two answers to one peer's sync requests."""
+
+
+class Inadmissible(MessageError):
+    """A message no honest peer sends: malformed, unsigned, from a key that is not
+    registered, or beyond a bound. It is never stored or relayed, and it counts against
+    the peer that sent it (:attr:`Peer.strikes`)."""
+
+
+@dataclass(eq=False)
+class Peer:
+    """A peer as a node sees it: how to answer it alone, and what it has cost.
+
+    The driver (:mod:`zkpot.chain.network`) makes one per connection and passes it with
+    each message; the node answers a ``sync`` through ``reply`` only, counts the peer's
+    inadmissible messages in ``strikes`` (the driver drops a peer at :data:`STRIKES`), and
+    bounds what it keeps of the peer's next-round messages."""
+
+    reply: Callable[[bytes], None] | None = None
+    strikes: int = 0
+    future_bytes: int = 0
+    last_sync: float = float("-inf")
+
+
+ProofOutcome = tuple[Contribution, Proven] | ZkpotError
+"""What a participant's proving gives: its message and secrets, or why it cannot train."""
 
 
 @dataclass
@@ -126,6 +219,10 @@ class Node:
         prover: how the participant trains and proves (by default
             :func:`zkpot.chain.participant.contribute`); the simulator passes a cached one.
         timing: the contribution window and the consensus timeouts.
+        background: prove in the background: the node does not call the prover itself
+            but hands the driver a job (:meth:`take_job`) and takes its outcome
+            (:meth:`proven`), so that votes and final blocks are handled while it proves
+            (what :mod:`zkpot.chain.network` does; the simulator proves at once).
     """
 
     def __init__(
@@ -138,6 +235,7 @@ class Node:
         participant: ParticipantRole | None = None,
         prover: Prover | None = None,
         timing: Timing | None = None,
+        background: bool = False,
     ) -> None:
         genesis.test_opening()  # a node starts once the publisher has opened the test set
         self.genesis, self.keys, self.store = genesis, keys, store
@@ -155,6 +253,10 @@ class Node:
             None if participant is None else bls.secret_to_public(participant.secret_key)
         )
         self.prover = prover or self._prove
+        self.background = background
+        self.job: tuple[int, Callable[[], ProofOutcome]] | None = None  # (round, job) to run
+        self.proving: int | None = None  # the round whose proof a job is making
+        self.behind = True  # just started, or just caught up: wait for more final blocks
         self.rejected: list[tuple[str, str]] = []  # (what, why), newest last
         self.sat_out: list[tuple[int, str]] = []  # (round, why) this participant did not train
         self.timers: list[tuple[float, int, str, int, int]] = []  # when, #, kind, view, round
@@ -179,11 +281,16 @@ class Node:
         self.votes: dict[tuple[int, str, bytes | None], dict[int, Vote]] = {}
         self.mine: Proven | None = None
         self.own: list[bytes] = []  # this node's messages of the round, sent again on a timer
-        self.seen: set[bytes] = set()  # the messages of the round handled; old ones are dropped
+        self.seen: dict[bytes, None] = {}  # digests of the round's messages handled, in order
+        self.stored: dict[bytes, int] = {}  # participant → its contributions stored this round
+        self.vote_count: dict[int, int] = {}  # validator → its votes kept this round
         self.consensus: Height | None = None
         self.early: list[tuple[str, Any]] = []  # proposals and votes before the cut-off
-        replay, self.future = getattr(self, "future", []), []  # messages of the next round
-        self._replay = replay
+        # messages of the next round, and from whom: kept (bounded) for when it opens
+        replay, self.future = getattr(self, "future", []), []
+        self.future_bytes = 0
+        self._replay: list[tuple[bytes, Peer | None]] = replay
+        self.peer: Peer | None = None  # who sent the message being handled
 
     def global_model_after(self, height: int) -> tuple[Layer, ...]:
         """The global model after block ``height``: its reveal's model (an empty block
@@ -205,36 +312,79 @@ class Node:
         cut-off, the resend — and handle what arrived for it early."""
         self.now = now
         out = [envelope("sync", {"height": self.round})]  # ask peers for blocks we lack
-        if self.participant is not None:
-            self._schedule(now, "contribute")
+        if self.participant is not None:  # a node catching up first waits for final blocks
+            wait = min(self.timing.catch_up, self.timing.contribute / 2) if self.behind else 0
+            self._schedule(now + wait, "contribute")
         self._schedule(now + self.timing.contribute, "cutoff")
         self._schedule(now + self.timing.resend, "resend")
         replay, self._replay = self._replay, []
-        for data in replay:  # what arrived for this round while the node was finishing the last
-            out += self.receive(now, data)
+        for data, peer in replay:  # what arrived for this round while the last one ran
+            if peer is not None:
+                peer.future_bytes -= len(data)
+            out += self.receive(now, data, peer)
         return out
 
     def _contribute(self) -> list[bytes]:
-        """Train, prove, sign and send this participant's contribution of the round.
+        """Train, prove, sign and send this participant's contribution of the round — or,
+        proving in the background, hand the driver the job (:meth:`take_job`)."""
+        round, model = self.round, tuple(self._training_model())
 
-        A participant that cannot train (its training leaves the fixed-point bound, say)
-        sits the round out and says why (:attr:`rejected`); the node carries on."""
-        try:
-            message, self.mine = self.prover(self.round, self._training_model())
-        except ZkpotError as error:
-            self._reject(f"this participant's round {self.round}", f"sits it out: {error}")
-            self.sat_out.append((self.round, str(error)))
+        def job() -> ProofOutcome:
+            try:
+                return self.prover(round, model)
+            except ZkpotError as error:
+                return error
+
+        if self.background:
+            self.job, self.proving = (round, job), round
+            return []
+        return self._contributed(job())
+
+    def take_job(self) -> tuple[int, Callable[[], ProofOutcome]] | None:
+        """The proof to make in the background, once: (round, a call that proves and
+        returns the outcome). The driver runs it off the node's thread and hands the
+        outcome to :meth:`proven`."""
+        job, self.job = self.job, None
+        return job
+
+    def proven(self, now: float, round: int, outcome: ProofOutcome) -> list[bytes]:
+        """A background proof's outcome for ``round``; dropped if the round is over (a
+        final block came meanwhile): a node never sends a proof for a final round."""
+        self.now = now
+        out = self.tick(now)
+        if self.proving == round:
+            self.proving = None
+        if round != self.round or self.mine is not None:
+            self._reject(f"this participant's proof for round {round}", "the round is over")
+            return out
+        return out + self._contributed(outcome)
+
+    def _contributed(self, outcome: ProofOutcome) -> list[bytes]:
+        """Sign and send this participant's proven contribution. A participant that cannot
+        train (its training leaves the fixed-point bound, say) sits the round out and says
+        why (:attr:`rejected`); the node carries on."""
+        if isinstance(outcome, ZkpotError):
+            self._reject(f"this participant's round {self.round}", f"sits it out: {outcome}")
+            self.sat_out.append((self.round, str(outcome)))
             del self.sat_out[:-100]
             return []
+        message, self.mine = outcome
         message = self._tamper(message)
         self.own.append(envelope("contribution", message.to_json()))
         return self._accept_contribution(message)
 
     def _later(self, height: int, raw: bytes) -> bool:
-        """Keep a message of the next round for when it opens; True if it is not this round's."""
-        if height == self.round + 1 and len(self.future) < 1000:
-            self.future.append(raw)
-            self.seen.discard(raw)
+        """Keep a message of the next round for when it opens — within the bounds, in all
+        and per peer (one not kept comes again with the sender's resend); True if the
+        message is not this round's."""
+        if height == self.round + 1:
+            size, peer = len(raw), self.peer
+            room = len(self.future) < MAX_FUTURE and self.future_bytes + size <= MAX_FUTURE_BYTES
+            if room and (peer is None or peer.future_bytes + size <= MAX_FUTURE_BYTES_PER_PEER):
+                self.future.append((raw, peer))
+                self.future_bytes += size
+                if peer is not None:
+                    peer.future_bytes += size
         return height != self.round
 
     def _training_model(self) -> Sequence[Layer]:
@@ -256,15 +406,25 @@ class Node:
 
     # -- input ----------------------------------------------------------------------------
 
-    def receive(self, now: float, data: bytes) -> list[bytes]:
-        """Handle one wire message; returns what to broadcast (the message itself, relayed,
-        when it is new and acceptable). Never raises for bad input: it is recorded in
-        :attr:`rejected` with the reason."""
+    def receive(self, now: float, data: bytes, peer: Peer | None = None) -> list[bytes]:
+        """Handle one wire message from ``peer`` (``None``: a driver that does not tell
+        peers apart, like the simulator); returns what to broadcast (the message itself,
+        relayed, when it is new and acceptable). Never raises for bad input: it is
+        recorded in :attr:`rejected` with the reason, and an inadmissible message counts
+        against the peer (:class:`Inadmissible`)."""
         self.now = now
         out = self.tick(now)
-        key = bytes(data) if isinstance(data, bytes | bytearray) else b""  # the set hashes it
+        if not isinstance(data, bytes | bytearray) or len(data) > MAX_MESSAGE_BYTES:
+            self._strike(peer, "message", "not bytes, or too long")
+            return out
+        data = bytes(data)
+        key = _fingerprint(data)
         if key in self.seen:
             return out
+        self.seen[key] = None  # a message is handled once a round, whatever its verdict
+        if len(self.seen) > MAX_SEEN:
+            del self.seen[next(iter(self.seen))]
+        self.peer = peer
         try:
             message = decode(data)
             d = fields(message, ("type", "body"), "message")
@@ -273,11 +433,16 @@ class Node:
             )
             if handler is None:
                 raise MessageError(f"unknown message type {d['type']!r:.40}")
-            self.seen.add(key)
             out += handler(d["body"], data)
         except (ZkpotError, ValueError) as error:
-            self._reject("message", str(error))
+            self._strike(peer, "message", str(error))
+        finally:
+            self.peer = None
         return out
+
+    def _forget(self, raw: bytes) -> None:
+        """Handle this message again if it comes again (a sync, a block not yet due)."""
+        self.seen.pop(_fingerprint(raw), None)
 
     def tick(self, now: float) -> list[bytes]:
         """Fire every timer that is due."""
@@ -314,17 +479,42 @@ class Node:
         heapq.heappush(self.timers, (when, self._timer_count, kind, view, self.round))
 
     def _reject(self, what: str, why: str) -> None:
-        self.rejected.append((what, why))
+        self.rejected.append((what, why[:200]))
         del self.rejected[:-1000]  # a bounded log
+
+    def _strike(self, peer: Peer | None, what: str, why: str) -> None:
+        """Reject a message that no honest peer sends, and count it against its sender."""
+        self._reject(what, why)
+        if peer is not None:
+            peer.strikes += 1
 
     # -- contributions ------------------------------------------------------------------
 
     def _on_contribution(self, body: object, raw: bytes) -> list[bytes]:
         c = Contribution.from_json(body)
-        if c.round == self.round + 1:
-            self._later(c.round, raw)
+        if c.round not in (self.round, self.round + 1):
+            self._reject(f"contribution for round {c.round}", f"this is round {self.round}")
+            return []
+        if self.genesis.registration(c.participant) is None:  # (before hashing anything)
+            raise Inadmissible("a contribution from a key that is not registered")
+        if c.round == self.round and c.hash in self.contributions:
+            return []  # judged already (it came with a proposal)
+        self._admit(c)
+        if self._later(c.round, raw):
             return []
         return self._accept_contribution(c, raw)
+
+    def _admit(self, c: Contribution) -> None:
+        """Raise :class:`Inadmissible` unless ``c`` is signed by a registered participant
+        that has not yet had its share of this round's store: checked before anything is
+        stored or relayed, so an outsider's contribution never reaches the disk or a peer
+        (an admitted contribution is stored with its verdict, accepted or not)."""
+        if self.genesis.registration(c.participant) is None:
+            raise Inadmissible("a contribution from a key that is not registered")
+        if self.stored.get(c.participant, 0) >= MAX_STORED_PER_PARTICIPANT:
+            raise Inadmissible("a third contribution from one participant in a round")
+        if not bls.verify(c.participant, c.signing_bytes(), c.signature):
+            raise Inadmissible("a contribution whose signature does not verify")
 
     def _accept_contribution(self, c: Contribution, raw: bytes | None = None) -> list[bytes]:
         return self._accept_contributions([c], [raw])
@@ -344,9 +534,10 @@ class Node:
             return []
         fresh = [c for c, _ in new.values()]
         out: list[bytes] = []
-        for c, reason in zip(fresh, check_contributions(fresh, self.ctx, self.accepted),
-                             strict=True):  # fmt: skip
+        verdicts = check_contributions(fresh, self.ctx, self.accepted, signature=False)
+        for c, reason in zip(fresh, verdicts, strict=True):  # (signatures: checked on admission)
             self.contributions[c.hash] = c
+            self.stored[c.participant] = self.stored.get(c.participant, 0) + 1
             self.store.put_contribution(c, reason)
             out.append(new[c.hash][1])  # relayed even if invalid: every node judges it
             if reason is not None:
@@ -418,19 +609,29 @@ class Node:
         d = fields(body, ("view", "valid_round", "block", "reveal", "contributions"), "proposal")
         view = read_int(d["view"], "view", high=1 << 20)
         valid_round = read_int(d["valid_round"], "valid_round", low=-1, high=view - 1)
-        block = Block.from_json(d["block"])
+        block = Block.from_json(d["block"], len(self.genesis.participants))
         if self._later(block.height, raw):
             return []
+        participants = len(self.genesis.participants)
+        if block.parent != self.parent:
+            raise Inadmissible("a proposal on another parent than the last final block")
+        if block.proposer != NOBODY and self.genesis.registration(block.proposer) is None:
+            raise Inadmissible("a proposal from a key that is not registered")
+        items = d["contributions"]
+        if not isinstance(items, list) or len(items) > participants:
+            raise Inadmissible(f"proposal contributions: a list of at most {participants}")
+        if block.hash not in self.blocks and len(self.blocks) >= MAX_BLOCKS:
+            return []  # not kept (a bound); an honest proposer's comes again with its resend
         reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
-        out = [raw]
-        if not isinstance(d["contributions"], list) or len(d["contributions"]) > 1024:
-            raise MessageError("proposal contributions: a list")
-        brought = [Contribution.from_json(item) for item in d["contributions"]]
-        out += self._accept_contributions(brought, [None] * len(brought))
+        brought = [Contribution.from_json(item) for item in items]
+        brought = [c for c in brought if c.round != self.round or c.hash not in self.contributions]
+        for c in brought:
+            self._admit(c)
+        out = [raw, *self._accept_contributions(brought, [None] * len(brought))]
         self.blocks.setdefault(block.hash, (block, reveal))
         if self.consensus is not None:
             out += self._act(self.consensus.on_proposal(view, block.hash, valid_round))
-        else:
+        elif len(self.early) < MAX_EARLY:
             self.early.append(("proposal", (view, block.hash, valid_round)))
         return out
 
@@ -439,13 +640,17 @@ class Node:
         if self._later(vote.height, raw):
             return []
         if vote.validator >= len(self.genesis.validators):
-            raise MessageError(f"no validator {vote.validator}")
+            raise Inadmissible(f"no validator {vote.validator}")
+        if self.vote_count.get(vote.validator, 0) >= MAX_VOTES_PER_VALIDATOR:
+            return []  # an honest validator casts two votes a view: this one floods
         key = self.genesis.validators[vote.validator]
         if not bls.verify(key, vote.signing_bytes(), vote.signature):
-            raise MessageError(f"a vote whose signature does not verify ({vote.validator})")
+            raise Inadmissible(f"a vote whose signature does not verify ({vote.validator})")
+        self.vote_count[vote.validator] = self.vote_count.get(vote.validator, 0) + 1
         self.votes.setdefault((vote.view, vote.kind, vote.block), {})[vote.validator] = vote
         if self.consensus is None:
-            self.early.append(("vote", vote))
+            if len(self.early) < MAX_EARLY:
+                self.early.append(("vote", vote))
             return [raw]
         return [raw, *self._vote(vote)]
 
@@ -510,6 +715,7 @@ class Node:
         return vote
 
     def _finalize(self, value: bytes, view: int) -> list[bytes]:
+        self.behind = False  # this node saw its round decided: it is up to date
         block, reveal = self.blocks[value]
         signed = self.votes.get((view, PRECOMMIT, value), {})
         signers = tuple(sorted(signed))
@@ -547,9 +753,10 @@ class Node:
         passes the rules (:func:`~zkpot.chain.rules.check_final`) — its contributions, its
         reveal, its global model — as a proposal would have to."""
         d = fields(body, ("block", "certificate", "reveal", "contributions"), "final block")
-        block, certificate = Block.from_json(d["block"]), Certificate.from_json(d["certificate"])
+        block = Block.from_json(d["block"], len(self.genesis.participants))
+        certificate = Certificate.from_json(d["certificate"])
         if block.height != self.round:
-            self.seen.discard(raw)  # old news, or ahead: sync asks in order
+            self._forget(raw)  # old news, or ahead: sync asks in order
             return []
         reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
         items = d["contributions"]
@@ -566,9 +773,10 @@ class Node:
             included = [Contribution.from_json(item) for item in items]
             reason = check_final(block, reveal, included, self.ctx, certificate.view)
         if reason is not None:
-            raise MessageError(reason)
+            raise Inadmissible(reason)
         for c in included:
             self.store.put_contribution(c, None)
+        self.behind = True  # a peer was ahead: there may be more final blocks to adopt
         return [raw, *self._commit(block, reveal, certificate)]
 
     def _check_certificate(self, block: Block, certificate: Certificate) -> str | None:
@@ -584,12 +792,37 @@ class Node:
         return None
 
     def _on_sync(self, body: object, raw: bytes) -> list[bytes]:
+        """A peer asks for the final blocks from ``height`` on: up to 16 of them, to that
+        peer only (broadcast if the driver does not tell peers apart), at most once per
+        :data:`SYNC_INTERVAL` per peer."""
         d = fields(body, ("height",), "sync")
         height = read_int(d["height"], "height", low=1)
+        self._forget(raw)  # a sync is answered each time it is asked (within the rate)
         head, _ = self.store.head()
-        self.seen.discard(raw)  # a sync is answered each time it is asked
+        peer = self.peer
+        if height > head:
+            return []  # nothing to answer with
+        if peer is not None:
+            if self.now - peer.last_sync < SYNC_INTERVAL:
+                return []
+            peer.last_sync = self.now
         bodies = (self._final_body(h) for h in range(height, min(head, height + 16) + 1))
-        return [envelope("final", body) for body in bodies if body is not None]
+        answers = [envelope("final", body) for body in bodies if body is not None]
+        if peer is None or peer.reply is None:
+            return answers
+        for answer in answers:
+            peer.reply(answer)
+        return []
 
 
-__all__ = ["Node", "ParticipantRole", "Prover", "Timing", "envelope"]
+def _fingerprint(data: bytes) -> bytes:
+    """A message's short digest, to recognise it when it comes again (BLAKE2b from the
+    standard library: a local memo, not a commitment, and 1 MiB costs ~2 ms where the
+    chain's own Keccak would cost seconds)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+__all__ = ["MAX_BLOCKS", "MAX_EARLY", "MAX_FUTURE", "MAX_FUTURE_BYTES", "MAX_FUTURE_BYTES_PER_PEER",
+           "MAX_SEEN", "MAX_STORED_PER_PARTICIPANT", "MAX_VOTES_PER_VALIDATOR", "STRIKES",
+           "SYNC_INTERVAL", "Inadmissible", "Node", "ParticipantRole", "Peer", "ProofOutcome",
+           "Prover", "Timing", "envelope"]  # fmt: skip

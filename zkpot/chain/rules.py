@@ -77,16 +77,19 @@ def check_contribution(
     accepted: Mapping[bytes, Contribution],
     *,
     proof: bool = True,
+    signature: bool = True,
 ) -> str | None:
     """Why ``c`` is invalid in this round, or ``None``; ``accepted`` maps each participant's
     key to the contribution already accepted from it this round. With ``proof=False``,
-    every check but the proof's verification (:func:`check_contributions` batches those)."""
+    every check but the proof's verification (:func:`check_contributions` batches those);
+    with ``signature=False``, every check but the signature's (a node checks it when it
+    admits the message, before anything else: :meth:`zkpot.chain.node.Node.receive`)."""
     if c.round != ctx.round:
         return f"round {c.round}: this is round {ctx.round}"
     registration = ctx.genesis.registration(c.participant)
     if registration is None:
         return "the participant is not registered"
-    if not bls.verify(c.participant, c.signing_bytes(), c.signature):
+    if signature and not bls.verify(c.participant, c.signing_bytes(), c.signature):
         return "the signature does not verify"
     earlier = accepted.get(c.participant)
     if earlier is not None:
@@ -106,7 +109,11 @@ def check_contribution(
 
 
 def check_contributions(
-    cs: Sequence[Contribution], ctx: RoundContext, accepted: Mapping[bytes, Contribution]
+    cs: Sequence[Contribution],
+    ctx: RoundContext,
+    accepted: Mapping[bytes, Contribution],
+    *,
+    signature: bool = True,
 ) -> list[str | None]:
     """:func:`check_contribution` of each of ``cs`` in turn — each one valid counting as
     accepted for the next — with the proofs of those that pass every other check
@@ -115,7 +122,7 @@ def check_contributions(
     are checked one by one."""
     seen, reasons, passed = dict(accepted), [], []
     for c in cs:
-        reason = check_contribution(c, ctx, seen, proof=False)
+        reason = check_contribution(c, ctx, seen, proof=False, signature=signature)
         reasons.append(reason)
         if reason is None:
             seen[c.participant] = c
@@ -124,7 +131,7 @@ def check_contributions(
         return reasons
     seen, reasons = dict(accepted), []
     for c in cs:
-        reasons.append(check_contribution(c, ctx, seen))
+        reasons.append(check_contribution(c, ctx, seen, signature=signature))
         if reasons[-1] is None:
             seen[c.participant] = c
     return reasons

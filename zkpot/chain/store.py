@@ -412,6 +412,15 @@ class ChainStore:
                             (height,)).fetchone()  # fmt: skip
         return None if row is None else _block_row(*row)
 
+    def block_hashes(self, since: int, count: int) -> list[tuple[int, bytes]]:
+        """The heights and hashes of the final blocks from ``since`` on, ``count`` at most,
+        as the store keeps them (cheap: no block is decoded, nor checked against its hash:
+        :meth:`block` does that)."""
+        with self._read() as c:
+            rows = c.execute("SELECT height, hash FROM blocks WHERE height >= ? "
+                             "ORDER BY height LIMIT ?", (since, count)).fetchall()  # fmt: skip
+        return [(height, _unhex(key, f"block {height}")) for height, key in rows]
+
     def blocks(self, since: int = 1) -> Iterator[tuple[Block, Certificate]]:
         """The final blocks from height ``since`` on, in order, with their certificates.
 

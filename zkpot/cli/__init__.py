@@ -261,7 +261,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         handler = {"prove-training": training.prove_training,
                    "verify-training": training.verify_training, "cost": training.cost}  # fmt: skip
         return handler[args.command](args)
-    if args.command in ("simulate", "node", "devnet", "experiment"):
+    if args.command in ("simulate", "node", "devnet", "chaos", "experiment"):
         from zkpot.cli import chain
 
         return getattr(chain, args.command)(args)

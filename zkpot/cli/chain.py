@@ -107,6 +107,28 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
                         help="the contribution window of a round (30)")  # fmt: skip
     for command in (simulate, devnet):
         add_spec_options(command, DEMO_SPEC)
+    chaos = commands.add_parser(
+        "chaos",
+        help="kill -9 and flood real node processes on loopback; a JSON report",
+        description="Start a devnet of N nodes (a tiny task: a proof in seconds) and run the "
+        "fault-and-attack scenarios on it: kill -9 while a node proves, votes and writes, "
+        "then restart it; floods of outsider contributions, next-round and junk frames, sync "
+        "requests, half frames on the peer port and odd HTTP requests, each bounded in count "
+        "and time. Writes one JSON line per scenario (blocks_final, heights_lost, forks, "
+        "rss_before_mb, rss_after_mb, outsider_disk_bytes, catch_up_s, stop_s, ok) to "
+        "--report; exits 0 if every scenario is ok, 1 otherwise. Progress goes to standard "
+        "error.",
+    )
+    chaos.add_argument("--quick", action="store_true",
+                       help="fewer, smaller floods: about 3 minutes (what CI runs)")  # fmt: skip
+    chaos.add_argument("--report", required=True, metavar="FILE", help="write the JSON here")
+    chaos.add_argument("--dir", metavar="DIR", help="files, stores, logs (default: a temp dir)")
+    chaos.add_argument("--base-port", type=_port_below_ephemeral, default=26100, metavar="P",
+                       help="node I uses ports P + 2I and P + 2I + 1 (26100)")  # fmt: skip
+    chaos.add_argument("--nodes", type=_positive, default=4, metavar="N",
+                       help="nodes (4: one may be down and the others still finalize)")  # fmt: skip
+    chaos.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
+                       help="seeds the keys, the data and the attacker (0)")  # fmt: skip
     experiment = commands.add_parser(
         "experiment",
         help="rerun the ZKPoT paper's claims as experiments: JSON numbers and PNG figures",
@@ -126,7 +148,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     experiment.add_argument("--seeds", type=_positive, help="seeds (5; 1 with --quick)")
     experiment.add_argument("--rounds", type=_positive, help="rounds (20; 6 with --quick)")
     experiment.add_argument("--out", required=True, metavar="DIR", help="where to write")
-    return [simulate, node, devnet, experiment]
+    return [simulate, node, devnet, chaos, experiment]
 
 
 def _address(text: str) -> tuple[str, int]:
@@ -146,6 +168,14 @@ def _seconds(text: str) -> float:
     if not 0 < value <= 3600:
         raise argparse.ArgumentTypeError(f"expected 0 < seconds ≤ 3600, got {value}")
     return value
+
+
+def _port_below_ephemeral(text: str) -> int:
+    """A base port in 1024 … 32000: below Linux's ephemeral range (32768 and up), where
+    the kernel picks the ports of outgoing connections, so none of them takes a node's."""
+    if not text.isdigit() or not 1024 <= int(text) <= 32000:
+        raise argparse.ArgumentTypeError(f"expected a port in 1024 … 32000, got {text!r}")
+    return int(text)
 
 
 def _say(line: str) -> None:
@@ -289,6 +319,38 @@ def devnet(args: argparse.Namespace) -> int:
     return 0
 
 
+def chaos(args: argparse.Namespace) -> int:
+    """``zkpot chaos``: run the scenarios, write the report (always), print a line each."""
+    import tempfile
+    import time
+
+    from zkpot.chain import chaos as suite
+
+    report = Path(args.report)
+    if not report.parent.is_dir():
+        args.parser.error(f"argument --report: no directory {report.parent}")
+    directory = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="zkpot-chaos-"))
+    start, results, error = time.monotonic(), [], None
+    try:
+        results = suite.run(directory, nodes=args.nodes, base_port=args.base_port,
+                            quick=args.quick, seed=args.seed, say=_say)  # fmt: skip
+    except (ZkpotError, OSError) as failure:
+        error = str(failure)
+        print(f"zkpot chaos: {error}", file=sys.stderr)
+    finally:
+        document = {"scenarios": [r.to_json() for r in results], "quick": args.quick,
+                    "nodes": args.nodes, "wall_s": round(time.monotonic() - start, 1),
+                    "directory": str(directory), "error": error}  # fmt: skip
+        report.write_text(json.dumps(document, indent=1) + "\n")
+    for r in results:
+        print(f"{r.name:<20} {'ok' if r.ok else 'FAILED':<6} blocks {r.blocks_final:>2}  "
+              f"lost {r.heights_lost}  forks {r.forks}  RSS {r.rss_before_mb} → "
+              f"{r.rss_after_mb} MB  outsider {r.outsider_disk_bytes:,} B  catch-up "
+              f"{r.catch_up_s} s  stop {r.stop_s} s")  # fmt: skip
+    _say(f"wrote {report}")
+    return 0 if results and error is None and all(r.ok for r in results) else 1
+
+
 def experiment(args: argparse.Namespace) -> int:
     """``zkpot experiment byzantine|privacy|costs``: run it, write the JSON and the figures."""
     import importlib.util
@@ -356,4 +418,4 @@ def _costs(args: argparse.Namespace, out: Path) -> int:
     return 0
 
 
-__all__ = ["add_parsers", "devnet", "experiment", "node", "simulate", "spec_of"]
+__all__ = ["add_parsers", "chaos", "devnet", "experiment", "node", "simulate", "spec_of"]
