@@ -2,6 +2,7 @@
 
     python benchmarks/bench_http_api.py            # 300 final blocks, 20 readers, 400 probes
     python benchmarks/bench_http_api.py --quick    # fewer blocks and probes
+    python benchmarks/bench_http_api.py --save     # also write benchmarks/tables/http_api.md
 
 The node (the tests' tiny spec, its chain filled with final blocks and their reveals, as
 in tests/chain/test_api.py) serves :class:`zkpot.chain.api.HttpApi` in a process of its
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # zkpot and the tests' chain of this checkout
 
-from harness import format_time, markdown_table  # noqa: E402
+from harness import format_time, markdown_table, save_table  # noqa: E402
 
 
 def serve(blocks: int, ports: multiprocessing.connection.Connection) -> None:
@@ -82,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer blocks and probes")
     parser.add_argument("--readers", type=int, default=20, help="clients reading /blocks")
+    parser.add_argument("--save", action="store_true", help="write benchmarks/tables/http_api.md")
     args = parser.parse_args()
     blocks, probes = (120, 60) if args.quick else (300, 400)
     context = multiprocessing.get_context("spawn")
@@ -121,8 +123,11 @@ def main() -> None:
         row(f"/blocks (100 of {blocks} blocks), under the same load", reads),
         ["/blocks, first answer (each accuracy computed)", format_time(cold), "", ""],
     ]
-    print(f"zkpot's HTTP API (zkpot.chain.api), the tiny 4-2-3 spec, {blocks} final blocks\n")
-    print(markdown_table(["request", "p50", "p99", "max"], rows))
+    title = f"zkpot's HTTP API (zkpot.chain.api), the tiny 4-2-3 spec, {blocks} final blocks"
+    table = markdown_table(["request", "p50", "p99", "max"], rows)
+    print(f"{title}\n\n{table}")
+    if args.save:
+        print("wrote", save_table("http_api", table))
 
 
 if __name__ == "__main__":
