@@ -114,13 +114,14 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
         "fault-and-attack scenarios on it: kill -9 while a node proves, votes and writes, "
         "then restart it; floods of outsider contributions, next-round and junk frames, sync "
         "requests, half frames on the peer port and odd HTTP requests, each bounded in count "
-        "and time. Writes one JSON line per scenario (blocks_final, heights_lost, forks, "
-        "rss_before_mb, rss_after_mb, outsider_disk_bytes, catch_up_s, stop_s, ok) to "
-        "--report; exits 0 if every scenario is ok, 1 otherwise. Progress goes to standard "
+        'and time. Writes {"scenarios": [...]} to --report, one entry per scenario '
+        "(blocks_final, heights_lost, forks, rss_before_mb, rss_after_mb, "
+        "outsider_disk_bytes, catch_up_s, stop_s, ok, and what failed); exits 0 if every "
+        "scenario is ok, 1 otherwise. Progress goes to standard "
         "error.",
     )
     chaos.add_argument("--quick", action="store_true",
-                       help="fewer, smaller floods: about 3 minutes (what CI runs)")  # fmt: skip
+                       help="fewer, smaller floods: about 2 minutes (what CI runs)")  # fmt: skip
     chaos.add_argument("--report", required=True, metavar="FILE", help="write the JSON here")
     chaos.add_argument("--dir", metavar="DIR", help="files, stores, logs (default: a temp dir)")
     chaos.add_argument("--base-port", type=_port_below_ephemeral, default=26100, metavar="P",
