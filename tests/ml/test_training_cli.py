@@ -440,4 +440,7 @@ def test_cost_counts_the_circuits_rows_with_lookups_and_with_bits(capsys) -> Non
     assert data["total"]["lookup"] == circuit.cs.n_gates + len(circuit.cs.public_inputs)
     assert all(p["bits"] > p["lookup"] for name, p in parts.items() if name != "public inputs")
     assert main(["cost", *TINY]) == 0
-    assert "total" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "total" in out and "lookup: the circuit zkpot proves" in out  # the columns explained
+    assert "tables of\n        2^8 rows; bits: the same checks bit by bit" in out
+    assert max(map(len, out.splitlines())) <= 80

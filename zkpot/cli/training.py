@@ -390,6 +390,9 @@ def cost(args: argparse.Namespace) -> int:
     print(f"{'total':<18}{total['lookup']:>10,}{total['bits']:>10,}")
     domains = {name: 1 << domain_power(built[name][1]) for name in columns}
     print(f"{'domain':<18}{domains['lookup']:>10,}{domains['bits']:>10,}")
+    print("\nlookup: the circuit zkpot proves, its range checks looked up in tables of")
+    print(f"        2^{spec.table_bits} rows; bits: the same checks bit by bit, one row a bit, for")
+    print("        comparison; domain: the rows rounded up to a power of two (FFT size).")
     return 0
 
 
