@@ -76,7 +76,7 @@ def test_the_tour_goes_through_every_layer(capsys) -> None:
 
 def test_the_demo_runs_a_round_of_the_chain(capsys, monkeypatch) -> None:
     """`make demo`: the ceremony, four proofs, the Byzantine one refused, a leader, a block
-    — and no proof of a round it does not show (it once proved one more, ~100 s)."""
+    — and it proves no round it does not show."""
     proven, prove_all = [], fed.ParallelProver._prove_all
 
     def counted(self, round, key, layers):
