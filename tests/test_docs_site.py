@@ -5,7 +5,7 @@ else refused (the site must work with the network off).
 On every page: no console error; every formula rendered by KaTeX (no raw ``$$`` or
 ``\\(`` left in the text, no KaTeX error); every internal link resolves, to a page and
 to the anchor it names. And the site's search finds a term of each layer on that
-layer's page.
+layer's page. Opened from disk (``file://``), its navigation leads to rendered pages.
 """
 
 from __future__ import annotations
@@ -27,18 +27,18 @@ from tests.browser import page
 ROOT = Path(__file__).resolve().parent.parent
 
 SEARCHES = {  # a term of each layer, and the page that must be among its results
-    "Montgomery": "field/",
-    "Pippenger": "curve/",
-    "bit-reversed": "polynomials/",
-    "EIP-4844": "eip4844/",
-    "ceremony": "ceremony/",
-    "linearisation": "plonk/",
-    "LogUp": "lookups/",
-    "Poseidon": "poseidon/",
-    "quantization": "ml/",
-    "rescale": "training/",
-    "leader": "chain/",
-    "autograder": "assignments/",
+    "Montgomery": "field.html",
+    "Pippenger": "curve.html",
+    "bit-reversed": "polynomials.html",
+    "EIP-4844": "eip4844.html",
+    "ceremony": "ceremony.html",
+    "linearisation": "plonk.html",
+    "LogUp": "lookups.html",
+    "Poseidon": "poseidon.html",
+    "quantization": "ml.html",
+    "rescale": "training.html",
+    "leader": "chain.html",
+    "autograder": "assignments.html",
 }
 
 CONTENT_TEXT = """() => {
@@ -83,12 +83,10 @@ def site(tmp_path_factory):
 
 
 def pages(out: Path) -> list[str]:
-    """Every page of the site, as a path from its root ("" for the home page)."""
-    found = []
-    for index in sorted(out.rglob("index.html")):
-        relative = index.parent.relative_to(out).as_posix()
-        found.append("" if relative == "." else relative + "/")
-    return found
+    """Every page of the site, as a path from its root (``page.html``: the site links to
+    pages by file, so that it works from disk; ``index.html`` is the home page)."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
+                  if p.relative_to(out).as_posix() != "404.html")  # fmt: skip
 
 
 def offline(tab, base: str) -> list[str]:
@@ -112,6 +110,24 @@ def anchors_of(out: Path, path: str) -> set[str]:
     return set(re.findall(r'id="([^"]+)"', html.read_text(encoding="utf-8")))
 
 
+def math_problems(tab, where: str) -> tuple[bool, list[str]]:
+    """Whether the open page has formulas, and what is wrong with them: one KaTeX did not
+    render, a KaTeX error, or a raw delimiter left in the text."""
+    problems = []
+    math = tab.evaluate(MATH)
+    for raw in math["unrendered"]:
+        problems.append(f"{where}: formula not rendered: {raw!r}")
+    for raw in math["errors"]:
+        problems.append(f"{where}: KaTeX error: {raw!r}")
+    text = tab.evaluate(CONTENT_TEXT)
+    for delimiter in ("$$", "\\(", "\\)", "\\[", "\\]"):
+        if delimiter in text:
+            at = text.index(delimiter)
+            problems.append(f"{where}: raw {delimiter} in the text: "
+                            f"{text[max(0, at - 40) : at + 40]!r}")  # fmt: skip
+    return math["marked"] > 0, problems
+
+
 def test_every_page_loads_renders_its_math_and_links_within_the_site(site) -> None:
     base, out = site
     every = pages(out)
@@ -126,19 +142,10 @@ def test_every_page_loads_renders_its_math_and_links_within_the_site(site) -> No
             tab.goto(base + path, wait_until="networkidle")
             tab.wait_for_function("() => document.querySelector('.md-content') !== null")
             for error in errors:
-                problems.append(f"{path or '/'}: console error: {error}")
-            math = tab.evaluate(MATH)
-            math_pages += math["marked"] > 0
-            for raw in math["unrendered"]:
-                problems.append(f"{path or '/'}: formula not rendered: {raw!r}")
-            for raw in math["errors"]:
-                problems.append(f"{path or '/'}: KaTeX error: {raw!r}")
-            text = tab.evaluate(CONTENT_TEXT)
-            for delimiter in ("$$", "\\(", "\\)", "\\[", "\\]"):
-                if delimiter in text:
-                    at = text.index(delimiter)
-                    problems.append(f"{path or '/'}: raw {delimiter} in the text: "
-                                    f"{text[max(0, at - 40) : at + 40]!r}")  # fmt: skip
+                problems.append(f"{path}: console error: {error}")
+            has_math, wrong = math_problems(tab, path)
+            math_pages += has_math
+            problems += wrong
             links.update(link for link in tab.evaluate(LINKS) if link.startswith(base))
         assert not refused, f"requests that left the site: {sorted(set(refused))[:10]}"
     assert math_pages >= 8, "KaTeX should have rendered formulas on the layer pages"
@@ -181,3 +188,32 @@ def test_search_finds_a_term_of_every_layer_offline(site) -> None:
         assert not errors, errors
         assert not refused, f"requests that left the site: {sorted(set(refused))[:10]}"
     assert not missing, "\n".join(missing)
+
+
+FROM_DISK = ["Getting started", "The field layer", "KZG commitments", "zkpot.field", "Home"]
+
+
+def test_the_site_opened_from_disk_follows_its_navigation_and_renders_math(site) -> None:
+    """``site/index.html`` opened as a file (``file://``, no server, as the README says):
+    each of a few links in the navigation, clicked, lands on a rendered page (an ``.html``
+    file, not a directory listing) whose formulas KaTeX renders."""
+    _, out = site
+    problems: list[str] = []
+    with page() as (tab, errors):
+        tab.goto((out / "index.html").as_uri(), wait_until="load")
+        for title in FROM_DISK:
+            errors.clear()
+            link = tab.locator(".md-sidebar--primary a.md-nav__link", has_text=title).first
+            link.click()
+            tab.wait_for_load_state("load")
+            url = tab.url
+            if not url.startswith("file://") or not url.split("#")[0].endswith(".html"):
+                problems.append(f"{title}: landed on {url}")
+                continue
+            tab.wait_for_function("() => document.querySelector('.md-content') !== null")
+            problems += [f"{title}: console error: {error}" for error in errors]
+            has_math, wrong = math_problems(tab, title)
+            problems += wrong
+            if title in ("The field layer", "KZG commitments") and not has_math:
+                problems.append(f"{title}: no formulas rendered")
+    assert not problems, "\n".join(problems)

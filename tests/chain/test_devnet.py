@@ -5,9 +5,15 @@ tests are in test_api.py)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +66,59 @@ def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
         with sqlite3.connect(tmp_path / f"node-{i}.sqlite") as db:
             heads.add(tuple(db.execute("SELECT hash FROM blocks ORDER BY height").fetchall()))
     assert len(heads) == 1 and len(heads.pop()) == 2
+
+
+def test_sigterm_stops_a_devnet_and_each_of_its_nodes_cleanly(tmp_path) -> None:
+    """``zkpot devnet`` as a process, SIGTERM once its nodes answer: it stops every node
+    (each closes its store: no WAL left) and exits 143 within seconds, without a traceback.
+    (SIGINT takes the same path: see the next test.)"""
+    port = random.Random().randrange(20_000, 30_000, 10)  # below the ephemeral ports
+    command = [sys.executable, "-m", "zkpot", "devnet", "--nodes", "3", "--rounds", "99",
+               "--layers", "4,2,3", "--batch", "2", "--test-rows", "2", "--window", "20",
+               "--dir", str(tmp_path), "--base-port", str(port)]  # fmt: skip
+    output = tmp_path / "devnet.out"
+    with open(output, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   cwd=Path(__file__).parents[2])  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while not all(get(f"http://127.0.0.1:{port + 2 * i + 1}/status", 1) for i in (1, 2, 3)):
+            assert process.poll() is None and time.monotonic() < deadline, output.read_text()
+            time.sleep(0.2)
+        pids = [int(p) for p in re.search(r"pids ([\d, ]+)", output.read_text())[1].split(", ")]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 128 + signal.SIGTERM
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = output.read_text()
+    assert "stopped 3 node processes: each exited 0" in text and "Traceback" not in text, text
+    assert "zkpot devnet: SIGTERM received: stopped the nodes" in text
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):  # reaped: neither running nor a zombie
+            os.kill(pid, 0)
+    for i in (1, 2, 3):
+        log = (tmp_path / f"node-{i}.log").read_text()
+        assert log.rstrip().endswith("stopped") and "Traceback" not in log, log[-2000:]
+        assert not (tmp_path / f"node-{i}.sqlite-wal").exists()  # checkpointed on close
+
+
+def test_sigint_and_sigterm_raise_stopped_once_and_wait_out_a_hold() -> None:
+    """The devnet's handlers: the first signal raises :class:`devnet.Stopped` (at once, or
+    where a hold ends), later ones are ignored, and leaving restores the old handlers."""
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    stop = devnet._Signals()
+    with stop.installed(True):
+        with pytest.raises(devnet.Stopped, match="SIGINT"):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # not reached: the handler raises first
+        os.kill(os.getpid(), signal.SIGTERM)  # a second signal: ignored
+    held, reached = devnet._Signals(), False
+    with held.installed(True), pytest.raises(devnet.Stopped, match="SIGTERM"), held.held():
+        os.kill(os.getpid(), signal.SIGTERM)
+        reached = True
+    assert reached
+    assert {s: signal.getsignal(s) for s in before} == before
 
 
 SHOWN = """() => ({

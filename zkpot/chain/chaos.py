@@ -268,7 +268,7 @@ class Cluster:
         for p in self.processes.values():
             if p.poll() is None:
                 p.terminate()
-        times = [devnet.stop_node(p) for p in self.processes.values()]
+        times = [devnet.stop_node(p, send=False) for p in self.processes.values()]
         return None if None in times else max([0.0, *times])  # type: ignore[type-var]
 
 

@@ -3,7 +3,8 @@
 :func:`write` lays out a directory the nodes start from — the genesis, the ceremony's
 SRS, each node's identity (its keys, its data and salt) — and :func:`run` starts one
 process per node, follows the rounds through the nodes' HTTP APIs, and stops them
-cleanly (SIGTERM: each node closes its SQLite store and exits 0).
+cleanly (SIGTERM: each node closes its SQLite store and exits 0) — also when the devnet
+itself gets SIGTERM or SIGINT (``signals=True``: they raise :class:`Stopped`).
 
 Files (all JSON):
 
@@ -36,8 +37,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -243,11 +246,14 @@ def start_node(directory: Path, index: int, command: list[str]) -> subprocess.Po
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
 
 
-def stop_node(process: subprocess.Popen[bytes], timeout: float = 30.0) -> float | None:
-    """SIGTERM a node process and wait for it: the seconds it took to exit, or ``None``
-    if it did not exit within ``timeout`` (it is then killed)."""
+def stop_node(process: subprocess.Popen[bytes], timeout: float = 30.0, *,
+              send: bool = True) -> float | None:  # fmt: skip
+    """SIGTERM a node process (unless ``send`` is false: it was sent already) and wait for
+    it: the seconds it took to exit, or ``None`` if it did not exit within ``timeout`` (it
+    is then killed). One SIGTERM only: a second, once the node has closed its event loop,
+    would kill it with the default action."""
     start = time.monotonic()
-    if process.poll() is None:
+    if send and process.poll() is None:
         process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=timeout)
@@ -256,6 +262,66 @@ def stop_node(process: subprocess.Popen[bytes], timeout: float = 30.0) -> float 
         process.wait()
         return None
     return time.monotonic() - start
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGINT asked a devnet to stop. A ``BaseException``, as
+    ``KeyboardInterrupt`` is, so that no ``except Exception`` on the way swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Signals:
+    """SIGTERM and SIGINT, while installed, raise :class:`Stopped` in the main thread — once;
+    while :meth:`held`, the first is kept and raised when the hold ends, so that it cannot
+    land between starting a node process and recording it (and leave it running), nor cut
+    short the stopping of the nodes."""
+
+    NAMES = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self.holding = False
+
+    def handler(self, signum: int, _frame: FrameType | None) -> None:
+        if self.pending is None:
+            self.pending = signum
+            if not self.holding:
+                raise Stopped(signum)
+
+    @contextmanager
+    def installed(self, enabled: bool) -> Iterator[None]:
+        previous = {s: signal.signal(s, self.handler) for s in self.NAMES} if enabled else {}
+        try:
+            yield
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending is not None:
+            raise Stopped(self.pending)
+
+
+def stop_all(processes: dict[int, subprocess.Popen[bytes]], say: Callable[[str], None]) -> None:
+    """SIGTERM every node process at once, wait for each, and say how they ended."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for i, process in processes.items():
+        if stop_node(process, send=False) is None:
+            say(f"node {i} did not stop within 30 s: killed")
+    unclean = [f"node {i} (status {p.returncode})" for i, p in processes.items() if p.returncode]
+    say(f"stopped {len(processes)} node processes: "
+        + (f"not cleanly: {', '.join(unclean)}" if unclean else "each exited 0"))  # fmt: skip
 
 
 def run(
@@ -268,56 +334,71 @@ def run(
     on_round: Callable[[int, dict[str, Any], list[dict[str, Any]]], None] | None = None,
     say: Callable[[str], None] | None = None,
     timeout: float = 600.0,
+    signals: bool = False,
 ) -> list[dict[str, Any]]:
     """Start a node process per member, wait for ``rounds`` final blocks at every node,
     stop them. Returns the blocks (as node 1's ``/blocks`` shows them).
 
     Node I listens for peers on ``base_port + 2I`` and serves HTTP on ``base_port + 2I + 1``
-    (:func:`ports`).
+    (:func:`ports`). With ``signals`` (from the main thread only), SIGTERM and SIGINT stop
+    the nodes as the end of the rounds does, then raise :class:`Stopped`.
 
     Raises:
         ZkpotError: a node exits early, or the rounds do not finish within ``timeout``.
+        Stopped: with ``signals``, SIGTERM or SIGINT arrived.
     """
     say = say or (lambda _: None)
     write(directory, federation)
     members = [m.index for m in federation.members]
     processes: dict[int, subprocess.Popen[bytes]] = {}
-    try:
-        for i in members:
-            command = node_command(directory, i, members, base_port=base_port, window=window)
-            processes[i] = start_node(directory, i, command)
-        say(f"started {len(members)} node processes (logs in {directory}/node-I.log)")
-        urls = {i: f"http://127.0.0.1:{ports(base_port, i)[1]}" for i in members}
-        say(f"watch the chain in a browser: {urls[1]}/ (node 1; node I at port "
-            f"{base_port} + 2I + 1)")  # fmt: skip
-        deadline, reported = time.monotonic() + timeout, 0
-        while reported < rounds:
-            for i, process in processes.items():
-                if process.poll() is not None:
-                    raise ZkpotError(f"node {i} exited with status {process.returncode}; "
-                                     f"see {directory}/node-{i}.log")  # fmt: skip
-            heights = [(get(f"{url}/status") or {}).get("height", 0) for url in urls.values()]
-            while reported < min(heights):
-                reported += 1
-                block = get(f"{urls[1]}/blocks/{reported}")
-                contributions = get(f"{urls[1]}/contributions/{reported}") or []
-                if on_round is not None and block is not None:
-                    on_round(reported, block, contributions)
-            if time.monotonic() > deadline:
-                raise ZkpotError(f"the devnet did not finish {rounds} rounds in {timeout:.0f} s")
-            time.sleep(0.5)
-        return get_blocks(urls[1])
-    finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)  # all at once, then wait for each
+    stop = _Signals()
+    with stop.installed(signals):
+        try:
+            with stop.held():
+                for i in members:
+                    command = node_command(directory, i, members, base_port=base_port,
+                                           window=window)  # fmt: skip
+                    processes[i] = start_node(directory, i, command)
+            pids = ", ".join(str(p.pid) for p in processes.values())
+            say(f"started {len(members)} node processes, pids {pids} (logs in "
+                f"{directory}/node-I.log)")  # fmt: skip
+            return _follow(processes, directory, base_port, rounds, on_round, say, timeout)
+        finally:
+            stop.holding = True  # a signal now must not cut the stopping short
+            stop_all(processes, say)
+
+
+OnRound = Callable[[int, dict[str, Any], list[dict[str, Any]]], None]
+
+
+def _follow(processes: dict[int, subprocess.Popen[bytes]], directory: Path, base_port: int,
+            rounds: int, on_round: OnRound | None, say: Callable[[str], None],
+            timeout: float) -> list[dict[str, Any]]:  # fmt: skip
+    """:func:`run`'s watch: report each round once every node has it final."""
+    urls = {i: f"http://127.0.0.1:{ports(base_port, i)[1]}" for i in processes}
+    say(f"watch the chain in a browser: {urls[1]}/ (node 1; node I at port "
+        f"{base_port} + 2I + 1)")  # fmt: skip
+    deadline, reported = time.monotonic() + timeout, 0
+    while reported < rounds:
         for i, process in processes.items():
-            if stop_node(process) is None:
-                say(f"node {i} did not stop within 30 s: killed")
-        say(f"stopped {len(processes)} node processes")
+            if process.poll() is not None:
+                raise ZkpotError(f"node {i} exited with status {process.returncode}; "
+                                 f"see {directory}/node-{i}.log")  # fmt: skip
+        heights = [(get(f"{url}/status") or {}).get("height", 0) for url in urls.values()]
+        while reported < min(heights):
+            reported += 1
+            block = get(f"{urls[1]}/blocks/{reported}")
+            contributions = get(f"{urls[1]}/contributions/{reported}") or []
+            if on_round is not None and block is not None:
+                on_round(reported, block, contributions)
+        if time.monotonic() > deadline:
+            raise ZkpotError(f"the devnet did not finish {rounds} rounds in {timeout:.0f} s")
+        time.sleep(0.5)
+    return get_blocks(urls[1])
 
 
 __all__ = [
+    "Stopped",
     "get",
     "get_blocks",
     "identity_json",
@@ -329,6 +410,7 @@ __all__ = [
     "read_srs",
     "run",
     "start_node",
+    "stop_all",
     "stop_node",
     "write",
     "write_secret",

@@ -94,7 +94,8 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
         help="N node processes on localhost: R rounds, a table per round, then stop",
         description="Set up a federation (the ceremony at genesis), start one `zkpot node` "
         "process per member on localhost, print each round as it becomes final, and stop "
-        "the nodes cleanly.",
+        "the nodes cleanly: after R rounds, or on SIGTERM or Ctrl-C (then it exits with "
+        "status 143 or 130).",
     )
     devnet.add_argument("--nodes", type=_positive, default=4, metavar="N", help="nodes (4)")
     devnet.add_argument("--rounds", type=_positive, default=3, metavar="R", help="rounds (3)")
@@ -313,10 +314,14 @@ def devnet(args: argparse.Namespace) -> int:
 
     try:
         net.run(directory, federation, args.rounds, base_port=args.base_port, window=args.window,
-                on_round=on_round, say=_say)  # fmt: skip
+                on_round=on_round, say=_say, signals=True)  # fmt: skip
     except ZkpotError as error:
         print(f"zkpot devnet: {error}", file=sys.stderr)
         return 1
+    except net.Stopped as stopped:  # the nodes are stopped; the shell's status for the signal
+        print(f"zkpot devnet: {stopped} received: stopped the nodes (logs and stores in "
+              f"{directory})", file=sys.stderr)  # fmt: skip
+        return 128 + stopped.signum
     return 0
 
 
