@@ -312,7 +312,8 @@ def chain_demo(
 
     Args:
         rounds: how many rounds to run (the demo runs 3; ``--quick`` 1).
-        workers: processes that prove in parallel (default: one per core).
+        workers: processes that prove in parallel (default: ``ZKPOT_WORKERS``, else one
+            per core).
         bars: progress bars while proving (``tqdm``, on standard error).
     """
     import dataclasses

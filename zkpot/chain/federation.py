@@ -35,6 +35,7 @@ from zkpot.chain.node import Node, ParticipantRole, Prover, Timing
 from zkpot.chain.simulator import Simulation
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls, bls12_381
+from zkpot.curve.parallel import can_fork, default_workers
 from zkpot.errors import InvalidInput, ZkpotError
 from zkpot.hash.keccak import keccak256
 from zkpot.ml.contribution import ContributionKeys, Proven, setup
@@ -241,7 +242,8 @@ class ParallelProver:
     :meth:`prover` gives each member's node its :data:`~zkpot.chain.node.Prover`: the first
     node that asks for (round, global model) sets all members' proofs of it going, and
     each node then takes its own. ``workers=1`` (or a platform without ``fork``) proves
-    one after another in this process.
+    one after another in this process; by default, ``ZKPOT_WORKERS`` or one per core
+    (:func:`zkpot.curve.parallel.default_workers`).
 
     Args:
         on_proof: called with (round, member index) as each proof completes: a progress bar.
@@ -254,7 +256,7 @@ class ParallelProver:
         on_proof: Callable[[int, int], None] | None = None,
     ) -> None:
         self.federation = federation
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = workers or default_workers()
         self.on_proof = on_proof or (lambda _round, _index: None)
         # (round, model, member) → its contribution and secrets, or why it could not train
         self.done: dict[tuple[int, int, int], tuple[Contribution, Proven] | ZkpotError] = {}
@@ -299,7 +301,7 @@ class ParallelProver:
 
     def _pool(self) -> Executor | None:
         global _KEYS
-        if self.workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if self.workers == 1 or not can_fork():
             return None
         if self.pool is None:
             _KEYS = self.federation.keys  # set before the fork: the workers inherit it

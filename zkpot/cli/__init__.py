@@ -41,6 +41,22 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+WORKERS_HELP = "worker processes (0: $ZKPOT_WORKERS, else one per core; 1: all in this process)"
+
+
+def add_workers_option(command: argparse.ArgumentParser) -> None:
+    """``--workers N``: sets ``ZKPOT_WORKERS`` for the command (:func:`use_workers`)."""
+    command.add_argument("--workers", type=non_negative_int, default=0, metavar="N",
+                         help=WORKERS_HELP)  # fmt: skip
+
+
+def use_workers(args: argparse.Namespace) -> None:
+    """A command's ``--workers N`` (N ≥ 1) as ``ZKPOT_WORKERS``, which every pool reads
+    (:func:`zkpot.curve.parallel.default_workers`); 1 runs everything in this process."""
+    if getattr(args, "workers", 0):
+        os.environ["ZKPOT_WORKERS"] = str(args.workers)
+
+
 def widths(text: str) -> list[int]:
     """``--hidden``: comma-separated layer widths, each ≥ 1, at least one of them."""
     parts = [part.strip() for part in text.split(",")]
@@ -76,8 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="seeds the data split and the first model (1)")  # fmt: skip
     demo.add_argument("--rounds", type=non_negative_int, default=3, help="rounds to run (3)")
     demo.add_argument("--quick", action="store_true", help="one round instead of three")
-    demo.add_argument("--workers", type=non_negative_int, default=0,
-                      help="processes proving in parallel (0: one per core)")  # fmt: skip
+    add_workers_option(demo)
     tour = commands.add_parser(
         "tour",
         help="a guided tour of the layers, from the field to a proof of training",
@@ -90,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick", action="store_true",
         help="prove a tiny 4-2-3 network instead of the default 4-8-3 one (seconds, not minutes)",
     )  # fmt: skip
+    add_workers_option(tour)
     explain = commands.add_parser(
         "explain",
         help="one PLONK proof of x³ + x + 5 = 35, round by round",
@@ -101,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--lookup", action="store_true", help="a proof with a lookup (x in [0, 4)), LogUp's steps"
     )
+    add_workers_option(explain)
     report = commands.add_parser(
         "quantize-report",
         help="train an MLP in float and fixed point; what quantization costs, per layer",
@@ -231,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """The command ``args`` names, its options already parsed and checked."""
+    use_workers(args)
     if args.command == "demo":
         from zkpot.demo import chain_demo
 

@@ -40,7 +40,7 @@ def _probability(text: str) -> float:
 def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     """Add ``simulate`` to ``zkpot``'s subparsers; returns it."""
     from zkpot.chain.federation import DEMO_SPEC, PARTICIPANT_BEHAVIOURS
-    from zkpot.cli import non_negative_int
+    from zkpot.cli import add_workers_option, non_negative_int
     from zkpot.cli.training import _positive, add_spec_options
 
     simulate = commands.add_parser(
@@ -63,8 +63,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
                           help="seeds the data split, the keys and the network (0)")  # fmt: skip
     simulate.add_argument("--loss", type=_probability, default=0.0, metavar="P",
                           help="the probability that a message copy is lost (0)")  # fmt: skip
-    simulate.add_argument("--workers", type=non_negative_int, default=0,
-                          help="processes proving in parallel (0: one per core)")  # fmt: skip
+    add_workers_option(simulate)
     simulate.add_argument("--report", metavar="FILE", help="write the rounds as JSON here")
     node = commands.add_parser(
         "node",

@@ -102,7 +102,7 @@ def default_cache() -> Path:
 
 def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     """Add the three commands to ``zkpot``'s subparsers; returns them."""
-    from zkpot.cli import non_negative_int
+    from zkpot.cli import add_workers_option, non_negative_int
     from zkpot.ml.statement import TrainingSpec
 
     default = TrainingSpec()
@@ -121,6 +121,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     prove.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
                        help="seeds the split and the first global model (0)")  # fmt: skip
     prove.add_argument("--out", required=True, metavar="FILE", help="where to write the JSON")
+    add_workers_option(prove)
     verify = commands.add_parser(
         "verify-training",
         help="check a contribution file: that it is the task's, and its proof",

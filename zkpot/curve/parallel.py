@@ -15,15 +15,18 @@ its own to do meanwhile: it returns a :class:`Pending`, collected later.
 :func:`map_tasks` runs one-off tasks (a ceremony contribution) on freshly forked workers.
 
 **How many workers.** ``ZKPOT_WORKERS`` in the environment, else the machine's cores
-(:func:`default_workers`); 1 means sequential. Below :data:`MIN_PARALLEL` points an
-MSM stays in the calling process (sending the scalars would cost more than it saves),
-and so does every MSM in a process that is itself a worker of a pool (the chain's
-``ParallelProver`` already proves one contribution per core; and a forked worker must
-not use the pool it inherited, whose processes are its parent's).
+(:func:`default_workers`); 1 means sequential: no worker process starts, and every MSM
+and task runs in the calling process (where a debugger's breakpoint sees it). Below
+:data:`MIN_PARALLEL` points an MSM stays in the calling process (sending the scalars
+would cost more than it saves), and so does every MSM in a process that is itself a
+worker of a pool (the chain's ``ParallelProver`` already proves one contribution per
+core; and a forked worker must not use the pool it inherited, whose processes are its
+parent's).
 
 **Processes.** The workers are forked, so they inherit the points without any copy
-being sent; and they are forked only from a process with a single thread, since a
-fork copies no other thread and whatever lock it held. A process with threads — a
+being sent (on a platform without ``fork``, Windows, everything runs in the calling
+process: :func:`can_fork`); and they are forked only from a process with a single
+thread, since a fork copies no other thread and whatever lock it held. A process with threads — a
 node serving HTTP while it proves — computes its MSMs itself. (Starting fresh
 interpreters instead, with ``spawn``, would import the user's main script again in
 each worker, and a script without an ``if __name__ == "__main__"`` guard would start
@@ -64,6 +67,12 @@ def default_workers() -> int:
     if not text.isdigit() or int(text) < 1:
         raise ArgumentError(f"ZKPOT_WORKERS must be a positive integer, not {text!r}")
     return int(text)
+
+
+def can_fork() -> bool:
+    """Whether this platform starts processes by ``fork`` (Linux does; Windows does not).
+    Where it does not, every MSM and task runs in the calling process."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _hold(points: list[CurvePoint]) -> None:
@@ -222,10 +231,11 @@ class Pending:
 
 def _fork_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...] = ()) -> Any:
     """A pool of forked workers, after stopping the live table's (one set of workers at a
-    time); ``None`` in a process that is itself a pool's worker or runs other threads."""
+    time); ``None`` in a process that is itself a pool's worker or runs other threads, or
+    on a platform without ``fork`` (:func:`can_fork`)."""
     for other in list(_LIVE):
         other.close()  # its pool's helper threads end with it
-    if _in_worker() or threading.active_count() > 1:
+    if _in_worker() or threading.active_count() > 1 or not can_fork():
         return None
     return multiprocessing.get_context("fork").Pool(workers, initializer, initargs)
 
@@ -293,4 +303,5 @@ def _forget(key: int) -> None:
         table.close()
 
 
-__all__ = ["MIN_PARALLEL", "Pending", "PointTable", "default_workers", "map_tasks", "table_for"]
+__all__ = ["MIN_PARALLEL", "Pending", "PointTable", "can_fork", "default_workers", "map_tasks",
+           "table_for"]  # fmt: skip
