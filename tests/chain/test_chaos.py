@@ -102,7 +102,7 @@ def test_the_attackers_messages_are_what_they_claim_to_be() -> None:
 
 
 @pytest.mark.slow
-def test_zkpot_chaos_quick_reports_every_scenario_ok(tmp_path) -> None:
+def test_zkpot_chaos_quick_reports_every_scenario_ok(tmp_path, capsys) -> None:
     """The quick suite on four node processes: the report has the issue's schema, one line
     per scenario, and every scenario is ok (heights_lost 0, forks 0, outsider_disk_bytes 0,
     stop_s ≤ 10, blocks final, bounded memory, answered requests)."""
@@ -117,3 +117,6 @@ def test_zkpot_chaos_quick_reports_every_scenario_ok(tmp_path) -> None:
         assert set(s) >= FIELDS, s
     failed = {s["name"]: s["detail"]["failed"] for s in scenarios if not s["ok"]}
     assert failed == {} and status == 0, json.dumps(failed, indent=1)
+    table = capsys.readouterr().out.splitlines()  # a line a scenario, in 80 columns
+    assert [line.split()[:2] for line in table[1:]] == [[s["name"], "ok"] for s in scenarios]
+    assert max(map(len, table)) <= 80

@@ -347,11 +347,17 @@ def chaos(args: argparse.Namespace) -> int:
                     "nodes": args.nodes, "wall_s": round(time.monotonic() - start, 1),
                     "directory": str(directory), "error": error}  # fmt: skip
         report.write_text(json.dumps(document, indent=1) + "\n")
-    for r in results:
-        print(f"{r.name:<20} {'ok' if r.ok else 'FAILED':<6} blocks {r.blocks_final:>2}  "
-              f"lost {r.heights_lost}  forks {r.forks}  RSS {r.rss_before_mb} → "
-              f"{r.rss_after_mb} MB  outsider {r.outsider_disk_bytes:,} B  catch-up "
-              f"{r.catch_up_s} s  stop {r.stop_s} s")  # fmt: skip
+
+    def number(value: float | None, digits: int = 1) -> str:
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    print(f"{'scenario':<19} {'':<6} {'blocks':>6} {'lost':>4} {'forks':>5} {'RSS MB':>11} "
+          f"{'outsider':>8} {'catch-up':>8} {'stop':>5}")  # fmt: skip
+    for r in results:  # (a line fits 80 columns; the report has every figure)
+        rss = f"{number(r.rss_before_mb, 0)} → {number(r.rss_after_mb, 0)}"
+        print(f"{r.name:<19} {'ok' if r.ok else 'FAILED':<6} {r.blocks_final:>6} "
+              f"{r.heights_lost:>4} {r.forks:>5} {rss:>11} {r.outsider_disk_bytes:>8,} "
+              f"{number(r.catch_up_s):>8} {number(r.stop_s):>5}")  # fmt: skip
     _say(f"wrote {report}")
     return 0 if results and error is None and all(r.ok for r in results) else 1
 
