@@ -57,6 +57,7 @@ def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
     out = captured.out
     assert "round 1: block " in out and "round 2: block " in out and "signed by 3 of 3" in out
     assert out.count("accepted") == 6
+    assert max(map(len, out.splitlines())) <= 80  # the rounds, in 80 columns
     heads = set()
     for i in (1, 2, 3):
         assert (tmp_path / f"node-{i}.json").stat().st_mode & 0o777 == 0o600  # secret keys

@@ -360,8 +360,8 @@ def run(
                                            window=window)  # fmt: skip
                     processes[i] = start_node(directory, i, command)
             pids = ", ".join(str(p.pid) for p in processes.values())
-            say(f"started {len(members)} node processes, pids {pids} (logs in "
-                f"{directory}/node-I.log)")  # fmt: skip
+            say(f"started {len(members)} node processes (pids {pids})")
+            say(f"  logs: {directory}/node-I.log")
             return _follow(processes, directory, base_port, rounds, on_round, say, timeout)
         finally:
             stop.holding = True  # a signal now must not cut the stopping short
@@ -376,8 +376,8 @@ def _follow(processes: dict[int, subprocess.Popen[bytes]], directory: Path, base
             timeout: float) -> list[dict[str, Any]]:  # fmt: skip
     """:func:`run`'s watch: report each round once every node has it final."""
     urls = {i: f"http://127.0.0.1:{ports(base_port, i)[1]}" for i in processes}
-    say(f"watch the chain in a browser: {urls[1]}/ (node 1; node I at port "
-        f"{base_port} + 2I + 1)")  # fmt: skip
+    say(f"watch the chain in a browser: {urls[1]}/")
+    say(f"  (node 1; node I serves HTTP on port {base_port} + 2I + 1)")
     deadline, reported = time.monotonic() + timeout, 0
     while reported < rounds:
         for i, process in processes.items():
