@@ -15,10 +15,15 @@ Each assignment is a directory of ``assignments/`` at the top of the repository,
   (``module:attribute``), from which :func:`write_reference` assembles a reference
   solution. No solution file sits in the repository: the reference *is* zkpot's code.
 
-:func:`grade` runs a grader on a file and returns a :class:`Report`; the command line
-is ``zkpot assignments list`` and ``zkpot assignments check N PATH``. The project's
-own tests check every assignment both ways: the grader fails the untouched starter
-and passes the assembled reference.
+:func:`grade` runs a grader on a file and returns a :class:`Report`: first the import
+rule (:func:`zkpot.grading.forbidden_uses` — a file that uses zkpot's own solution of
+what it is asked to write scores zero), then the grader in a pytest process of its own,
+each check under a time limit. Each check is worth the points of the ``[rubric]`` of
+``assignment.toml`` (1 for a check it leaves out). The command line is
+``zkpot assignments list``, ``zkpot assignments check N PATH`` and
+``zkpot assignments grade N FOLDER --csv OUT`` (:func:`grade_folder`). The project's
+own tests check every assignment both ways: the grader fails the untouched starter and
+passes the assembled reference (graded with the import rule off, which only they do).
 """
 
 from __future__ import annotations
@@ -248,8 +253,8 @@ def grade(assignment: Assignment, solution: Path | str, *, time_limit: float = T
         raise AssignmentError(f"cannot read {solution}: {error}") from None
     if importlib.util.find_spec("pytest") is None:
         raise AssignmentError(
-            "grading needs pytest, which `make demo` does not install: run "
-            "`pip install -e '.[test]'` (or `make test`) in zkpot's directory"
+            "grading needs pytest, which `make demo` does not install: in zkpot's directory, "
+            "run `.venv/bin/pip install -e '.[test]'` (or `pip install -e '.[test]'`)"
         )
     uses = forbidden_uses(source, assignment.reference) if import_rule else []
     if uses:
