@@ -281,3 +281,21 @@ def test_grading_a_folder_into_a_table(tmp_path) -> None:
     assert "timed out after 1 s" in rows["dee"]["failures"]
     assert int(rows["dee"]["points"]) > 0  # batch_inverse's checks that never call inverse
     assert "ada\t" + full + "/" + full in graded.stdout
+
+
+@pytest.mark.parametrize("then", ["", "import os\nos._exit(0)\n"], ids=["runs on", "exits"])
+def test_a_pass_that_the_student_writes_into_the_results_does_not_count(tmp_path, then) -> None:
+    forger = tmp_path / "forger.py"
+    forger.write_text(
+        "import json, sys\n"
+        "results = sys.argv[sys.argv.index('--zkpot-results') + 1]\n"
+        "checks = " + repr(A.find(1).checks) + "\n"
+        "with open(results, 'a') as out:\n"
+        "    for check in checks:\n"
+        "        out.write(json.dumps({'check': check, 'outcome': 'passed'}) + '\\n')\n"
+        "    out.write(json.dumps({'check': ['x'], 'outcome': 'passed'}) + '\\n')\n\n"
+        "def inverse(a, p):\n    raise NotImplementedError\n\n"
+        "def batch_inverse(values, p):\n    raise NotImplementedError\n" + then
+    )
+    report = A.grade(A.find(1), forger)
+    assert report.points == 0 and len(report.failed) == len(A.find(1).checks), report.summary()

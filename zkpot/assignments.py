@@ -287,20 +287,34 @@ def _run(assignment: Assignment, path: Path, time_limit: float) -> Report:
                                    stderr=subprocess.PIPE, text=True, errors="replace")  # fmt: skip
             lines = child.stderr.strip().splitlines() or ["no message"]
             unfinished = f"the grader stopped before this check: {lines[-1]}"
+            stopped = True
         except subprocess.TimeoutExpired:
             unfinished = f"timed out after {time_limit:g} s"
-        collected, outcomes = read_results(results.read_text(encoding="utf-8").splitlines())
-    report = Report(assignment)
+            stopped = False
+        text = results.read_text(encoding="utf-8", errors="replace")
+        collected, outcomes, finished = read_results(text.splitlines())
+    if stopped and not finished:
+        # the grader's process ended itself (os._exit, say) before its end: what it had
+        # written may be the student's own lines, so nothing of it counts as a pass
+        outcomes = [record for record in outcomes if record.get("outcome") != "passed"]
+    # one outcome per check of the grader, a failure outweighing a pass (a check that
+    # passes and then fails its teardown; a line a student's code wrote itself)
+    known = {*assignment.checks, "collecting the grader"}
+    outcome: dict[str, tuple[str, str]] = {}
     for record in outcomes:
-        if record["outcome"] == "passed":
-            report.passed.append(record["check"])
-        elif record["outcome"] == "skipped":
-            report.skipped.append((record["check"], record["message"]))
+        check, kind = record.get("check"), record.get("outcome")
+        if isinstance(check, str) and check in known and outcome.get(check, ("",))[0] != "failed":
+            outcome[check] = (kind, str(record.get("message", "")))
+    report = Report(assignment)
+    for check, (kind, message) in outcome.items():
+        if kind == "passed":
+            report.passed.append(check)
+        elif kind == "skipped":
+            report.skipped.append((check, message))
         else:
-            report.failed.append((record["check"], record["message"]))
-    finished = {record["check"] for record in outcomes}
+            report.failed.append((check, message))
     for check in collected or ([] if outcomes else assignment.checks):
-        if check not in finished:
+        if check not in outcome:
             report.failed.append((check, unfinished))
     return report
 

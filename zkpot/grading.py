@@ -193,6 +193,9 @@ class _Writer:
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
 
+    def pytest_sessionfinish(self, session: Any) -> None:
+        self.write(finished=True)
+
     def pytest_collection_finish(self, session: Any) -> None:
         self.write(collected=[item.nodeid.split("::", 1)[-1] for item in session.items])
 
@@ -243,21 +246,26 @@ def _message(report: Any) -> str:
     return text.removeprefix(f"{__name__}.{CheckTimedOut.__name__}: ")
 
 
-def read_results(lines: Iterable[str]) -> tuple[list[str], list[dict[str, Any]]]:
-    """The checks collected, and the outcome of each that finished, from the plugin's
-    JSON lines (a last line cut short by a kill is dropped)."""
+def read_results(lines: Iterable[str]) -> tuple[list[str], list[dict[str, Any]], bool]:
+    """The checks collected, the outcome of each that finished, and whether the session
+    finished, from the plugin's JSON lines (a line cut short by a kill is dropped)."""
     collected: list[str] = []
     outcomes = []
+    finished = False
     for line in lines:
         try:
             record = json.loads(line)
         except ValueError:
             continue
+        if not isinstance(record, dict):
+            continue
         if "collected" in record:
             collected = record["collected"]
+        elif "finished" in record:
+            finished = True
         else:
             outcomes.append(record)
-    return collected, outcomes
+    return collected, outcomes, finished
 
 
 __all__ = ["CheckTimedOut", "forbidden_uses", "read_results"]
