@@ -244,9 +244,16 @@ def test_grading_without_pytest_says_how_to_install_it(tmp_path, monkeypatch, ca
 def test_every_check_has_points_and_every_assignment_says_what_to_submit() -> None:
     for assignment in ALL:
         assert assignment.checks and all(assignment.points(c) >= 1 for c in assignment.checks)
-        assert "What to submit" in assignment.readme.read_text(), assignment.name
-        for function in assignment.reference:
-            assert f"{function}()" in assignment.submit
+        text = assignment.readme.read_text()
+        assert "## What to submit" in text, assignment.name
+        section = text.split("## What to submit", 1)[1].split("\n## ", 1)[0]
+        for function in assignment.reference:  # the parts, and each check with its points
+            assert f"`{function}()`" in section, (assignment.name, function)
+        for check in assignment.checks:
+            assert f"| `{check}` | {assignment.points(check)} |" in section, (
+                assignment.name,
+                check,
+            )
 
 
 def test_a_rubric_names_only_the_graders_checks(tmp_path) -> None:

@@ -101,12 +101,6 @@ class Assignment:
         return self.rubric.get(check, 1)
 
     @property
-    def submit(self) -> str:
-        """What a student hands in."""
-        names = ", ".join(f"{name}()" for name in self.reference)
-        return f"one Python file, a filled-in copy of starter.py defining {names}"
-
-    @property
     def starter(self) -> Path:
         return self.directory / "starter.py"
 
