@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
     course = commands.add_parser(
         "assignments",
-        help="course assignments: list them, grade a student's file",
+        help="course assignments: list them, grade a student's file or a folder of them",
         description="Exercises that walk from the field to a ZKPoT round, each with a starter "
         "to fill in and an autograder. `list` shows them; `check N FILE` grades FILE against "
         "assignment N: a score, each failed check's message, exit status 0 only when every "
