@@ -15,22 +15,34 @@ Each assignment is a directory of ``assignments/`` at the top of the repository,
   (``module:attribute``), from which :func:`write_reference` assembles a reference
   solution. No solution file sits in the repository: the reference *is* zkpot's code.
 
-:func:`grade` runs a grader on a file and returns a :class:`Report`; the command line
-is ``zkpot assignments list`` and ``zkpot assignments check N PATH``. The project's
-own tests check every assignment both ways: the grader fails the untouched starter
-and passes the assembled reference.
+:func:`grade` runs a grader on a file and returns a :class:`Report`: first the import
+rule (:func:`zkpot.grading.forbidden_uses` — a file that uses zkpot's own solution of
+what it is asked to write scores zero), then the grader in a pytest process of its own,
+each check under a time limit. Each check is worth the points of the ``[rubric]`` of
+``assignment.toml`` (1 for a check it leaves out). The command line is
+``zkpot assignments list``, ``zkpot assignments check N PATH`` and
+``zkpot assignments grade N FOLDER --csv OUT`` (:func:`grade_folder`). The project's
+own tests check every assignment both ways: the grader fails the untouched starter and
+passes the assembled reference (graded with the import rule off, which only they do).
 """
 
 from __future__ import annotations
 
+import ast
+import csv
 import functools
+import importlib.util
 import os
+import subprocess
+import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zkpot.errors import ArgumentError, ZkpotError
+from zkpot.errors import ZkpotError
+from zkpot.grading import forbidden_uses, read_results
 
 SOLUTION_VARIABLE = "ZKPOT_SOLUTION"
 """The environment variable through which a grader learns the file it grades."""
@@ -71,6 +83,8 @@ class Assignment:
         directory: where its files are.
         reference: for each function of the starter, the zkpot function that solves
             it, as ``module:attribute``.
+        checks: the grader's checks (its ``test_`` functions), in order.
+        rubric: the points of each check (``[rubric]``; 1 for a check it leaves out).
     """
 
     number: int
@@ -79,6 +93,12 @@ class Assignment:
     layer: str
     directory: Path
     reference: dict[str, str] = field(default_factory=dict)
+    checks: list[str] = field(default_factory=list)
+    rubric: dict[str, int] = field(default_factory=dict)
+
+    def points(self, check: str) -> int:
+        """What passing ``check`` is worth."""
+        return self.rubric.get(check, 1)
 
     @property
     def starter(self) -> Path:
@@ -113,8 +133,18 @@ def discover(directory: Path | None = None) -> list[Assignment]:
         missing = [key for key in ("title", "layer", "reference") if key not in meta]
         if missing:
             raise AssignmentError(f"{path.name}/assignment.toml lacks {', '.join(missing)}")
+        tree = ast.parse((path / "grader.py").read_text(encoding="utf-8"))
+        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        checks = [node.name for node in functions if node.name.startswith("test_")]
+        rubric = dict(meta.get("rubric", {}))
+        unknown = set(rubric) - set(checks)
+        if unknown or not all(isinstance(p, int) and p >= 0 for p in rubric.values()):
+            raise AssignmentError(
+                f"{path.name}/assignment.toml: a rubric gives whole points to the grader's "
+                f"checks (not {sorted(unknown) or rubric})"
+            )
         found.append(Assignment(int(number), path.name, meta["title"], meta["layer"], path,
-                                dict(meta["reference"])))  # fmt: skip
+                                dict(meta["reference"]), checks, rubric))  # fmt: skip
     return found
 
 
@@ -154,6 +184,17 @@ class Report:
         return len(self.passed) + len(self.failed)
 
     @property
+    def points(self) -> int:
+        """The points of the checks that passed."""
+        return sum(self.assignment.points(check) for check in self.passed)
+
+    @property
+    def out_of(self) -> int:
+        """The points of the checks that ran (a skipped part counts for nothing)."""
+        ran = self.passed + [check for check, _ in self.failed]
+        return sum(self.assignment.points(check) for check in ran)
+
+    @property
     def ok(self) -> bool:
         """Every check passed (and there was at least one)."""
         return not self.failed and bool(self.passed)
@@ -162,7 +203,8 @@ class Report:
         """The score, then each failure and its message."""
         a = self.assignment
         lines = [f"assignment {a.number}: {a.title}",
-                 f"score: {len(self.passed)}/{self.total} checks passed"]  # fmt: skip
+                 f"score: {len(self.passed)}/{self.total} checks passed, "
+                 f"{self.points}/{self.out_of} points"]  # fmt: skip
         for name, why in self.skipped:
             lines.append(f"skipped {name}: {why}")
         for name, message in self.failed:
@@ -172,77 +214,141 @@ class Report:
         return "\n".join(lines)
 
 
-class _Collector:
-    """A pytest plugin that keeps each test's outcome and its failure's message."""
-
-    def __init__(self) -> None:
-        self.passed: list[str] = []
-        self.failed: list[tuple[str, str]] = []
-        self.skipped: list[tuple[str, str]] = []
-
-    def pytest_runtest_logreport(self, report: Any) -> None:
-        name = report.nodeid.split("::", 1)[-1]
-        if report.when == "call" and report.passed:
-            self.passed.append(name)
-        elif report.skipped:
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
-            self.skipped.append((name, reason.removeprefix("Skipped: ")))
-        elif report.failed:  # in the test itself, or in setting it up (loading the file)
-            self.failed.append((name, _message(report)))
-
-    def pytest_collectreport(self, report: Any) -> None:
-        if report.failed:
-            self.failed.append(("collecting the grader", _message(report)))
+TIME_LIMIT = 60.0
+"""Seconds a check may run before it fails with "timed out after N s" (the slowest
+reference check takes a few seconds)."""
 
 
-def _message(report: Any) -> str:
-    """The teaching part of a failure: the assertion's message or the exception, without
-    pytest's traceback."""
-    crash = getattr(report.longrepr, "reprcrash", None)
-    text = crash.message if crash is not None else str(report.longrepr)
-    return text.split("\nassert ", 1)[0].strip()
+def grade(assignment: Assignment, solution: Path | str, *, time_limit: float = TIME_LIMIT,
+          import_rule: bool = True) -> Report:  # fmt: skip
+    """Run the assignment's grader on a solution file, in a process of its own.
 
+    First the import rule (:func:`zkpot.grading.forbidden_uses`): a file that reaches
+    the zkpot function it was asked to write scores zero, every check failing with a
+    message that names the function, and none of it runs. Then each check runs under
+    ``time_limit`` seconds; one that overruns fails with "timed out after N s" (and if
+    the student's code ignores the alarm, the whole process is stopped after the sum
+    of the limits, the unfinished checks failing the same way).
 
-def grade(assignment: Assignment, solution: Path | str) -> Report:
-    """Run the assignment's grader on a solution file.
+    Args:
+        import_rule: ``False`` only for the project's own test that grades the reference
+            assembled from zkpot (:func:`write_reference`); the command line never
+            turns it off.
 
     Raises:
-        AssignmentError: if the file does not exist.
-        ArgumentError: if pytest is missing (it comes with ``zkpot[test]``).
+        AssignmentError: if the file does not exist or is not text, or pytest is missing.
     """
     path = Path(solution).resolve()
     if not path.is_file():
         raise AssignmentError(f"no file {solution}")
     try:
-        import pytest
-    except ImportError:  # pragma: no cover (the test extras bring it)
-        raise ArgumentError("grading needs pytest: pip install 'zkpot[test]'") from None
-    collector = _Collector()
-    before = os.environ.get(SOLUTION_VARIABLE)
-    os.environ[SOLUTION_VARIABLE] = str(path)
-    try:
-        # importlib mode: every assignment's grader is a grader.py, and one process may
-        # grade several (the project's tests do)
-        pytest.main([str(assignment.grader), "-p", "no:terminal", "-p", "no:cacheprovider",
-                     "-p", "no:randomly", "--import-mode=importlib", "-o", "addopts=",
-                     "--rootdir", str(assignment.directory.parent)],
-                    plugins=[collector])  # fmt: skip
-    finally:
-        if before is None:
-            os.environ.pop(SOLUTION_VARIABLE, None)
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AssignmentError(f"cannot read {solution}: {error}") from None
+    if importlib.util.find_spec("pytest") is None:
+        raise AssignmentError(
+            "grading needs pytest, which `make demo` does not install: in zkpot's directory, "
+            "run `.venv/bin/pip install -e '.[test]'` (or `pip install -e '.[test]'`)"
+        )
+    uses = forbidden_uses(source, assignment.reference) if import_rule else []
+    if uses:
+        why = "\n".join(f"line {line}: {what}" for line, what in uses)
+        message = (f"{why}\nthe import rule: a submission must not use zkpot's own solution "
+                   "of what it is asked to write; write it yourself")  # fmt: skip
+        return Report(assignment, failed=[(check, message) for check in assignment.checks])
+    return _run(assignment, path, time_limit)
+
+
+def _run(assignment: Assignment, path: Path, time_limit: float) -> Report:
+    """The grader in a child pytest, reporting through :mod:`zkpot.grading`'s plugin."""
+    with tempfile.TemporaryDirectory(prefix="zkpot-grade-") as scratch:
+        results = Path(scratch) / "results.jsonl"
+        results.touch()
+        # importlib mode: every assignment's grader is a grader.py
+        command = [sys.executable, "-m", "pytest", str(assignment.grader), "-q",
+                   "-p", "zkpot.grading", "-p", "no:cacheprovider", "-p", "no:randomly",
+                   "--import-mode=importlib", "-o", "addopts=",
+                   "--rootdir", str(assignment.directory.parent), "--zkpot-results", str(results),
+                   "--zkpot-time-limit", str(time_limit)]  # fmt: skip
+        # the child imports the very zkpot that grades (not another copy on its path)
+        home = str(Path(__file__).resolve().parent.parent)
+        search = os.pathsep.join(filter(None, [home, os.environ.get("PYTHONPATH")]))
+        environment = {**os.environ, SOLUTION_VARIABLE: str(path), "PYTHONPATH": search}
+        budget = time_limit * (len(assignment.checks) + 1) + 15  # the checks, and start-up
+        try:
+            child = subprocess.run(command, env=environment, cwd=scratch, timeout=budget,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, errors="replace")  # fmt: skip
+            lines = child.stderr.strip().splitlines() or ["no message"]
+            unfinished = f"the grader stopped before this check: {lines[-1]}"
+            stopped = True
+        except subprocess.TimeoutExpired:
+            unfinished = f"timed out after {time_limit:g} s"
+            stopped = False
+        text = results.read_text(encoding="utf-8", errors="replace")
+        collected, outcomes, finished = read_results(text.splitlines())
+    if stopped and not finished:
+        # the grader's process ended itself (os._exit, say) before its end: what it had
+        # written may be the student's own lines, so nothing of it counts as a pass
+        outcomes = [record for record in outcomes if record.get("outcome") != "passed"]
+    # one outcome per check of the grader, a failure outweighing a pass (a check that
+    # passes and then fails its teardown; a line a student's code wrote itself)
+    known = {*assignment.checks, "collecting the grader"}
+    outcome: dict[str, tuple[str, str]] = {}
+    for record in outcomes:
+        check, kind = record.get("check"), record.get("outcome")
+        if isinstance(check, str) and check in known and outcome.get(check, ("",))[0] != "failed":
+            outcome[check] = (kind, str(record.get("message", "")))
+    report = Report(assignment)
+    for check, (kind, message) in outcome.items():
+        if kind == "passed":
+            report.passed.append(check)
+        elif kind == "skipped":
+            report.skipped.append((check, message))
         else:
-            os.environ[SOLUTION_VARIABLE] = before
-    return Report(assignment, collector.passed, collector.failed, collector.skipped)
+            report.failed.append((check, message))
+    for check in collected or ([] if outcomes else assignment.checks):
+        if check not in outcome:
+            report.failed.append((check, unfinished))
+    return report
+
+
+def grade_folder(assignment: Assignment, folder: Path | str, csv_path: Path | str | None = None,
+                 *, time_limit: float = TIME_LIMIT) -> list[tuple[str, int, int, str]]:  # fmt: skip
+    """Grade every ``.py`` file of a folder: one row per file, (name, points, out of, the
+    failed checks joined by ``; ``), by name; also written as CSV to ``csv_path``.
+
+    Raises:
+        AssignmentError: if the folder does not exist or holds no ``.py`` file.
+    """
+    directory = Path(folder)
+    files = sorted(directory.glob("*.py")) if directory.is_dir() else []
+    if not files:
+        raise AssignmentError(f"no .py files in {folder}")
+    rows = []
+    for path in files:
+        report = grade(assignment, path, time_limit=time_limit)
+        failures = "; ".join(f"{check}: {message.splitlines()[0] if message else ''}"
+                             for check, message in report.failed)  # fmt: skip
+        rows.append((path.stem, report.points, report.out_of, failures))
+    if csv_path is not None:
+        with Path(csv_path).open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["name", "points", "out_of", "failures"])
+            writer.writerows(rows)
+    return rows
 
 
 def write_reference(assignment: Assignment, path: Path | str) -> Path:
-    """Write a solution module that takes every function from zkpot (the assignment's
-    ``reference``): what the project's tests grade to check that a grader passes a
-    correct solution."""
+    """Write a solution module whose every function calls zkpot's (the assignment's
+    ``reference``): what the project's tests grade, with the import rule off, to check
+    that a grader passes a correct solution."""
     lines = [f'"""A reference solution of assignment {assignment.number}, assembled from zkpot."""']
     for function, target in assignment.reference.items():
         module, _, attribute = target.partition(":")
-        lines.append(f"from {module} import {attribute} as {function}  # noqa: F401")
+        lines += [f"from {module} import {attribute} as _{function}", "",
+                  f"def {function}(*args, **kwargs):", f"    return _{function}(*args, **kwargs)",
+                  ""]  # fmt: skip
     out = Path(path)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
@@ -250,11 +356,17 @@ def write_reference(assignment: Assignment, path: Path | str) -> Path:
 
 def required(module: Any, name: str) -> Any:
     """The solution's function ``name``, for a grader to call: a function that is missing,
-    or whose body still raises ``NotImplementedError``, fails with a message saying so
-    (an ``AssertionError``, which the report shows as the check's failure)."""
+    that is zkpot's own (the import rule), or whose body still raises
+    ``NotImplementedError``, fails with a message saying so (an ``AssertionError``, which
+    the report shows as the check's failure)."""
     function = getattr(module, name, None)
     if not callable(function):
         raise AssertionError(f"the solution has no function {name}(): keep the starter's names")
+    home = getattr(function, "__module__", None) or ""
+    if home == "zkpot" or home.startswith("zkpot."):
+        raise AssertionError(
+            f"{name}() is zkpot's own, from {home}: the import rule asks you to write it"
+        )
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -292,13 +404,16 @@ def load_solution(path: Path | str) -> Any:
 
 __all__ = [
     "SOLUTION_VARIABLE",
+    "TIME_LIMIT",
     "Assignment",
     "AssignmentError",
     "Report",
     "assignments_directory",
     "discover",
     "find",
+    "forbidden_uses",
     "grade",
+    "grade_folder",
     "load_solution",
     "required",
     "write_reference",

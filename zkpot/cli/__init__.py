@@ -140,17 +140,26 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plots", metavar="DIR", help="also write PNG plots into DIR")
     course = commands.add_parser(
         "assignments",
-        help="course assignments: list them, grade a student's file",
+        help="course assignments: list them, grade a student's file or a folder of them",
         description="Exercises that walk from the field to a ZKPoT round, each with a starter "
         "to fill in and an autograder. `list` shows them; `check N FILE` grades FILE against "
         "assignment N: a score, each failed check's message, exit status 0 only when every "
-        "check passes. Instructors: see assignments/README.md.",
+        "check passes; `grade N FOLDER --csv OUT` grades every .py file in FOLDER into a "
+        "table of names, points and failures. A file that uses zkpot's own solution of what "
+        "it is asked to write scores zero. Instructors: see assignments/README.md.",
     )
     actions = course.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="the assignments, with their READMEs")
     check = actions.add_parser("check", help="grade a solution file")
     check.add_argument("number", type=non_negative_int, help="the assignment's number")
     check.add_argument("path", help="the student's file (a filled-in copy of starter.py)")
+    folder = actions.add_parser("grade", help="grade a folder of submissions: a table of points")
+    folder.add_argument("number", type=non_negative_int, help="the assignment's number")
+    folder.add_argument("folder", help="the submissions, one .py file each")
+    folder.add_argument("--csv", metavar="FILE", help="also write the table as CSV to FILE")
+    for command in (check, folder):
+        command.add_argument("--time-limit", type=float, default=None, metavar="S",
+                             help="seconds each check may run (60)")  # fmt: skip
     from zkpot.cli.chain import add_parsers as add_chain_parsers
     from zkpot.cli.training import add_parsers
 
@@ -161,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def assignments_command(args: argparse.Namespace) -> int:
-    """``zkpot assignments list`` and ``zkpot assignments check N FILE``."""
+    """``zkpot assignments list``, ``check N FILE`` and ``grade N FOLDER``."""
     from zkpot import assignments
 
     try:
@@ -170,7 +179,16 @@ def assignments_command(args: argparse.Namespace) -> int:
                 print(f"{a.number:>2}  {a.title}")
                 print(f"    {a.readme}   (builds on docs/{a.layer})")
             return 0
-        report = assignments.grade(assignments.find(args.number), args.path)
+        limit = assignments.TIME_LIMIT if args.time_limit is None else args.time_limit
+        if limit <= 0:
+            raise assignments.AssignmentError("--time-limit must be a positive number of seconds")
+        if args.action == "grade":
+            rows = assignments.grade_folder(assignments.find(args.number), args.folder,
+                                            args.csv, time_limit=limit)  # fmt: skip
+            for name, points, out_of, failures in rows:
+                print(f"{name}\t{points}/{out_of}\t{failures}")
+            return 0
+        report = assignments.grade(assignments.find(args.number), args.path, time_limit=limit)
     except assignments.AssignmentError as error:
         args.parser.error(str(error))
     print(report.summary())
