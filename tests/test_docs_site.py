@@ -132,6 +132,10 @@ def test_every_page_loads_renders_its_math_and_links_within_the_site(site) -> No
     base, out = site
     every = pages(out)
     assert len(every) >= 20, every  # the layers, the API reference, the rest
+    handed_out = sorted(p for p in every if p.startswith("assignments/"))
+    assert len(handed_out) == 10, handed_out  # each assignment's README is a page
+    overview = (out / "assignments.html").read_text()
+    assert all(f'href="{p}"' in overview for p in handed_out)  # linked from the overview
     problems: list[str] = []
     links: set[str] = set()
     with page() as (tab, errors):
