@@ -81,7 +81,9 @@ def test_simulate_writes_the_report(tmp_path, capsys) -> None:
     byzantine = [c for c in rounds[0]["contributions"] if c["byzantine"]]
     assert byzantine and not any(c["verified"] for c in byzantine)
     assert all(c["reason"] for c in byzantine) and rounds[0]["leader"] == 1
-    assert "round 1: block" in out and "p2 (inflate)" in out and "rejected: " in out
+    assert "round 1: block" in out and "p2 (inflate)" in out and "rejected:\n" in out
+    assert byzantine[0]["reason"][:74] in out  # the reason, on a line of its own
+    assert max(map(len, out.splitlines())) <= 80
 
 
 @pytest.mark.parametrize(

@@ -216,12 +216,14 @@ def simulate(args: argparse.Namespace) -> int:
                 else "empty block, no leader")  # fmt: skip
         print(f"round {r.round}: block {r.block[:16]}…, {lead}, global model "
               f"{r.global_accuracy}/{spec.test_rows}")  # fmt: skip
-        for index, why in r.sat_out:
-            print(f"  p{index:<21} sat out: {why}")
+        for index, why in r.sat_out:  # (a reason on a line of its own: 80 columns)
+            print(f"  p{index:<21} sat out:\n      {why[:74]}")
         for v in r.contributions:
             who = f"p{v.participant}" + (f" ({names[v.participant]})" if v.byzantine else "")
-            verdict = "accepted" if v.verified else f"rejected: {v.reason}"
+            verdict = "accepted" if v.verified else "rejected:"
             print(f"  {who:<22} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}")
+            if not v.verified:
+                print(f"      {(v.reason or '')[:74]}")
         sys.stdout.flush()
 
     def on_proof(round: int, index: int) -> None:
