@@ -255,7 +255,6 @@ class Node:
         self.prover = prover or self._prove
         self.background = background
         self.job: tuple[int, Callable[[], ProofOutcome]] | None = None  # (round, job) to run
-        self.proving: int | None = None  # the round whose proof a job is making
         self.behind = True  # just started, or just caught up: wait for more final blocks
         self.rejected: list[tuple[str, str]] = []  # (what, why), newest last
         self.sat_out: list[tuple[int, str]] = []  # (round, why) this participant did not train
@@ -336,7 +335,7 @@ class Node:
                 return error
 
         if self.background:
-            self.job, self.proving = (round, job), round
+            self.job = (round, job)
             return []
         return self._contributed(job())
 
@@ -352,8 +351,6 @@ class Node:
         final block came meanwhile): a node never sends a proof for a final round."""
         self.now = now
         out = self.tick(now)
-        if self.proving == round:
-            self.proving = None
         if round != self.round or self.mine is not None:
             self._reject(f"this participant's proof for round {round}", "the round is over")
             return out
