@@ -67,6 +67,24 @@ def test_a_round_in_parallel_reports_what_the_rules_decide(federation) -> None:
     assert set(entry["contributions"][0]) == {"participant", "byzantine", "claimed_accuracy",
                                               "verified", "reason"}  # fmt: skip
     assert len(bytes.fromhex(entry["block"])) == 32
+    assert {round for round, _, _ in prover.done} == {1}  # nothing proven past the run
+
+
+def test_nobody_proves_past_the_last_round(federation) -> None:
+    """A node that finalizes the last round starts on the next at once: `zkpot demo` proved
+    a fourth round it never showed (100 s). Past ``last_round`` every member sits out."""
+    asked = []
+    prover = fed.ParallelProver(federation, workers=1)
+    prove_all = prover._prove_all
+    prover._prove_all = lambda round, key, layers: (asked.append(round),
+                                                    prove_all(round, key, layers))  # fmt: skip
+    sim = fed.simulate(federation, seed=3, prover=prover, last_round=1)
+    nodes = list(sim.nodes.values())
+    sim.run(until=sim.now + 10_000, stop=lambda: all(n.store.head()[0] >= 1 for n in nodes))
+    sim.run(until=sim.now + 60)  # everyone is past round 1 now, and would prove
+    assert asked == [1]
+    for node in nodes:
+        assert (2, "the run ends at round 1: round 2 is not proven") in node.sat_out
 
 
 def test_simulate_writes_the_report(tmp_path, capsys) -> None:

@@ -366,15 +366,23 @@ def simulate(
     loss: float = 0.0,
     timing: Timing | None = None,
     prover: ParallelProver | None = None,
+    last_round: int | None = None,
 ) -> Simulation:
-    """The federation's nodes on a simulated network, ready to :meth:`~Simulation.run`."""
+    """The federation's nodes on a simulated network, ready to :meth:`~Simulation.run`.
+
+    Args:
+        last_round: the last round anyone proves. A node that finalizes it starts on the
+            next round at once, and nobody will look at that round: past ``last_round``
+            every member sits out, and no proof is made (they cost seconds each).
+    """
     sim = Simulation(seed=seed, loss=loss)
     timing = timing or Timing(contribute=5.0)
     prover = prover or ParallelProver(federation, workers=1)
     honest = [m for m in federation.members if m.behaviour is None]
     for m in federation.members:
+        prove = _until(prover.prover(m), last_round)
         options: dict[str, Any] = {"validator": m.secret_key, "participant": m.role,
-                                   "prover": prover.prover(m), "timing": timing}  # fmt: skip
+                                   "prover": prove, "timing": timing}  # fmt: skip
         store = ChainStore(":memory:")
         if m.behaviour is None:
             node: Node = Node(federation.genesis, federation.keys, store, **options)
@@ -385,6 +393,19 @@ def simulate(
                                  **options)  # fmt: skip
         sim.add(m.name, node)
     return sim
+
+
+def _until(prove: Prover, last_round: int | None) -> Prover:
+    """``prove``, refusing every round after ``last_round`` (``None``: no last round)."""
+    if last_round is None:
+        return prove
+
+    def bounded(round: int, layers: Sequence[Layer]) -> tuple[Contribution, Proven]:
+        if round > last_round:
+            raise ZkpotError(f"the run ends at round {last_round}: round {round} is not proven")
+        return prove(round, layers)
+
+    return bounded
 
 
 def report(
@@ -437,7 +458,7 @@ def run(
         ZkpotError: if the honest nodes do not finalize a round within 10,000 simulated
             seconds (with fewer than a third of them Byzantine, they do).
     """
-    sim = simulate(federation, seed=seed, loss=loss, prover=prover)
+    sim = simulate(federation, seed=seed, loss=loss, prover=prover, last_round=rounds)
     honest = [sim.nodes[m.name] for m in federation.members if m.behaviour is None]
     watched = honest or list(sim.nodes.values())
     reports: list[RoundReport] = []
