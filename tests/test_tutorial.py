@@ -55,3 +55,25 @@ def test_the_tutorials_round(tmp_path) -> None:
     for c in contributions:  # the honest verify; the Byzantine one is refused, with a reason
         assert c["verified"] is not c["byzantine"] and (c["reason"] is None) is c["verified"], c
     assert round_1["leader"] is not None and round_1["global_accuracy"] is not None
+
+
+def test_the_tutorial_counts_the_rows_of_the_demos_network(capsys) -> None:
+    """`zkpot cost` in the tutorial is on the network `zkpot demo` runs: its options give
+    the demo's spec but for the learning rate, which changes no row."""
+    import shlex
+
+    from zkpot.chain.federation import DEMO_SPEC
+    from zkpot.cli import main
+    from zkpot.ml.training_circuit import cost_parts
+
+    page = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    line = re.search(r"^zkpot cost (.*?)  +#", page, re.M)
+    assert line, "the tutorial's zkpot cost command"
+    options = shlex.split(line.group(1))
+    value = {options[i]: options[i + 1] for i in range(0, len(options), 2)}
+    assert value == {"--layers": "4,4,3", "--batch": "4", "--test-rows": "4"}
+    assert (DEMO_SPEC.sizes, DEMO_SPEC.batch, DEMO_SPEC.test_rows) == ((4, 4, 3), 4, 4)
+    assert DEMO_SPEC.steps == 1  # the options' default
+    assert main(["cost", *options, "--json"]) == 0
+    counted = json.loads(capsys.readouterr().out)["parts"]
+    assert {name: part["lookup"] for name, part in counted.items()} == cost_parts(DEMO_SPEC)[0]
