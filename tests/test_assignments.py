@@ -34,6 +34,24 @@ def test_the_grader_passes_the_reference_from_zkpot(assignment, tmp_path) -> Non
     assert report.total >= 5, "a grader should check more than a handful of things"
 
 
+def test_assignment_10_reuses_proofs_that_this_code_accepts(monkeypatch) -> None:
+    """Its grader reuses two stored contributions rather than proving them at each grading
+    (most of its time): after a change to the circuit or the task its rules would refuse
+    them, and the grader would prove anew. Then write them again."""
+    import importlib.util
+
+    assignment = A.find(10)
+    spec = importlib.util.spec_from_file_location("grader_10", assignment.grader)
+    grader = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "grader_10", grader)  # for its dataclass
+    spec.loader.exec_module(grader)
+    fed = grader.federation()
+    ctx = grader.RoundContext(fed.genesis, fed.keys, 1, fed.genesis.model_hash, fed.genesis.hash)
+    made = grader.stored(ctx)
+    assert made is not None, f"stale {grader.MADE.name}: run python {assignment.grader}"
+    assert [c.participant for c in made] == [m.public_key for m in fed.members[:2]]
+
+
 @each
 def test_the_starter_names_exactly_the_reference_functions(assignment) -> None:
     starter = A.load_solution(assignment.starter)
