@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
+from tests import needs
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -34,21 +34,12 @@ def find_chromium() -> str | None:
             or shutil.which("chromium-browser"))  # fmt: skip
 
 
-def browser_required() -> bool:
-    """Whether a missing Chromium fails the test rather than skipping it: in CI, or when
-    ``ZKPOT_REQUIRE_BROWSER`` is set (to anything but empty, 0 or false)."""
-    return any(os.environ.get(name, "").strip().lower() not in ("", "0", "false")
-               for name in ("CI", "ZKPOT_REQUIRE_BROWSER"))  # fmt: skip
-
-
 def chromium_path() -> str:
     """:func:`find_chromium`'s answer; where there is none, skips the test, or fails it
-    where :func:`browser_required`."""
+    where :func:`tests.needs.required`."""
     path = find_chromium()
-    if not path:
-        if browser_required():
-            pytest.fail(NO_CHROMIUM + " (required here: CI or ZKPOT_REQUIRE_BROWSER is set)")
-        pytest.skip(NO_CHROMIUM)
+    needs.need(path is not None, NO_CHROMIUM)
+    assert path is not None
     return path
 
 

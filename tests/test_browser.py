@@ -42,3 +42,45 @@ def test_zkpot_chromium_or_the_path_names_the_browser(no_chromium) -> None:
     assert browser.chromium_path() == "/usr/bin/chromium"
     no_chromium.setenv("ZKPOT_CHROMIUM", "/opt/chrome/chrome")
     assert browser.chromium_path() == "/opt/chrome/chrome"
+
+
+def test_a_missing_node_tool_or_docs_build_says_what_installs_it(no_chromium, tmp_path) -> None:
+    from tests import needs
+
+    no_chromium.setattr(needs, "NODE_MODULES", tmp_path / "node_modules")
+    present, reason = needs.node_tool(".bin/snarkjs", ".bin/circom2")
+    assert not present and reason == (
+        "node_modules/.bin/snarkjs is missing: run `npm ci` in zkpot's directory (`make test` does)"
+    )
+    with pytest.raises(pytest.skip.Exception, match="snarkjs is missing"):
+        needs.need(present, reason)
+    no_chromium.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="required here"):
+        needs.need(present, reason)
+    no_chromium.setattr(needs.importlib.util, "find_spec", lambda name: None)
+    assert needs.docs_site() == (False, f"mkdocs is not installed: {needs.DOCS}")
+    no_chromium.undo()
+    assert needs.docs_site()[0] and needs.node_tool(".bin/snarkjs")[0]  # here, make test ran
+
+
+def test_a_module_that_needs_a_missing_tool_skips_before_its_fixtures(pytester) -> None:
+    pytester.makeconftest("from tests.conftest import _tools, pytest_configure  # noqa: F401\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.needs(False, "frobnicator is missing: make frob")
+
+        @pytest.fixture(scope="module")
+        def costly():
+            raise AssertionError("the module's fixture ran")
+
+        def test_one(costly):
+            pass
+        """
+    )
+    for name in ("CI", "ZKPOT_REQUIRE_BROWSER"):
+        pytester._monkeypatch.delenv(name, raising=False)
+    result = pytester.runpytest_inprocess("-rs", "-p", "no:cacheprovider")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*frobnicator is missing: make frob*"])

@@ -22,9 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from tests import needs
 from tests.browser import page
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.needs(*needs.docs_site())
 
 SEARCHES = {  # a term of each layer, and the page that must be among its results
     "Montgomery": "field.html",

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests import needs
 from zkpot.field.bn254 import R
 from zkpot.hash.poseidon import COMMIT_TAG, N_ROUNDS_P, commit, parameters, poseidon
 
@@ -22,10 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CIRCOMLIBJS = ROOT / "node_modules" / "circomlibjs"
 CONSTANTS_URL = (CIRCOMLIBJS / "src" / "poseidon_constants.js").as_uri()
 
-pytestmark = pytest.mark.skipif(
-    not CIRCOMLIBJS.exists(),
-    reason="node_modules/circomlibjs is missing: run `npm ci` (`make test` does)",
-)
+pytestmark = pytest.mark.needs(*needs.node_tool("circomlibjs"))
 
 SCRIPT = """
 import { buildPoseidonReference } from "circomlibjs";

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import needs
 from zkpot.curve import bn254
 from zkpot.plonk import Circuit, preprocess, prove
 from zkpot.plonk import snarkjs as sj
@@ -26,8 +27,7 @@ SNARKJS, CIRCOM = BIN / "snarkjs", BIN / "circom2"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (SNARKJS.exists() and CIRCOM.exists()),
-                       reason="snarkjs/circom2 are not installed (make test installs them)"),
+    pytest.mark.needs(*needs.node_tool(".bin/snarkjs", ".bin/circom2")),
 ]  # fmt: skip
 
 CIRCUITS = {

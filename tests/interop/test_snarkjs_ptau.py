@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from tests import needs
 from zkpot.curve import bn254
 from zkpot.curve.point import CurvePoint
 from zkpot.poly import kzg
@@ -44,10 +45,7 @@ Q, R = bn254.Fq.MODULUS, bn254.Fr.MODULUS
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not SNARKJS.exists(),
-        reason="node_modules/.bin/snarkjs is missing: run `npm ci` (`make test` does)",
-    ),
+    pytest.mark.needs(*needs.node_tool(".bin/snarkjs")),
 ]
 
 
