@@ -89,8 +89,8 @@ def test_the_demo_runs_a_round_of_the_chain(capsys, monkeypatch) -> None:
     out = capsys.readouterr().out
     assert out.count("contributed and was verified") == 4
     assert "Round 1: block " in out and out.count("<- leader") == 1
-    assert re.search(r"p4 \(Byzantine\) +claims \d/4  rejected:\n +\S", out)
-    assert len(re.findall(r"p[123] +claims \d/4  accepted", out)) == 3
+    assert re.search(r"p4 · [0-9a-f]{8} \(Byzantine\) +claims \d/4  rejected:\n +\S", out)
+    assert len(re.findall(r"p[123] · [0-9a-f]{8} +claims \d/4  accepted", out)) == 3
     assert "Byzantine contributions accepted: 0 of 1." in out
     assert not [line for line in out.splitlines() if len(line) > 80]
 

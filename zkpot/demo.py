@@ -368,13 +368,14 @@ def chain_demo(
         say(f"Round {r.round}: block {r.block[:16]}…, final with a quorum certificate")
         if not r.leader:
             say("   no contribution could lead: the empty block, the global model unchanged")
-        for index, why in r.sat_out:
-            say(f"   p{index} sat the round out: {why[:60]}")
+        for index, why in r.sat_out:  # (each participant by its name and key: p2 · 2f56fe87)
+            say(f"   {federation.label(index)} sat the round out:")
+            say(f"      {why[:73]}")
         for v in r.contributions:
-            who = f"p{v.participant}" + (" (Byzantine)" if v.byzantine else "")
+            who = federation.label(v.participant) + (" (Byzantine)" if v.byzantine else "")
             verdict = "accepted" if v.verified else "rejected:"
             lead = "  <- leader" if v.verified and v.participant == r.leader else ""
-            say(f"   {who:<15} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}{lead}")
+            say(f"   {who:<25} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}{lead}")
             if v.reason:
                 say(f"      {v.reason[:73]}")
         held = count_correct(r.layers, full, spec)

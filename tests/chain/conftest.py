@@ -47,13 +47,14 @@ def make_genesis(
     ).opened(test)  # fmt: skip
 
 
-def fill(store: ChainStore, genesis: Genesis, count: int, *, reveals: bool = True) -> None:
+def fill(store: ChainStore, genesis: Genesis, count: int, *, reveals: bool = True,
+         leader: int = 7) -> None:  # fmt: skip
     """Finalize ``count`` more blocks in ``store`` (of ``genesis``): every third one the
-    empty block, the others led by a participant whose reveal of a model of its own the
-    store holds (none if not ``reveals``). The certificates' signatures are fake: the
-    store checks none."""
+    empty block, the others led by the participant of secret key ``leader``, whose reveal
+    of a model of its own the store holds (none if not ``reveals``). The certificates'
+    signatures are fake: the store checks none."""
     store.init_genesis(genesis)
-    leader = bls.secret_to_public(7)
+    proposer = bls.secret_to_public(leader)
     for _ in range(count):
         height, head = store.head()
         height += 1
@@ -61,8 +62,8 @@ def fill(store: ChainStore, genesis: Genesis, count: int, *, reveals: bool = Tru
             block = Block(height, head, NOBODY, height, NO_REVEAL, (), 0)
         else:
             values = [(i * height) % 5 - 2 for i in range(genesis.spec.n_params)]
-            reveal = Reveal(height, leader, unflatten(values, genesis.spec), salt=height)
+            reveal = Reveal(height, proposer, unflatten(values, genesis.spec), salt=height)
             if reveals:
                 store.put_reveal(reveal)
-            block = Block(height, head, leader, height, reveal.hash, (), 1700000000 + height)
+            block = Block(height, head, proposer, height, reveal.hash, (), 1700000000 + height)
         store.finalize(block, Certificate(height, block.hash, (0, 1, 2), bytes(96)))

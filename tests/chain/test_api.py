@@ -1,8 +1,9 @@
 """The HTTP API: its routes; an answer, never a traceback, whatever a client sends (numbers
 SQLite cannot hold, over-long lines, too many headers, bad queries, a route that fails);
 /blocks a page at a time, each block's accuracy computed once, and the watch page still
-showing every block; /status answered while every reader thread is busy; a bound on
-connections; and a NetworkNode that starts and stops its API."""
+showing every block; participants named p1, p2, … in the genesis's order, the same on the
+watch page as on the terminal; /status answered while every reader thread is busy; a bound
+on connections; and a NetworkNode that starts and stops its API."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ from tests import browser
 from tests.chain.conftest import fill, make_genesis
 from zkpot.chain import api as api_module
 from zkpot.chain.api import BLOCKS_PER_PAGE, MAX_CONNECTIONS, READERS, HttpApi
+from zkpot.chain.messages import Contribution
 from zkpot.chain.network import NetworkNode
-from zkpot.chain.node import Node
+from zkpot.chain.node import Node, ParticipantRole
 from zkpot.chain.store import ChainStore
+from zkpot.cli.chain import devnet_round
+from zkpot.curve import bls
 from zkpot.ml.statement import count_correct
+from zkpot.ml.task import demo_data_salt
 
 VALIDATORS = [11, 12, 13, 14]
 HUGE = "9" * 20  # more than SQLite's INTEGER holds
@@ -44,6 +49,11 @@ def test_the_routes(genesis, tiny_keys) -> None:
     assert status == 200 and body["height"] == 0 and body["round"] == 1 and body["peers"] == 2
     assert body["validator"] == 0 and body["genesis"] == genesis.hash.hex()
     assert body["head"] == genesis.hash.hex() and body["view"] is None
+    key = bls.secret_to_public(VALIDATORS[0]).hex()  # no participant here: the key alone
+    assert body["label"] == f"{key[:8]} (not a participant)"
+    status, body = api.route("/genesis")
+    assert status == 200 and body["hash"] == genesis.hash.hex() and body["participants"] == []
+    assert [v["public_key"] for v in body["validators"]] == [k.hex() for k in genesis.validators]
     assert api.route("/blocks") == (200, [])
     assert api.route("/blocks?since=7") == (200, [])
     assert api.route("/contributions/1") == (200, [])
@@ -105,6 +115,74 @@ def test_an_accuracy_unknown_is_not_kept(genesis, tiny_keys) -> None:
     node.store.put_reveal(store.reveal(store.block(1)[0].reveal))
     _, block = api.route("/blocks/1")
     assert block["revealed"] and block["accuracy"] is not None
+
+
+# -- names: p1, p2, … in the genesis's order ---------------------------------------------
+
+PARTICIPANTS = [13, 11, 21]
+"""The participants' keys in the genesis's order: p1 is validator 3, p2 validator 1, p3 no
+validator; validators 2 and 4 are no participants."""
+OUTSIDER = 99
+
+
+@pytest.fixture(scope="module")
+def named(tiny_task):
+    roles = [ParticipantRole(sk, tiny_task.slots(i)[0], demo_data_salt(0, i))
+             for i, sk in enumerate(PARTICIPANTS, 1)]  # fmt: skip
+    return make_genesis("names", tiny_task, VALIDATORS, roles)
+
+
+def named_node(genesis, keys) -> Node:
+    """Three final blocks, the first two led by p2 (key 11), the third empty; round 1's
+    contributions from p1, p2 and an outsider (rejected), round 2's from p3 (fake proofs:
+    the API checks none)."""
+    store = ChainStore(":memory:")
+    fill(store, genesis, 3, leader=PARTICIPANTS[1])
+    for round, sk, reason in ((1, 13, None), (1, 11, None),
+                              (1, OUTSIDER, "a contribution from a key that is not registered"),
+                              (2, 21, None)):  # fmt: skip
+        contribution = Contribution(round=round, participant=bls.secret_to_public(sk),
+                                    global_model=5, data_commitment=1, model_commitment=2,
+                                    accuracy=1, proof=b"\x01", signature=b"\x02" * 96)  # fmt: skip
+        store.put_contribution(contribution, reason)
+    return Node(genesis, keys, store, validator=VALIDATORS[0])
+
+
+def labels(*secret_keys: int) -> list[str]:
+    """The labels of these keys, written out: pN beside the key's first 8 hex digits."""
+    shown = []
+    for sk in secret_keys:
+        key = bls.secret_to_public(sk).hex()[:8]
+        n = PARTICIPANTS.index(sk) + 1 if sk in PARTICIPANTS else None
+        shown.append(f"{key} (not a participant)" if n is None else f"p{n} · {key}")
+    return shown
+
+
+def test_participants_are_named_in_the_genesis_order(named, tiny_keys) -> None:
+    api = HttpApi(named_node(named, tiny_keys))
+    status, body = api.route("/genesis")
+    assert status == 200 and body["name"] == "names"
+    assert body["participants"] == [
+        {"public_key": p.public_key.hex(), "name": f"p{i}", "label": label}
+        for (i, p), label in zip(enumerate(named.participants, 1), labels(*PARTICIPANTS),
+                                 strict=True)]  # fmt: skip
+    assert [v["name"] for v in body["validators"]] == ["p2", None, "p1", None]
+    assert [v["label"] for v in body["validators"]] == labels(*VALIDATORS)
+    node = api.route("/status")[1]["label"]  # validator 1's key, which p2 registered
+    assert node == labels(VALIDATORS[0])[0] == body["validators"][0]["label"]
+    round_1 = api.route("/contributions/1")[1]
+    assert [c["name"] for c in round_1] == ["p1", "p2", None]
+    assert [c["label"] for c in round_1] == labels(13, 11, OUTSIDER)
+    assert [c["name"] for c in api.route("/contributions/2")[1]] == ["p3"]
+    blocks = api.route("/blocks")[1]
+    p2 = ("p2", labels(11)[0])
+    assert [(b["proposer_name"], b["proposer_label"]) for b in blocks] == [p2, p2, (None, None)]
+    # the terminal's lines (zkpot devnet's) name them alike
+    lines = devnet_round(1, blocks[0], round_1, len(VALIDATORS), named.spec.test_rows)
+    assert lines[0].startswith("round 1: block ") and ", leader p2, signed by 3 of 4" in lines[0]
+    who = [line.split("  claims")[0].strip() for line in lines[1:] if "claims" in line]
+    assert who == labels(13, 11, OUTSIDER)
+    assert max(map(len, lines)) <= 80
 
 
 # -- over the wire ----------------------------------------------------------------------
@@ -271,10 +349,10 @@ def test_a_network_node_serves_its_api_and_stops_it(genesis, tiny_keys) -> None:
     assert lines[-1] == "stopped" and not network.api.server.is_serving()
 
 
-def test_the_watch_page_shows_every_block_page_after_page(genesis, tiny_keys) -> None:
-    """More blocks than one answer of /blocks holds: the page asks for them all."""
-    count = 2 * BLOCKS_PER_PAGE + 30
-    api = HttpApi(make_node(genesis, tiny_keys, count))
+@contextlib.contextmanager
+def watched(api: HttpApi):
+    """The API served on a thread of its own, and its watch page open in headless Chromium:
+    (page, the page's errors)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
@@ -282,20 +360,66 @@ def test_the_watch_page_shows_every_block_page_after_page(genesis, tiny_keys) ->
     try:
         with browser.page() as (page, errors):
             page.goto(f"http://127.0.0.1:{port}/")
-            deadline = time.monotonic() + 60
-            shown = lambda: page.evaluate(  # noqa: E731
-                "() => [document.querySelectorAll('#blocks tbody tr').length,"
-                " document.querySelectorAll('#chart circle').length]")  # fmt: skip
-            while shown() != [count, count] and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert shown() == [count, count]
-            heights = page.evaluate(
-                "() => [...document.querySelectorAll('#blocks tbody tr')]"
-                ".map((tr) => Number(tr.dataset.height))"
-            )
-            assert heights == list(range(count, 0, -1)) and errors == []
+            yield page, errors
     finally:
         asyncio.run_coroutine_threadsafe(api.stop(), loop).result(30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(30)
         loop.close()
+
+
+def test_the_watch_page_shows_every_block_page_after_page(genesis, tiny_keys) -> None:
+    """More blocks than one answer of /blocks holds: the page asks for them all."""
+    count = 2 * BLOCKS_PER_PAGE + 30
+    with watched(HttpApi(make_node(genesis, tiny_keys, count))) as (page, errors):
+        deadline = time.monotonic() + 60
+        shown = lambda: page.evaluate(  # noqa: E731
+            "() => [document.querySelectorAll('#blocks tbody tr').length,"
+            " document.querySelectorAll('#chart circle').length]")  # fmt: skip
+        while shown() != [count, count] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert shown() == [count, count]
+        heights = page.evaluate(
+            "() => [...document.querySelectorAll('#blocks tbody tr')]"
+            ".map((tr) => Number(tr.dataset.height))"
+        )
+        assert heights == list(range(count, 0, -1)) and errors == []
+
+
+NAMES_SHOWN = """() => ({
+  node: document.getElementById("status").textContent,
+  leaders: [...document.querySelectorAll("#blocks tbody tr")].map((tr) => tr.cells[2].textContent),
+  signers: [...document.querySelectorAll("#blocks tbody tr")].map((tr) => tr.cells[4].title),
+  validators: [...document.querySelectorAll("#validators tbody tr")].map((tr) =>
+    [...tr.cells].map((c) => c.textContent)),
+  contributions: [...document.querySelectorAll("tr.contribution")].map((tr) =>
+    [Number(tr.dataset.round), tr.cells[0].textContent]),
+})"""
+
+
+def test_the_watch_page_names_participants_as_the_terminal_does(named, tiny_keys) -> None:
+    """Each participant as "pN · key" (the genesis's order), on the page and in zkpot
+    devnet's lines for the same round; a key of no participant alone, said to be."""
+    api = HttpApi(named_node(named, tiny_keys))
+    with watched(api) as (page, errors):
+        page.wait_for_function("() => Number(document.body.dataset.refreshed) >= 1",
+                               timeout=30_000)  # fmt: skip
+        shown = page.evaluate(NAMES_SHOWN)
+        assert errors == []
+    p1, p2, p3 = labels(*PARTICIPANTS)
+    assert shown["node"].startswith(f"node {p2} (validator 1 of 4) · height 3")
+    assert shown["leaders"] == ["none (empty block)", p2, p2]  # the newest first
+    assert shown["signers"] == [", ".join(labels(*VALIDATORS[:3]))] * 3
+    assert shown["validators"] == [[str(i), label, "3 of 3" if i < 4 else "0 of 3"]
+                                   for i, label in enumerate(labels(*VALIDATORS), 1)]  # fmt: skip
+    assert shown["validators"][1][1].endswith(" (not a participant)")
+    outsider = labels(OUTSIDER)[0]
+    assert sorted(map(tuple, shown["contributions"])) == sorted(
+        [(1, p1), (1, p2), (1, outsider), (2, p3)])  # fmt: skip
+    # zkpot devnet prints round 1 with the very labels the page shows
+    _, block = api.route("/blocks/1")
+    _, contributions = api.route("/contributions/1")
+    lines = devnet_round(1, block, contributions, len(VALIDATORS), named.spec.test_rows)
+    for label in (p1, p2, outsider):
+        assert any(line.startswith(f"  {label} ") for line in lines), (label, lines)
+    assert "leader p2," in lines[0]

@@ -29,18 +29,20 @@ def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
 ) -> None:
     """``zkpot devnet`` with 3 nodes and 2 rounds; node 1's watch page is opened in headless
     Chromium once round 1 is final and, without a reload, must show round 2 as well; each
-    time what it shows must match every node's JSON."""
+    time what it shows must match every node's JSON, and name each participant as the
+    devnet's own lines do."""
     port = random.Random().randrange(20_000, 30_000, 10)  # below the ephemeral ports
     urls = [f"http://127.0.0.1:{port + 2 * i + 1}" for i in (1, 2, 3)]
     args = ["devnet", "--nodes", "3", "--rounds", "2", "--layers", "4,2,3", "--batch", "2",
             "--test-rows", "2", "--window", "20", "--dir", str(tmp_path),
             "--base-port", str(port)]  # fmt: skip
-    original, watched = devnet.run, []
+    original, watched, labels = devnet.run, [], set()
     with browser.page() as (page, errors):
 
         def run(*args_, on_round, **options):
             def watch(height, block, contributions):
                 on_round(height, block, contributions)  # the CLI's table
+                labels.update(c["label"] for c in contributions)
                 if height == 1:
                     page.goto(urls[0] + "/")
                 page_matches_the_nodes(page, urls, height)
@@ -58,6 +60,9 @@ def test_a_devnet_of_three_processes_finalizes_rounds_watched_in_a_browser(
     assert "round 1: block " in out and "round 2: block " in out and "signed by 3 of 3" in out
     assert out.count("accepted") == 6
     assert max(map(len, out.splitlines())) <= 80  # the rounds, in 80 columns
+    # p1, p2, p3 beside their short keys: what the page showed, the devnet printed
+    assert {label.split(" · ")[0] for label in labels} == {"p1", "p2", "p3"}
+    assert all(re.search(rf"^  {re.escape(label)}  claims ", out, re.M) for label in labels), out
     heads = set()
     for i in (1, 2, 3):
         assert (tmp_path / f"node-{i}.json").stat().st_mode & 0o777 == 0o600  # secret keys
@@ -152,13 +157,11 @@ def expected(urls: list[str], height: int) -> dict:
             contributions.append({"round": b["height"], "participant": c["participant"],
                                   "accepted": c["accepted"],
                                   "leader": c["participant"] == b["proposer"],
-                                  "cells": [c["participant"][:12] + "…", str(c["accuracy"]),
-                                            verdict]})  # fmt: skip
+                                  "cells": [c["label"], str(c["accuracy"]), verdict]})  # fmt: skip
     return {
         "blocks": [{"height": b["height"], "hash": b["hash"], "proposer": b["proposer"],
                     "cells": [str(b["height"]), b["hash"][:12] + "…",
-                              "none (empty block)" if not int(b["proposer"], 16)
-                              else b["proposer"][:12] + "…",
+                              b["proposer_label"] or "none (empty block)",
                               f"{b['accuracy']} / {status['test_rows']}",
                               f"{len(b['signers'])} of {status['validators']}", str(b["view"])]}
                    for b in reversed(blocks)],

@@ -5,6 +5,7 @@ contract, proofs made in parallel equal those made one by one, and ``zkpot simul
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -29,6 +30,12 @@ def test_members_are_participants_and_validators_of_the_genesis(federation) -> N
     assert fed.build(4, seed=3, spec=SPEC, keys=federation.keys).genesis.hash == g.hash
     assert fed.build(4, seed=4, spec=SPEC, keys=federation.keys).genesis.hash != g.hash
     assert fed.member_key(3, 1) == federation.members[0].secret_key
+    # a member's name is the genesis's name for its key: p1, p2, … in the genesis's order
+    for i, m in enumerate(federation.members, 1):
+        key = m.public_key.hex()[:8]
+        assert m.name == federation.name(i) == g.participant_names[m.public_key] == f"p{i}"
+        assert federation.label(i) == g.label(m.public_key) == f"p{i} · {key}"
+    assert federation.label(0) == federation.name(0) == "not a member"
 
 
 @pytest.mark.parametrize(
@@ -99,7 +106,9 @@ def test_simulate_writes_the_report(tmp_path, capsys) -> None:
     byzantine = [c for c in rounds[0]["contributions"] if c["byzantine"]]
     assert byzantine and not any(c["verified"] for c in byzantine)
     assert all(c["reason"] for c in byzantine) and rounds[0]["leader"] == 1
-    assert "round 1: block" in out and "p2 (inflate)" in out and "rejected:\n" in out
+    assert "round 1: block" in out and "rejected:\n" in out
+    assert re.search(r"^  p1 · [0-9a-f]{8}  +claims \d/2  accepted$", out, re.M), out
+    assert re.search(r"^  p2 · [0-9a-f]{8} \(inflate\)  claims \d/2  rejected:$", out, re.M)
     assert byzantine[0]["reason"][:74] in out  # the reason, on a line of its own
     assert max(map(len, out.splitlines())) <= 80
 

@@ -4,16 +4,24 @@ and a small pool of threads — no dependency.
 
 **Routes** (GET only, JSON):
 
-- ``/status``: the node's height, round, view, head hash, peers connected, roles;
+- ``/status``: the node's height, round, view, head hash, peers connected, roles, and
+  its label (its participant key's, else its validator key's);
+- ``/genesis``: the genesis's name and hash, its registered participants in its order,
+  each with its name (``p1``, ``p2``, …: :attr:`~zkpot.chain.genesis.Genesis.participant_names`)
+  and its label (``p2 · 2f56fe87``: :meth:`~zkpot.chain.genesis.Genesis.label`), and its
+  validators in order, each with its key, its name (``None`` for a validator that is not
+  a participant) and its label;
 - ``/blocks`` (``?since=H``, from height 1 by default): the final blocks from height H on,
-  each with its certificate's signers and its global model's accuracy; at most
+  each with its certificate's signers, its global model's accuracy and its proposer's
+  name and label (``None`` for the empty block); at most
   :data:`BLOCKS_PER_PAGE` (100) per answer, so ask again with ``since`` the last height
   + 1 until the answer is empty;
 - ``/blocks/H``: one final block, its certificate and the revealed model's hash;
-- ``/contributions/R``: round R's contributions, accepted or rejected with the reason;
+- ``/contributions/R``: round R's contributions, accepted or rejected with the reason,
+  each with its participant's name and label;
 - ``/``: a page to watch the chain (:func:`watch_page`) — blocks, contributions and
-  their verdicts, leaders, the global model's accuracy per round — drawn in the browser
-  from the routes above, refreshed every 2 s.
+  their verdicts, leaders, validators, the global model's accuracy per round, every key
+  shown by its label — drawn in the browser from the routes above, refreshed every 2 s.
 
 **Whatever a client sends, the answer is bounded.** Anyone who can connect is an outsider
 of the threat model (``DESIGN.md``): any bytes, at any rate. So a request line longer
@@ -51,8 +59,10 @@ from http import HTTPStatus
 from importlib import resources
 from typing import Any
 
+from zkpot.chain.genesis import Genesis
 from zkpot.chain.messages import Block, Certificate
 from zkpot.chain.node import Node
+from zkpot.chain.rules import NOBODY
 from zkpot.chain.store import StoreError
 from zkpot.errors import ZkpotError
 from zkpot.ml.statement import count_correct
@@ -80,7 +90,8 @@ LINGER = 1.0
 """Seconds an answer to an over-long request waits for the rest of it (read and dropped,
 at most 1 MiB), so that the client reads the answer rather than a reset connection."""
 
-ROUTES = ["/", "/status", "/blocks", "/blocks?since=H", "/blocks/H", "/contributions/R"]
+ROUTES = ["/", "/status", "/genesis", "/blocks", "/blocks?since=H", "/blocks/H",
+          "/contributions/R"]  # fmt: skip
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
@@ -124,10 +135,13 @@ class HttpApi:
         self._cached = 0  # bytes of JSON in the cache
         self._lock = threading.Lock()
         genesis = node.genesis
+        key = node.public_key or (None if node.index is None else genesis.validators[node.index])
         self._fixed = {"genesis": genesis.hash.hex(), "validator": node.index,
                        "participant": None if node.public_key is None else node.public_key.hex(),
+                       "label": None if key is None else genesis.label(key),
                        "validators": len(genesis.validators),
                        "test_rows": genesis.spec.test_rows}  # fmt: skip
+        self._genesis = genesis_json(genesis)
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -206,6 +220,8 @@ class HttpApi:
                 return 200, watch_page()
             if parts == ["status"]:
                 return 200, self.status()
+            if parts == ["genesis"]:
+                return 200, self._genesis
             if parts == ["blocks"]:
                 return 200, self.blocks(_since(params.get("since", "1")))
             if len(parts) == 2 and parts[0] in ("blocks", "contributions"):
@@ -244,16 +260,21 @@ class HttpApi:
         return page
 
     def contributions(self, round: int) -> list[dict[str, Any]]:
-        """Round ``round``'s contributions, each with its verdict."""
-        return [{"participant": c.participant.hex(), "accuracy": c.accuracy, "hash": c.hash.hex(),
-                 "accepted": reason is None, "reason": reason}
+        """Round ``round``'s contributions, each with its verdict and its participant's name
+        (``None`` for a key the genesis does not register) and label."""
+        genesis = self.node.genesis
+        return [{"participant": c.participant.hex(),
+                 "name": genesis.participant_names.get(c.participant),
+                 "label": genesis.label(c.participant), "accuracy": c.accuracy,
+                 "hash": c.hash.hex(), "accepted": reason is None, "reason": reason}
                 for c, reason in self.node.store.contributions(round)]  # fmt: skip
 
     def block_json(self, block: Block, certificate: Certificate) -> dict[str, Any]:
         """A final block as the API shows it: its fields, its hash, its certificate's signers,
-        and ``accuracy``: how many public test rows the new global model (the leader's
-        reveal; after the empty block, the model before it) classifies correctly — ``None``
-        if the node lacks the reveal.
+        its proposer's name and label (both ``None`` for the empty block), and ``accuracy``:
+        how many public test rows the new global model (the leader's reveal; after the
+        empty block, the model before it) classifies correctly — ``None`` if the node lacks
+        the reveal.
 
         Computed once per block: final blocks never change, so once its accuracy is known
         what it shows is kept, by block hash (the oldest dropped past
@@ -270,9 +291,12 @@ class HttpApi:
             accuracy: int | None = count_correct(model, genesis.test, genesis.spec)
         except ZkpotError:
             accuracy = None
-        shown = {**block.to_json(), "hash": block.hash.hex(), "signers": list(certificate.signers),
-                 "view": certificate.view, "revealed": revealed,
-                 "accuracy": accuracy}  # fmt: skip
+        empty = block.proposer == NOBODY
+        shown = {**block.to_json(), "hash": block.hash.hex(),
+                 "proposer_name": genesis.participant_names.get(block.proposer),
+                 "proposer_label": None if empty else genesis.label(block.proposer),
+                 "signers": list(certificate.signers), "view": certificate.view,
+                 "revealed": revealed, "accuracy": accuracy}  # fmt: skip
         if accuracy is not None:
             self._keep(block.hash, shown)
         return shown
@@ -289,6 +313,20 @@ class HttpApi:
                 oldest = next(iter(self._shown))
                 del self._shown[oldest]
                 self._cached -= self._sizes.pop(oldest)
+
+
+def genesis_json(genesis: Genesis) -> dict[str, Any]:
+    """What ``/genesis`` shows: the genesis's name and hash, its participants in its order
+    and its validators in theirs, each key with its name and label (see the module
+    docstring)."""
+
+    def named(key: bytes) -> dict[str, Any]:
+        return {"public_key": key.hex(), "name": genesis.participant_names.get(key),
+                "label": genesis.label(key)}  # fmt: skip
+
+    return {"name": genesis.name, "hash": genesis.hash.hex(),
+            "participants": [named(p.public_key) for p in genesis.participants],
+            "validators": [named(key) for key in genesis.validators]}  # fmt: skip
 
 
 # -- reading a request ----------------------------------------------------------------------
@@ -405,5 +443,5 @@ def watch_page() -> bytes:
     return resources.files("zkpot.chain").joinpath("watch.html").read_bytes()
 
 
-__all__ = ["BLOCKS_PER_PAGE", "PAGE_POLICY", "ROUTES", "HttpApi", "HttpError", "read_head",
-           "watch_page"]  # fmt: skip
+__all__ = ["BLOCKS_PER_PAGE", "PAGE_POLICY", "ROUTES", "HttpApi", "HttpError", "genesis_json",
+           "read_head", "watch_page"]  # fmt: skip

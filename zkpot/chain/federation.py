@@ -60,7 +60,9 @@ PARTICIPANT_BEHAVIOURS = ("inflate", "replay", "wrong-model", "stale", "duplicat
 
 @dataclass(frozen=True)
 class Member:
-    """One member of the federation: participant ``index`` (1-based) and a validator.
+    """One member of the federation: participant ``index`` (1-based: its place among the
+    genesis's participants, so that its name ``p{index}`` is the genesis's name for its key,
+    :attr:`~zkpot.chain.genesis.Genesis.participant_names`) and a validator.
 
     ``behaviour`` is ``None`` for an honest member, else one of
     :data:`zkpot.chain.byzantine.BEHAVIOURS`.
@@ -94,6 +96,22 @@ class Federation:
     def member(self, public_key: bytes) -> Member | None:
         """The member with this BLS public key, or ``None``."""
         return next((m for m in self.members if m.public_key == public_key), None)
+
+    def name(self, index: int) -> str:
+        """Member ``index``'s name in the genesis (``p2``); a report's index 0 (the key of
+        no member) as ``not a member``."""
+        key = self._key(index)
+        return "not a member" if key is None else self.genesis.participant_names[key]
+
+    def label(self, index: int) -> str:
+        """Member ``index`` as the terminal and the watch page show it, its name beside its
+        key's first 8 hex digits (``p2 · 2f56fe87``:
+        :meth:`~zkpot.chain.genesis.Genesis.label`); a report's index 0 as ``not a member``."""
+        key = self._key(index)
+        return "not a member" if key is None else self.genesis.label(key)
+
+    def _key(self, index: int) -> bytes | None:
+        return self.members[index - 1].public_key if 1 <= index <= len(self.members) else None
 
 
 def member_key(seed: int, index: int) -> int:

@@ -11,7 +11,9 @@ A task publisher writes it once:
 - the SRS: the digest of the powers-of-tau ceremony's transcript that made it
   (:attr:`zkpot.poly.ceremony.Powers.digest`), which a node checks its SRS against;
 - the validators' BLS public keys, in order (a vote names its validator by index);
-- the registered participants: each one's BLS public key and data commitment;
+- the registered participants: each one's BLS public key and data commitment, in an
+  order that names them: the N-th is ``pN`` (:attr:`Genesis.participant_names`), on the
+  terminal and on a node's watch page alike;
 - for every key, its **proof of possession** (:func:`zkpot.curve.bls.pop_prove`: a
   signature of the key by itself). Without it a validator could register
   pk = a·G − (the sum of the other validators' keys), and then sign alone for all of
@@ -63,6 +65,7 @@ from zkpot.errors import ZkpotError
 from zkpot.hash.keccak import keccak256
 from zkpot.ml import headroom
 from zkpot.ml.model import Layer
+from zkpot.ml.registry import short_key
 from zkpot.ml.statement import (
     Rows,
     TrainingSpec,
@@ -248,6 +251,21 @@ class Genesis:
     def hash(self) -> bytes:
         """Keccak-256 of the canonical JSON: block 0's hash."""
         return digest(self.to_json())
+
+    @cached_property
+    def participant_names(self) -> dict[bytes, str]:
+        """Each registered participant's name, by its key: ``p1``, ``p2``, … in the order
+        the genesis registers them, so that anyone who holds the genesis names them alike."""
+        return {p.public_key: f"p{i}" for i, p in enumerate(self.participants, 1)}
+
+    def label(self, public_key: bytes) -> str:
+        """A key as the terminal and the watch page show it: a registered participant's
+        name beside the key's first 8 hex digits (``p2 · 2f56fe87``); any other key (a
+        validator that is not a participant, an outsider) by those digits alone, saying
+        so (``2f56fe87 (not a participant)``)."""
+        name = self.participant_names.get(public_key)
+        key = short_key(public_key)
+        return f"{key} (not a participant)" if name is None else f"{name} · {key}"
 
     def registration(self, public_key: bytes) -> Registration | None:
         """The participant registered with this key, or ``None``."""

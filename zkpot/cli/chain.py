@@ -209,25 +209,27 @@ def simulate(args: argparse.Namespace) -> int:
                                byzantine=behaviours, say=_say)  # fmt: skip
     except ZkpotError as error:
         args.parser.error(str(error))
-    names = {m.index: m.behaviour for m in federation.members}
+    cheats = {m.index: m.behaviour for m in federation.members}
 
     def on_round(r: fed.RoundReport) -> None:
-        lead = (f"leader p{r.leader} ({r.leader_accuracy}/{spec.test_rows})" if r.leader
-                else "empty block, no leader")  # fmt: skip
+        lead = (f"leader {federation.name(r.leader)} ({r.leader_accuracy}/{spec.test_rows})"
+                if r.leader else "empty block, no leader")  # fmt: skip
         print(f"round {r.round}: block {r.block[:16]}…, {lead}, global model "
               f"{r.global_accuracy}/{spec.test_rows}")  # fmt: skip
-        for index, why in r.sat_out:  # (a reason on a line of its own: 80 columns)
-            print(f"  p{index:<21} sat out:\n      {why[:74]}")
-        for v in r.contributions:
-            who = f"p{v.participant}" + (f" ({names[v.participant]})" if v.byzantine else "")
-            verdict = "accepted" if v.verified else "rejected:"
-            print(f"  {who:<22} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}")
-            if not v.verified:
-                print(f"      {(v.reason or '')[:74]}")
+        sat_out = [(federation.label(index), why) for index, why in r.sat_out]
+        rows = [(federation.label(v.participant)
+                 + (f" ({cheats[v.participant]})" if v.byzantine else ""), v)
+                for v in r.contributions]  # fmt: skip
+        width = max((len(who) for who, _ in [*sat_out, *rows]), default=0)
+        for who, why in sat_out:  # (a reason on a line of its own: 80 columns)
+            print(f"  {who:<{width}}  sat out:\n      {why[:74]}")
+        for who, v in rows:
+            print(*verdict_lines(who, width, v.claimed_accuracy, spec.test_rows, v.reason),
+                  sep="\n")  # fmt: skip
         sys.stdout.flush()
 
     def on_proof(round: int, index: int) -> None:
-        _say(f"round {round}: p{index} proved")
+        _say(f"round {round}: {federation.name(index)} proved")
 
     prover = fed.ParallelProver(federation, workers=args.workers or None, on_proof=on_proof)
     try:
@@ -301,16 +303,10 @@ def devnet(args: argparse.Namespace) -> int:
     directory = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="zkpot-devnet-"))
     federation = fed.build(args.nodes, seed=args.seed, spec=spec, cache_dir=directory / "keys",
                            say=_say)  # fmt: skip
-    names = {m.public_key.hex(): f"p{m.index}" for m in federation.members}
 
     def on_round(height: int, block: dict[str, Any], contributions: list[dict[str, Any]]) -> None:
-        leader = names.get(block["proposer"], "none (empty block)")
-        signed = f"signed by {len(block['signers'])} of {args.nodes} (view {block['view']})"
-        print(f"round {height}: block {block['hash'][:16]}…, leader {leader}, {signed}")
-        for c in contributions:
-            verdict = "accepted" if c["accepted"] else f"rejected: {c['reason']}"
-            print(f"  {names.get(c['participant'], '?'):<6} claims "
-                  f"{c['accuracy']}/{spec.test_rows}  {verdict}")  # fmt: skip
+        for line in devnet_round(height, block, contributions, args.nodes, spec.test_rows):
+            print(line)
         sys.stdout.flush()
 
     try:
@@ -324,6 +320,29 @@ def devnet(args: argparse.Namespace) -> int:
               f"{directory})", file=sys.stderr)  # fmt: skip
         return 128 + stopped.signum
     return 0
+
+
+def verdict_lines(who: str, width: int, claimed: int, test_rows: int,
+                  reason: str | None) -> list[str]:  # fmt: skip
+    """A contribution in a round's table: who (its label, in a column ``width`` wide), what
+    it claims, the verdict; a rejection's reason on a line of its own (so that every line
+    fits 80 columns)."""
+    line = f"  {who:<{width}}  claims {claimed}/{test_rows}  "
+    return [line + "accepted"] if reason is None else [line + "rejected:", f"      {reason[:74]}"]
+
+
+def devnet_round(height: int, block: dict[str, Any], contributions: list[dict[str, Any]],
+                 validators: int, test_rows: int) -> list[str]:  # fmt: skip
+    """``zkpot devnet``'s lines for a final round, from a node's API: its block (``/blocks/H``)
+    and its contributions (``/contributions/H``), each participant by the label the API
+    gives it — the one the watch page shows."""
+    leader = block["proposer_name"] or block["proposer_label"] or "none (empty block)"
+    signed = f"signed by {len(block['signers'])} of {validators} (view {block['view']})"
+    width = max((len(c["label"]) for c in contributions), default=0)
+    lines = [f"round {height}: block {block['hash'][:16]}…, leader {leader}, {signed}"]
+    for c in contributions:
+        lines += verdict_lines(c["label"], width, c["accuracy"], test_rows, c["reason"])
+    return lines
 
 
 def chaos(args: argparse.Namespace) -> int:
@@ -431,4 +450,5 @@ def _costs(args: argparse.Namespace, out: Path) -> int:
     return 0
 
 
-__all__ = ["add_parsers", "chaos", "devnet", "experiment", "node", "simulate", "spec_of"]
+__all__ = ["add_parsers", "chaos", "devnet", "devnet_round", "experiment", "node", "simulate",
+           "spec_of", "verdict_lines"]  # fmt: skip

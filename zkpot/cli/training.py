@@ -361,8 +361,9 @@ def _genesis_registry(args: argparse.Namespace) -> Any:
         args.parser.error(f"argument --genesis: cannot read {args.genesis} with "
                           f"{args.test_set}: {error}")  # fmt: skip
     _check_size(args, genesis.spec, f"{args.genesis}'s spec")
-    participants = tuple(Registered(f"p{i}", short_key(p.public_key), p.id, p.data_commitment)
-                         for i, p in enumerate(genesis.participants, 1))  # fmt: skip
+    names = genesis.participant_names
+    participants = tuple(Registered(names[p.public_key], short_key(p.public_key), p.id,
+                                    p.data_commitment) for p in genesis.participants)  # fmt: skip
     model = genesis.model_hash if args.global_model is None else args.global_model
     return Registry(genesis.spec, genesis.test_set, model, participants)
 

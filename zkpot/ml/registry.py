@@ -123,7 +123,8 @@ def _show(value: object) -> str:
 
 
 def short_key(key: bytes) -> str:
-    """The first 8 hex digits of a key, as the verdict shows it."""
+    """The first 8 hex digits of a key, as the verdict, the terminal and a node's watch
+    page show it (:meth:`zkpot.chain.genesis.Genesis.label`)."""
     return key[:4].hex()
 
 
