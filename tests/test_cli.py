@@ -86,7 +86,8 @@ def test_the_demo_runs_a_round_of_the_chain(capsys, monkeypatch) -> None:
     monkeypatch.setattr(fed.ParallelProver, "_prove_all", counted)
     assert main(["demo", "--quick"]) == 0
     assert proven == [1]
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "\r" not in out + err  # captured, not a terminal: no bar was drawn
     assert out.count("contributed and was verified") == 4
     assert "Round 1: block " in out and out.count("<- leader") == 1
     assert re.search(r"p4 · [0-9a-f]{8} \(Byzantine\) +claims \d/4  rejected:\n +\S", out)

@@ -207,6 +207,7 @@ def training_tour(
     import dataclasses
     import time
 
+    from zkpot.cli.progress import Bars
     from zkpot.ml.contribution import contribution_error, dev_srs, prove_contribution, setup
     from zkpot.ml.statement import (
         TrainingSpec,
@@ -245,15 +246,18 @@ def training_tour(
     def brief(line: str) -> str:  # the cache's path can be long: the demo fits 80 columns
         return _brief(line.replace(str(cache_dir), "the key cache") if cache_dir else line)
 
-    keys = setup(spec, dev_srs(spec), cache_dir=cache_dir, progress=lambda s: say(brief(s)))
+    with Bars(lambda line: say(brief(line)), indent="   ") as progress:  # bars on stderr
+        keys = setup(spec, dev_srs(spec), cache_dir=cache_dir, progress=progress)
     say(f"   ready in {time.perf_counter() - start:.1f} s: a domain of {keys.vk.n:,} rows\n")
 
     say("18. Participant 1 trains one round on its committed data and proves it")
     me = participant_id(demo_public_key(1))
     start = time.perf_counter()
-    proven = prove_contribution(keys, round=1, participant=me, global_layers=task.global_layers,
-                                data=slots, data_salt=demo_data_salt(seed, 1), test=task.test,
-                                progress=lambda s: say(f"   {s}"))  # fmt: skip
+    with Bars(lambda line: say(f"   {line}"), indent="   ") as progress:
+        proven = prove_contribution(keys, round=1, participant=me,
+                                    global_layers=task.global_layers, data=slots,
+                                    data_salt=demo_data_salt(seed, 1), test=task.test,
+                                    progress=progress)  # fmt: skip
     c = proven.contribution
     say(f"   proved in {time.perf_counter() - start:.1f} s: {len(c.proof.to_bytes())} bytes")
     for name, value in c.statement.to_json().items():
@@ -314,14 +318,14 @@ def chain_demo(
         rounds: how many rounds to run (the demo runs 3; ``--quick`` 1).
         workers: processes that prove in parallel (default: ``ZKPOT_WORKERS``, else one
             per core).
-        bars: progress bars while proving (``tqdm``, on standard error).
+        bars: progress bars for the ceremony, the keys and each round's proofs (tqdm, on
+            standard error, and only on a terminal: :mod:`zkpot.cli.progress`).
     """
     import dataclasses
     import time
 
-    from tqdm import tqdm
-
     from zkpot.chain import federation as fed
+    from zkpot.cli.progress import Bars
     from zkpot.ml.datasets import iris_split
     from zkpot.ml.statement import count_correct, encode_test_set
 
@@ -337,8 +341,10 @@ def chain_demo(
     say(f"accuracy counted on {spec.test_rows} public test rows; the best proven accuracy leads.\n")
 
     say("1. Genesis: a powers-of-tau ceremony among the four, then the keys")
-    federation = fed.build(4, seed=seed, spec=spec, byzantine=[behaviour],
-                           say=lambda line: say("   " + _brief(line)))  # fmt: skip
+    progress = Bars(lambda line: say("   " + _brief(line)), enabled=bars, indent="   ")
+    with progress:
+        federation = fed.build(4, seed=seed, spec=spec, byzantine=[behaviour],
+                               progress=progress)  # fmt: skip
     g = federation.genesis
     say(f"   ceremony transcript digest {g.ceremony.hex()[:16]}…  (in the genesis)")
     say(f"   genesis {g.hash.hex()[:16]}…: {len(g.validators)} validators (quorum {g.quorum}), "
@@ -352,17 +358,6 @@ def chain_demo(
     say(f"   rows for 100 epochs, gets {float_test}/{spec.test_rows} public test rows and "
         f"{float_held}/{len(held_out)} held-out rows;")  # fmt: skip
     say(f"   the first global model gets {before}/{len(held_out)} held-out rows.\n")
-
-    bar: list = [None]
-
-    def on_proof(round: int, index: int) -> None:
-        if bar[0] is None:
-            bar[0] = tqdm(total=len(federation.members), desc=f"   round {round}: proving",
-                          unit="proof", disable=not bars, leave=False)  # fmt: skip
-        bar[0].update()
-        if bar[0].n == bar[0].total:
-            bar[0].close()
-            bar[0] = None
 
     def on_round(r: fed.RoundReport) -> None:
         say(f"Round {r.round}: block {r.block[:16]}…, final with a quorum certificate")
@@ -386,9 +381,10 @@ def chain_demo(
     say(f"3. {rounds} round(s): every participant trains and proves (in parallel), every")
     say("   validator checks every proof, the best verified accuracy proposes the block")
     say("   and reveals its model, which becomes the next round's global model\n")
-    prover = fed.ParallelProver(federation, workers=workers, on_proof=on_proof)
+    prover = fed.ParallelProver(federation, workers=workers, progress=progress)
     try:
-        reports = fed.run(federation, rounds, seed=seed, prover=prover, on_round=on_round)
+        with progress:
+            reports = fed.run(federation, rounds, seed=seed, prover=prover, on_round=on_round)
     finally:
         prover.close()
     cheats = [v for r in reports for v in r.contributions if v.byzantine and v.verified]

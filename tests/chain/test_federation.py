@@ -14,6 +14,7 @@ from zkpot.chain import federation as fed
 from zkpot.cli import main
 from zkpot.errors import InvalidInput
 from zkpot.ml.contribution import verify_contribution
+from zkpot.progress import Recorder
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +50,15 @@ def test_a_bad_federation_is_refused(federation, n, byzantine, message) -> None:
 
 
 def test_a_round_in_parallel_reports_what_the_rules_decide(federation) -> None:
-    prover = fed.ParallelProver(federation, workers=2)
+    record = Recorder()
+    prover = fed.ParallelProver(federation, workers=2, progress=record)
     try:
         (report,) = fed.run(federation, 1, seed=3, prover=prover)
     finally:
         prover.close()
+    # the round's step is told as its proving starts, and moves as each proof is done
+    assert record.events[0] == ("start", "round 1: proving", 4, "proofs")
+    assert sorted(record.events[1:]) == [("advance", 1, f"p{i} proved") for i in (1, 2, 3, 4)]
     verdicts = {v.participant: v for v in report.contributions}
     assert sorted(verdicts) == [1, 2, 3, 4]
     assert not verdicts[4].verified and verdicts[4].byzantine and verdicts[4].reason
@@ -77,14 +82,23 @@ def test_a_round_in_parallel_reports_what_the_rules_decide(federation) -> None:
     assert {round for round, _, _ in prover.done} == {1}  # nothing proven past the run
 
 
-def test_nobody_proves_past_the_last_round(federation) -> None:
+def test_nobody_proves_past_the_last_round(federation, monkeypatch) -> None:
     """A node that finalizes the last round starts on the next at once: `zkpot demo` proved
-    a fourth round it never showed (100 s). Past ``last_round`` every member sits out."""
-    asked = []
-    prover = fed.ParallelProver(federation, workers=1)
+    a fourth round it never showed (100 s). Past ``last_round`` every member sits out. (And
+    the round's progress: told as its proving starts, before any proof is done.)"""
+    asked, record = [], Recorder()
+    prover = fed.ParallelProver(federation, workers=1, progress=record)
     prove_all = prover._prove_all
     prover._prove_all = lambda round, key, layers: (asked.append(round),
                                                     prove_all(round, key, layers))  # fmt: skip
+    attempt = fed._attempt
+
+    def noted(job, keys):  # (workers=1: every proof is made in this process)
+        result = attempt(job, keys)
+        record.events.append(("proved",))
+        return result
+
+    monkeypatch.setattr(fed, "_attempt", noted)
     sim = fed.simulate(federation, seed=3, prover=prover, last_round=1)
     nodes = list(sim.nodes.values())
     sim.run(until=sim.now + 10_000, stop=lambda: all(n.store.head()[0] >= 1 for n in nodes))
@@ -92,6 +106,11 @@ def test_nobody_proves_past_the_last_round(federation) -> None:
     assert asked == [1]
     for node in nodes:
         assert (2, "the run ends at round 1: round 2 is not proven") in node.sat_out
+    # the step is told before the first proof is done; each proof advances it as it ends
+    kinds = [event[0] for event in record.events]
+    assert record.events[0] == ("start", "round 1: proving", 4, "proofs")
+    assert kinds[1:] == ["proved", "advance"] * 4
+    assert record.steps() == {"round 1: proving": (4, 4)}
 
 
 def test_simulate_writes_the_report(tmp_path, capsys) -> None:
@@ -100,7 +119,7 @@ def test_simulate_writes_the_report(tmp_path, capsys) -> None:
             "--rounds", "1", "--seed", "5", "--layers", "4,2,3", "--batch", "2",
             "--test-rows", "2", "--report", str(path)]  # fmt: skip
     assert main(args) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     rounds = json.loads(path.read_text())["rounds"]
     assert [r["round"] for r in rounds] == [1]
     byzantine = [c for c in rounds[0]["contributions"] if c["byzantine"]]
@@ -111,6 +130,7 @@ def test_simulate_writes_the_report(tmp_path, capsys) -> None:
     assert re.search(r"^  p2 · [0-9a-f]{8} \(inflate\)  claims \d/2  rejected:$", out, re.M)
     assert byzantine[0]["reason"][:74] in out  # the reason, on a line of its own
     assert max(map(len, out.splitlines())) <= 80
+    assert "\r" not in out + err  # captured, not a terminal: no bar was drawn
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,11 @@ assert table._pool is not None, "it did not run on the workers"
 lists = [[rng.randrange(curve.R) for _ in range(n)] for n in (40, 7, 23)] + [[0] * 9]
 assert table.msm_many(lists, min_parallel=1) == [msm(points[:len(k)], k) for k in lists]
 assert table.msm_many(lists, min_parallel=10) == [msm(points[:len(k)], k) for k in lists]
-sums, powers = table.msm_and_map(lists[:2], pow, [(2, 5), (3, 2)], min_parallel=1)
+seen = []  # each MSM's sum and each task's result, as it is done
+sums, powers = table.msm_and_map(lists[:2], pow, [(2, 5), (3, 2)], min_parallel=1,
+                                 each=seen.append)
 assert sums == [msm(points[:len(k)], k) for k in lists[:2]] and powers == [32, 9]
+assert seen == [*sums, 32, 9], seen
 import os
 from zkpot.curve.parallel import map_tasks
 seen = []
@@ -135,9 +138,10 @@ def test_msm_many_in_process_and_its_errors() -> None:
     with pytest.raises(ArgumentError, match="4 scalars for a table of 3 points"):
         table.msm_many([[1], [1, 2, 3, 4]])
     assert table.msm_and_map([[2]], divmod, [(7, 2)]) == ([G * 2], [(3, 1)])
-    done = []  # in process, submit runs the tasks at once
-    pending = table.submit([[1, 1]], done.append, [(1,), (2,)])
+    done, seen = [], []  # in process, submit runs the tasks at once, and says so
+    pending = table.submit([[1, 1]], done.append, [(1,), (2,)], each=seen.append)
     assert done == [1, 2] and pending.get() == ([G * 3], [None, None])
+    assert seen == [G * 3, None, None]
     assert pending.then(lambda results: results[0][0] + G).get() == G * 4
     with pytest.raises(ArgumentError, match="no function"):
         table.msm_and_map([], None, [(1,)])

@@ -28,6 +28,7 @@ from zkpot.ml.training_circuit import _flat, build, inputs
 from zkpot.ml.training_circuit import values as tc_values
 from zkpot.plonk.circuit import UnsatisfiedConstraint
 from zkpot.plonk.prover import prove_witness
+from zkpot.progress import Recorder
 
 TINY = st.TrainingSpec(sizes=(2, 3, 2), steps=1, log2_batch=1, test_rows=2)
 
@@ -166,17 +167,19 @@ def test_a_step_the_twin_refuses_has_no_witness() -> None:
 
 @pytest.fixture(scope="module")
 def world():
-    """Keys for the tiny spec, a participant's data, the test set and an honest contribution."""
-    keys = setup(TINY, dev_srs(TINY))
+    """Keys for the tiny spec, a participant's data, the test set and an honest contribution
+    (and what the setup and the proof told of their progress)."""
+    told = {"setup": Recorder(), "prove": Recorder()}
+    keys = setup(TINY, dev_srs(TINY), progress=told["setup"])
     train, test = data_for(TINY)
     slots, _ = st.data_slots(train, TINY)
     test_rows = st.encode_test_set(test, TINY)
     layers = global_model(TINY)
     proven = prove_contribution(keys, round=3, participant=77, global_layers=layers, data=slots,
                                 data_salt=1234, test=test_rows, model_salt=99,
-                                rng=random.Random(1))  # fmt: skip
+                                rng=random.Random(1), progress=told["prove"])  # fmt: skip
     return {"keys": keys, "slots": slots, "test": test_rows, "layers": layers, "train": train,
-            "proven": proven}  # fmt: skip
+            "proven": proven, "told": told}  # fmt: skip
 
 
 def expected(world) -> dict[str, int]:
@@ -185,6 +188,22 @@ def expected(world) -> dict[str, int]:
     return {"round": 3, "participant": 77, "global_model": st.model_hash(world["layers"], TINY),
             "data_commitment": st.data_commitment(world["slots"], 1234, TINY),
             "test_set": st.hash_test_set(world["test"], TINY), "accuracy": s.accuracy}  # fmt: skip
+
+
+def test_the_setup_and_the_proof_report_their_steps_from_the_start(world) -> None:
+    """Each step is told before its first unit of work, names its stages, and its units
+    reach the total: three per fixed polynomial for the keys; training, the witness and
+    the five rounds for the proof."""
+    setup_events, prove_events = world["told"]["setup"], world["told"]["prove"]
+    assert setup_events.events[0][0] == "say"  # the circuit's size
+    assert setup_events.events[1][:2] == ("start", "preprocessing")
+    assert setup_events.events[2] == ("advance", 0, "interpolation")
+    ((done, total),) = setup_events.steps().values()
+    assert done == total and total % 3 == 0
+    assert prove_events.events[1:3] == [("start", "proving", 7, ""), ("advance", 0, "training")]
+    stages = [e[2] for e in prove_events.events if e[0] == "advance" and e[2]]
+    assert stages == ["training", "witness", *(f"round {k}" for k in range(1, 6))]
+    assert prove_events.steps() == {"proving": (7, 7)}
 
 
 def test_an_honest_contribution_verifies_and_round_trips(world) -> None:

@@ -16,6 +16,7 @@ from zkpot.plonk.keys import ProvingKey, VerificationKey
 from zkpot.plonk.keystore import KeyFileError, digest, preprocess_cached, read_key, write_key
 from zkpot.plonk.tables import Table
 from zkpot.poly.kzg import SRS
+from zkpot.progress import Recorder
 
 TAU = 0x5EED
 
@@ -63,9 +64,9 @@ def calls(monkeypatch) -> list[object]:
     """The circuits keystore.preprocess was called with."""
     seen: list[object] = []
 
-    def counting(circuit, srs):
+    def counting(circuit, srs, **options):
         seen.append(circuit)
-        return preprocess(circuit, srs)
+        return preprocess(circuit, srs, **options)
 
     monkeypatch.setattr(keystore, "preprocess", counting)
     return seen
@@ -113,6 +114,44 @@ def test_the_second_call_loads_the_same_key_without_preprocessing(name, srs, fre
     assert_same_key(pk1, pk0)
     assert_same_key(pk2, pk0)
     assert proves(pk2, vk0, inputs)  # the loaded key proves, the fresh key verifies
+
+
+def test_preprocessing_reports_its_step_before_its_first_ntt(monkeypatch, tmp_path) -> None:
+    """A miss says so, then tells its step before the first NTT or MSM: three units per
+    fixed polynomial (interpolation, commitment, values on the coset), each advanced as it
+    is done (in this process, ``ZKPOT_WORKERS=1``, where every task is seen here)."""
+    from zkpot.curve import parallel
+    from zkpot.plonk import keys
+
+    monkeypatch.setenv("ZKPOT_WORKERS", "1")  # read by the new SRS's table
+    record = Recorder()
+
+    def noted(name: str, work):  # ``work``, which first notes its name among the events
+        def run(*args):
+            record.events.append(("work", name))
+            return work(*args)
+
+        return run
+
+    for module, name in ((keys, "interpolate"), (keys, "coset_values"), (parallel, "msm")):
+        monkeypatch.setattr(module, name, noted(name, getattr(module, name)))
+    c, _ = rich()
+    preprocess_cached(c, SRS.from_tau(TAU, 64 + 10), tmp_path, progress=record)
+    events = record.events
+    assert events[0][0] == "say" and "preprocessing (no usable key" in events[0][1]
+    total = events[1][2]
+    assert events[1:3] == [("start", "preprocessing", total, "tasks"),
+                           ("advance", 0, "interpolation")]  # fmt: skip
+    work = [event[1] for event in events if event[0] == "work"]
+    assert work.count("interpolate") == work.count("coset_values") == total // 3
+    assert 0 < work.count("msm") <= total // 3  # (a zero polynomial needs no MSM)
+    first = next(i for i, event in enumerate(events) if event[0] == "work")
+    assert events[first : first + 2] == [("work", "interpolate"), ("advance", 1, None)]
+    stage = events.index(("advance", 0, "commitments, coset NTTs"))
+    assert {e[1] for e in events[:stage] if e[0] == "work"} == {"interpolate"}
+    assert {e[1] for e in events[stage:] if e[0] == "work"} == {"msm", "coset_values"}
+    assert record.steps() == {"preprocessing": (total, total)}
+    assert "wrote the proving key" in events[-1][1]
 
 
 def test_a_constraint_system_and_its_circuit_share_a_key(srs, fresh, calls, tmp_path) -> None:

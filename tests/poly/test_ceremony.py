@@ -18,6 +18,7 @@ from zkpot.errors import ZkpotError
 from zkpot.poly import ceremony, kzg
 from zkpot.poly.ceremony import CeremonyError, Contribution, Powers
 from zkpot.poly.polynomial import Polynomial
+from zkpot.progress import Recorder
 
 N = 8
 SECRETS = {"alice": 3**40 + 11, "bob": 7**50 + 5, "carol": 2**200 + 123}
@@ -91,22 +92,36 @@ def test_three_parties_give_the_srs_of_the_product(curve) -> None:
 
 def test_more_g2_powers() -> None:
     contributions, states = run(size=4, g2_size=4)
-    srs = ceremony.verify_transcript(contributions, 4, 4)
+    record = Recorder()
+    srs = ceremony.verify_transcript(contributions, 4, 4, progress=record)
     assert srs.g2 == states[-1].g2
     tau = SECRETS["alice"] * SECRETS["bob"] * SECRETS["carol"] % bn254.R
     assert srs.g2[3] == bn254.G2.generator() * pow(tau, 3, bn254.R)
+    # a step per contribution, a check per unit: G2 powers 2 and 3 are two more checks
+    steps = record.steps()
+    assert list(steps) == [f"checking contribution {i} by {name!r}"
+                           for i, name in enumerate(SECRETS)]  # fmt: skip
+    assert set(steps.values()) == {(7, 7)}
 
 
 def test_random_secrets_and_progress() -> None:
-    lines: list[str] = []
+    """Each step is told from its start, before any work, and its units reach the total."""
+    record = Recorder()
     state = ceremony.start(4)
-    c = ceremony.contribute(state, "dave", progress=lines.append)  # s and k from `secrets`
-    assert lines == ["dave: G1 powers: 4/4", "dave: G2 powers: 2/2"]
-    lines.clear()
+    c = ceremony.contribute(state, "dave", progress=record)  # s and k from `secrets`
+    assert record.events[:2] == [("start", "dave contributes", 6, "powers"),
+                                 ("advance", 0, "G1")]  # fmt: skip
+    assert record.steps() == {"dave contributes": (6, 6)}
+    record.events.clear()
+    ceremony.verify_contribution(state, c, progress=record)
+    who = "checking contribution by 'dave'"
+    assert record.events[:2] == [("start", who, 5, "checks"), ("advance", 0, "structure")]
+    assert record.events[-1] == ("advance", 1, "accepted")
+    assert ("advance", 1, "knowledge of s") in record.events
+    assert record.steps() == {who: (5, 5)}
+    lines: list[str] = []  # a plain function gets the lines: the steps are no lines
     ceremony.verify_contribution(state, c, progress=lines.append)
-    assert lines[0] == "contribution by 'dave': structure"
-    assert lines[-1] == "contribution by 'dave': accepted"
-    assert any("proof of knowledge" in line for line in lines)
+    assert lines == []
 
 
 def test_the_digest_chains_the_transcript(honest) -> None:
@@ -347,14 +362,15 @@ PARALLEL_POWERS = """
 import random
 from zkpot.curve import bn254
 from zkpot.poly import ceremony
+from zkpot.progress import Recorder
 ceremony.PARALLEL_POWERS = 8  # so that 100 powers run on two workers
 rng = random.Random(9)
 points = [bn254.G1.generator() * rng.randrange(1, bn254.R) for _ in range(100)]
 s = rng.randrange(1, bn254.R)
-lines = []
-got = ceremony._multiply_powers(points, s, bn254.R, lines.append, "G1")
+record = Recorder()
+got = ceremony._multiply_powers(points, s, bn254.R, record, "G1")
 assert list(got) == [P * pow(s, i, bn254.R) for i, P in enumerate(points)]
-assert lines[-1] == "G1: 100/100", lines
+assert record.events == [("advance", 0, "G1"), ("advance", 64, "G1"), ("advance", 36, "G1")]
 print("ok")
 """
 

@@ -15,6 +15,7 @@ from zkpot.field import prime
 from zkpot.poly import local_setup as ls
 from zkpot.poly.kzg import SRS
 from zkpot.poly.local_setup import LocalSetupError
+from zkpot.progress import Recorder
 
 
 def test_tau_comes_from_the_os_csprng_and_is_not_kept(monkeypatch, tmp_path) -> None:
@@ -43,6 +44,27 @@ def test_two_setups_have_different_taus(tmp_path) -> None:
 )
 def test_a_new_setup_has_a_power_of_two_and_ten_powers(size: int, made: int) -> None:
     assert ls.rounded_size(size) == made
+
+
+def test_making_and_reading_report_their_steps_from_the_start(tmp_path, monkeypatch) -> None:
+    """The powers' step is told before the first power, the check's before its first MSM;
+    the units of each reach its total. A plain function gets the lines only."""
+    monkeypatch.setattr(ls, "CHUNK", 8)  # 42 powers in six even parts of 7
+    record = Recorder()
+    ls.local_srs(tmp_path, 30, progress=record)  # makes 42 powers
+    making = "local setup: making 42 powers of a random τ, which is then forgotten"
+    assert record.events[:2] == [("say", making), ("start", "local setup: powers of τ", 42,
+                                                     "powers")]  # fmt: skip
+    assert record.events[2:8] == [("advance", 7, None)] * 6
+    made, wrote = record.events[8:]
+    assert "42 powers made in" in made[1] and "local setup: wrote" in wrote[1]
+    record.events.clear()
+    ls.local_srs(tmp_path, 30, progress=record)  # reads and checks them
+    assert record.events[1] == ("start", "local setup: checking the powers", 2, "MSMs")
+    assert record.steps() == {"local setup: checking the powers": (2, 2)}
+    lines: list[str] = []
+    ls.local_srs(tmp_path, 30, progress=lines.append)
+    assert len(lines) == 1 and lines[0].startswith("local setup: checking 30 powers of")
 
 
 def test_the_smallest_cached_setup_that_is_large_enough_serves(tmp_path) -> None:

@@ -563,7 +563,7 @@ def run(directory: Path, *, nodes: int = 4, base_port: int = 26100, quick: bool 
     say = say or (lambda _: None)
     caps = QUICK if quick else FULL
     federation = fed.build(nodes, seed=seed, spec=CHAOS_SPEC, cache_dir=directory / "keys",
-                           say=say)  # fmt: skip
+                           progress=say)  # fmt: skip
     devnet.write(directory, federation)
     members = [m.index for m in federation.members]
     cluster = Cluster(directory, members, base_port, caps.window)

@@ -23,7 +23,7 @@ import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,8 +45,7 @@ from zkpot.ml.task import Task, demo_data_salt, iris_task
 from zkpot.plonk.keys import srs_size
 from zkpot.poly import ceremony
 from zkpot.poly.kzg import SRS
-
-Say = Callable[[str], None]
+from zkpot.progress import ProgressLike, as_progress
 
 DEMO_SPEC = TrainingSpec(sizes=(4, 4, 3), log2_batch=2, steps=1, test_rows=4, log2_lr=2)
 """The demo's and the simulator's task: a 4-4-3 network, one SGD step on 4 rows, 4 test
@@ -136,18 +135,21 @@ class CeremonyOutput:
         return SRS(ceremony.bn254, self.last.g1, self.last.g2)
 
 
-def run_ceremony(size: int, names: Sequence[str], say: Say | None = None) -> CeremonyOutput:
+def run_ceremony(size: int, names: Sequence[str], progress: ProgressLike = None) -> CeremonyOutput:
     """The powers-of-tau ceremony at genesis: each name contributes in turn, every
-    contribution is verified; the output carries the transcript's digest."""
-    say = say or (lambda _: None)
+    contribution is verified; the output carries the transcript's digest. ``progress`` is
+    told of each contribution's steps, its powers and its checks
+    (:func:`zkpot.poly.ceremony.contribute`, :func:`~zkpot.poly.ceremony.verify_contribution`),
+    and a line as each is verified."""
+    report = as_progress(progress)
     if not names:
         raise InvalidInput("a ceremony needs one contributor at least")
     state = ceremony.start(size)
     for name in names:
         previous = state.digest
-        contribution = ceremony.contribute(state, name)
-        state = ceremony.verify_contribution(state, contribution)
-        say(f"ceremony: {name} contributed and was verified")
+        contribution = ceremony.contribute(state, name, progress=report)
+        state = ceremony.verify_contribution(state, contribution, progress=report)
+        report.say(f"ceremony: {name} contributed and was verified")
     return CeremonyOutput(previous, contribution, state.digest)
 
 
@@ -160,7 +162,7 @@ def build(
     keys: ContributionKeys | None = None,
     ceremony_digest: bytes = bytes(32),
     cache_dir: str | os.PathLike[str] | None = None,
-    say: Say | None = None,
+    progress: ProgressLike = None,
 ) -> Federation:
     """N members on Iris (Dirichlet split, :func:`zkpot.ml.task.iris_task`), the last
     ``len(byzantine)`` of them Byzantine with these behaviours (each a behaviour of
@@ -171,13 +173,14 @@ def build(
             members run the ceremony (:func:`run_ceremony`) and the keys are preprocessed
             from its SRS, and ``ceremony_digest`` is the transcript's.
         cache_dir: where to keep the proving key (:func:`zkpot.ml.contribution.setup`).
-        say: called with a line of text per step.
+        progress: told a line per step, and the ceremony's and the preprocessing's
+            progress (:func:`run_ceremony`, :func:`zkpot.ml.contribution.setup`).
 
     Raises:
         InvalidInput: fewer than one member, more Byzantine members than members, or an
             unknown behaviour.
     """
-    say = say or (lambda _: None)
+    report = as_progress(progress)
     if not isinstance(n, int) or not 1 <= n <= 64:
         raise InvalidInput(f"a federation of 1 … 64 members, not {n!r}")
     if len(byzantine) > n:
@@ -199,11 +202,11 @@ def build(
         from zkpot.ml.training_circuit import build as build_circuit
 
         size = srs_size(build_circuit(spec).cs)
-        say(f"ceremony: {n} members contribute powers of τ ({size:,} of them) in turn")
-        output = run_ceremony(size, [m.name for m in members], say)
+        report.say(f"ceremony: {n} members contribute powers of τ ({size:,} of them) in turn")
+        output = run_ceremony(size, [m.name for m in members], report)
         srs, ceremony_digest = output.srs, output.digest
-        say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
-        keys = setup(spec, srs, cache_dir=cache_dir, progress=say)
+        report.say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
+        keys = setup(spec, srs, cache_dir=cache_dir, progress=report)
     test = test_set(task, seed)
     genesis = Genesis(
         name=f"zkpot federation seed {seed}", spec=spec, test_commitment=test.commitment,
@@ -264,18 +267,17 @@ class ParallelProver:
     (:func:`zkpot.curve.parallel.default_workers`).
 
     Args:
-        on_proof: called with (round, member index) as each proof completes: a progress bar.
+        progress: told of a step, ``"round R: proving"``, as a round's proofs start, its
+            total the number of proofs, advanced as each proof is done (in the order they
+            finish), with ``"pI proved"`` as its stage (:mod:`zkpot.progress`).
     """
 
     def __init__(
-        self,
-        federation: Federation,
-        workers: int | None = None,
-        on_proof: Callable[[int, int], None] | None = None,
+        self, federation: Federation, workers: int | None = None, progress: ProgressLike = None
     ) -> None:
         self.federation = federation
         self.workers = workers or default_workers()
-        self.on_proof = on_proof or (lambda _round, _index: None)
+        self.progress = as_progress(progress)
         # (round, model, member) → its contribution and secrets, or why it could not train
         self.done: dict[tuple[int, int, int], tuple[Contribution, Proven] | ZkpotError] = {}
         self.pool: Executor | None = None
@@ -306,16 +308,18 @@ class ParallelProver:
         test = self.federation.genesis.test
         jobs = {m.index: (m.secret_key, round, layers, m.role.data, m.role.data_salt, test)
                 for m in self._askers(round, key)}  # fmt: skip
+        self.progress.start(f"round {round}: proving", len(jobs), "proofs")
         pool = self._pool()
         if pool is None:
             for index, job in jobs.items():
                 self.done[round, key, index] = _attempt(job, self.federation.keys)
-                self.on_proof(round, index)
+                self.progress.advance(1, f"p{index} proved")
             return
-        futures = {index: pool.submit(_attempt, job) for index, job in jobs.items()}
-        for index, future in futures.items():
+        futures = {pool.submit(_attempt, job): index for index, job in jobs.items()}
+        for future in as_completed(futures):
+            index = futures[future]
             self.done[round, key, index] = future.result()
-            self.on_proof(round, index)
+            self.progress.advance(1, f"p{index} proved")
 
     def _pool(self) -> Executor | None:
         global _KEYS

@@ -196,6 +196,7 @@ def simulate(args: argparse.Namespace) -> int:
     from itertools import cycle, islice
 
     from zkpot.chain import federation as fed
+    from zkpot.cli.progress import Bars
 
     if args.byzantine > args.participants:
         args.parser.error(f"argument --byzantine: {args.byzantine} of {args.participants}")
@@ -204,9 +205,11 @@ def simulate(args: argparse.Namespace) -> int:
     if report is not None and not report.parent.is_dir():
         args.parser.error(f"argument --report: no directory {report.parent}")
     behaviours = list(islice(cycle(args.behaviours or fed.PARTICIPANT_BEHAVIOURS), args.byzantine))
+    bars = Bars()  # the ceremony's, the keys' and each round's proofs', on standard error
     try:
-        federation = fed.build(args.participants, seed=args.seed, spec=spec,
-                               byzantine=behaviours, say=_say)  # fmt: skip
+        with bars:
+            federation = fed.build(args.participants, seed=args.seed, spec=spec,
+                                   byzantine=behaviours, progress=bars)  # fmt: skip
     except ZkpotError as error:
         args.parser.error(str(error))
     cheats = {m.index: m.behaviour for m in federation.members}
@@ -228,13 +231,11 @@ def simulate(args: argparse.Namespace) -> int:
                   sep="\n")  # fmt: skip
         sys.stdout.flush()
 
-    def on_proof(round: int, index: int) -> None:
-        _say(f"round {round}: {federation.name(index)} proved")
-
-    prover = fed.ParallelProver(federation, workers=args.workers or None, on_proof=on_proof)
+    prover = fed.ParallelProver(federation, workers=args.workers or None, progress=bars)
     try:
-        rounds = fed.run(federation, args.rounds, seed=args.seed, loss=args.loss, prover=prover,
-                         on_round=on_round)  # fmt: skip
+        with bars:
+            rounds = fed.run(federation, args.rounds, seed=args.seed, loss=args.loss,
+                             prover=prover, on_round=on_round)  # fmt: skip
     except ZkpotError as error:
         print(f"zkpot simulate: {error}", file=sys.stderr)
         return 1
@@ -257,6 +258,7 @@ def node(args: argparse.Namespace) -> int:
     from zkpot.chain.network import NetworkNode
     from zkpot.chain.node import Node, Timing
     from zkpot.chain.store import ChainStore, StoreError
+    from zkpot.cli.progress import Bars
     from zkpot.cli.training import default_cache
     from zkpot.ml.contribution import setup
 
@@ -272,8 +274,9 @@ def node(args: argparse.Namespace) -> int:
     def log(line: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
 
-    keys = setup(genesis.spec, srs, cache_dir=Path(args.keys) if args.keys else default_cache(),
-                 progress=log)  # fmt: skip
+    with Bars(log) as bars:  # a bar on standard error, if it is a terminal
+        keys = setup(genesis.spec, srs, progress=bars,
+                     cache_dir=Path(args.keys) if args.keys else default_cache())  # fmt: skip
     try:
         chain = Node(genesis, keys, store, validator=validator, participant=role,
                      timing=Timing(contribute=args.window))  # fmt: skip
@@ -298,11 +301,13 @@ def devnet(args: argparse.Namespace) -> int:
 
     from zkpot.chain import devnet as net
     from zkpot.chain import federation as fed
+    from zkpot.cli.progress import Bars
 
     spec = spec_of(args)
     directory = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="zkpot-devnet-"))
-    federation = fed.build(args.nodes, seed=args.seed, spec=spec, cache_dir=directory / "keys",
-                           say=_say)  # fmt: skip
+    with Bars() as bars:  # the ceremony's and the keys', on standard error
+        federation = fed.build(args.nodes, seed=args.seed, spec=spec, progress=bars,
+                               cache_dir=directory / "keys")  # fmt: skip
 
     def on_round(height: int, block: dict[str, Any], contributions: list[dict[str, Any]]) -> None:
         for line in devnet_round(height, block, contributions, args.nodes, spec.test_rows):

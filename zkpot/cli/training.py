@@ -225,8 +225,11 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _keys(args: argparse.Namespace, spec: Any) -> Any:
-    """The spec's keys on the setup the options choose, from the cache if they are there."""
+def _keys(args: argparse.Namespace, spec: Any, progress: Any = None) -> Any:
+    """The spec's keys on the setup the options choose, from the cache if they are there;
+    ``progress`` (:class:`zkpot.cli.progress.Bars`, a new one by default) is told how the
+    setup and the preprocessing go."""
+    from zkpot.cli.progress import Bars
     from zkpot.ml.contribution import dev_srs, setup
     from zkpot.ml.training_circuit import build
     from zkpot.plonk.keys import srs_size
@@ -235,24 +238,29 @@ def _keys(args: argparse.Namespace, spec: Any) -> Any:
 
     cache = Path(args.keys) if args.keys else default_cache()
     circuit = build(spec)
-    try:
-        if args.srs:
-            srs = SRS.from_ptau(args.srs)
-        elif args.dev_srs:
-            _say(DEV_SRS_WARNING)
-            srs = dev_srs(spec)
-        else:
-            _say(f"setup: the local one-party setup in {cache} (nobody knows its τ; its "
-                 "proofs verify only against the same file: use --srs to share them)")  # fmt: skip
-            srs = local_srs(cache, srs_size(circuit.cs), progress=_say)
-        return setup(spec, srs, cache_dir=cache, progress=_say, circuit=circuit)
-    except (OSError, ZkpotError, ValueError) as error:
-        option = "--srs" if args.srs else "--keys"
-        args.parser.error(f"argument {option}: {error}")
+    bars = Bars() if progress is None else progress
+    with bars:
+        try:
+            if args.srs:
+                srs = SRS.from_ptau(args.srs)
+            elif args.dev_srs:
+                bars.say(DEV_SRS_WARNING)
+                srs = dev_srs(spec)
+            else:
+                bars.say(f"setup: the local one-party setup in {cache} (nobody knows its τ; "
+                         "its proofs verify only against the same file: use --srs to share "
+                         "them)")  # fmt: skip
+                srs = local_srs(cache, srs_size(circuit.cs), progress=bars)
+            return setup(spec, srs, cache_dir=cache, progress=bars, circuit=circuit)
+        except (OSError, ZkpotError, ValueError) as error:
+            bars.close()
+            option = "--srs" if args.srs else "--keys"
+            args.parser.error(f"argument {option}: {error}")
 
 
 def prove_training(args: argparse.Namespace) -> int:
     """``zkpot prove-training``: participant I's contribution, as JSON in --out."""
+    from zkpot.cli.progress import Bars
     from zkpot.ml.contribution import prove_contribution
     from zkpot.ml.statement import participant_id
     from zkpot.ml.task import demo_data_salt, demo_public_key, iris_task
@@ -271,12 +279,13 @@ def prove_training(args: argparse.Namespace) -> int:
     real = spec.capacity - int((slots.y == spec.n_classes).sum())
     _say(f"participant {args.participant} of {args.of}: {real} of {spec.capacity} slots filled"
          + (f", {dropped} rows left out" if dropped else ""))  # fmt: skip
-    keys = _keys(args, spec)
-    proven = prove_contribution(
-        keys, round=args.round, participant=participant_id(demo_public_key(args.participant)),
-        global_layers=task.global_layers, data=slots,
-        data_salt=demo_data_salt(args.seed, args.participant), test=task.test, progress=_say,
-    )  # fmt: skip
+    with Bars() as bars:  # on standard error, and only on a terminal
+        keys = _keys(args, spec, bars)
+        proven = prove_contribution(
+            keys, round=args.round, participant=participant_id(demo_public_key(args.participant)),
+            global_layers=task.global_layers, data=slots,
+            data_salt=demo_data_salt(args.seed, args.participant), test=task.test, progress=bars,
+        )  # fmt: skip
     statement = proven.contribution.statement
     try:
         out.write_text(proven.contribution.dumps() + "\n", encoding="utf-8")

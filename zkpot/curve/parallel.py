@@ -113,15 +113,21 @@ class PointTable:
         early takes the next slice instead of waiting for the other."""
         return self.msm_and_map(scalar_lists, min_parallel=min_parallel)[0]
 
-    def map(self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
+    def map(
+        self,
+        function: Callable[..., Any],
+        arguments: Sequence[tuple[Any, ...]],
+        *,
+        each: Callable[[Any], None] | None = None,
+    ) -> list[Any]:
         """[function(*args) for args in arguments], on the workers when there are several
         tasks and the workers can run (as for :meth:`msm`), else in this process.
 
         For work beside the MSMs that splits into independent tasks — a prover's NTTs, say.
         ``function`` must be a module-level function (the workers receive it by name), and
-        the arguments and results travel by pickle.
+        the arguments and results travel by pickle. ``each`` is as for :meth:`submit`.
         """
-        return self.msm_and_map([], function, arguments)[1]
+        return self.msm_and_map([], function, arguments, each=each)[1]
 
     def msm_and_map(
         self,
@@ -130,11 +136,14 @@ class PointTable:
         arguments: Sequence[tuple[Any, ...]] = (),
         *,
         min_parallel: int = MIN_PARALLEL,
+        each: Callable[[Any], None] | None = None,
     ) -> tuple[list[CurvePoint], list[Any]]:
         """:meth:`msm_many` and :meth:`map` at once, their tasks in one queue (the MSMs'
         slices first, the longest tasks), so that neither waits for the other's last task.
-        Where the workers cannot run, both run in this process."""
-        return self.submit(scalar_lists, function, arguments, min_parallel=min_parallel).get()
+        Where the workers cannot run, both run in this process. ``each`` is as for
+        :meth:`submit`."""
+        return self.submit(scalar_lists, function, arguments, min_parallel=min_parallel,
+                           each=each).get()  # fmt: skip
 
     def submit(
         self,
@@ -143,12 +152,17 @@ class PointTable:
         arguments: Sequence[tuple[Any, ...]] = (),
         *,
         min_parallel: int = MIN_PARALLEL,
+        each: Callable[[Any], None] | None = None,
     ) -> Pending:
         """:meth:`msm_and_map` without waiting: the tasks join the workers' queue, behind
         any submitted before, and ``.get()`` on the result waits for them and returns what
         :meth:`msm_and_map` would. A prover submits work it will need later (the quotient's
         NTTs, say) as soon as it can, so that the workers are never idle while it computes
-        something of its own. Where the workers cannot run, the tasks run here, now."""
+        something of its own. Where the workers cannot run, the tasks run here, now.
+
+        ``each``, if given, is called with each MSM's sum and each task's result as it is
+        done (to report progress): here, as they are computed, for those that run in this
+        process; in ``.get()``, in order, for those the workers compute."""
         lists = [list(scalars) for scalars in scalar_lists]
         for scalars in lists:
             if len(scalars) > len(self.points):
@@ -161,10 +175,18 @@ class PointTable:
         pool = None  # a process that is some pool's worker never uses the pool it inherited
         if self.workers > 1 and (big or len(arguments) > 1) and not _in_worker():
             pool = self._pool if self._pool is not None else self._start()  # None: no fork
-        out = [msm(self.points[: len(scalars)], scalars) if pool is None or i not in big else None
-               for i, scalars in enumerate(lists)]  # fmt: skip
+        done = each or (lambda _result: None)
+        out: list[Any] = []
+        for i, scalars in enumerate(lists):
+            out.append(None if pool is not None and i in big else
+                       msm(self.points[: len(scalars)], scalars))  # fmt: skip
+            if out[-1] is not None:
+                done(out[-1])
         if pool is None:
-            mapped = [function(*args) for args in arguments] if function is not None else []
+            mapped = []
+            for args in arguments:  # (there is a function when there are arguments)
+                mapped.append(function(*args))
+                done(mapped[-1])
             return Pending(lambda: (out, mapped))
         # one slice per worker, unless there are MSMs enough to keep every worker busy
         # whole: a slice's Pippenger is less efficient than the whole MSM's (more windows)
@@ -177,12 +199,21 @@ class PointTable:
                 tasks.append((_part, (lo, scalars[lo : lo + step])))
                 owners.append(i)
         tasks += [(function, args) for args in arguments]
-        running = pool.map_async(_apply, tasks, chunksize=1)
+        running = pool.imap(_apply, tasks, chunksize=1)  # results in order, as they come
 
         def finish() -> tuple[list[CurvePoint], list[Any]]:
-            results = running.get()
-            for i, part in zip(owners, results, strict=False):
-                out[i] = part if out[i] is None else out[i] + part
+            left = {i: owners.count(i) for i in big}  # slices still to come, per MSM
+            results = []
+            for k, result in enumerate(running):
+                results.append(result)
+                if k >= len(owners):  # a task's result
+                    done(result)
+                    continue
+                i = owners[k]  # a slice of MSM i, which is done with its last slice
+                out[i] = result if out[i] is None else out[i] + result
+                left[i] -= 1
+                if not left[i]:
+                    done(out[i])
             points = [P._from_jacobian(P.KERNEL.normalize(P._jac)) for P in out]  # Z = 1
             return points, results[len(owners) :]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,7 @@ from zkpot.plonk.proof import Proof
 from zkpot.plonk.prover import prove_witness
 from zkpot.plonk.verifier import verify, verify_batch
 from zkpot.poly.kzg import SRS
-
-Progress = Callable[[str], None]
+from zkpot.progress import ProgressLike, as_progress
 
 
 class TwinMismatch(ZkpotError, RuntimeError):
@@ -132,7 +131,7 @@ def setup(
     srs: SRS,
     *,
     cache_dir: str | Path | None = None,
-    progress: Progress | None = None,
+    progress: ProgressLike = None,
     circuit: TrainingCircuit | None = None,
 ) -> ContributionKeys:
     """Build the spec's circuit and preprocess it: the keys every participant and validator use.
@@ -142,7 +141,9 @@ def setup(
     it instead of preprocessing, and a changed spec or SRS is a new key, never a stale one.
 
     ``circuit`` is ``build(spec)``, if the caller has built it already (to learn the SRS's
-    size, :func:`zkpot.plonk.keys.srs_size`, say).
+    size, :func:`zkpot.plonk.keys.srs_size`, say). ``progress`` is told the circuit's size,
+    and what :func:`~zkpot.plonk.keystore.preprocess_cached` tells (a line, and the
+    preprocessing's step when there is no key to load: :mod:`zkpot.progress`).
 
     Raises:
         InvalidInput: ``spec`` is not a :class:`TrainingSpec`, or ``circuit`` is another's.
@@ -152,10 +153,11 @@ def setup(
         raise InvalidInput(f"setup needs a TrainingSpec, not {type(spec).__name__}")
     if circuit is not None and (not isinstance(circuit, TrainingCircuit) or circuit.spec != spec):
         raise InvalidInput("setup's circuit must be build(spec) of the same spec")
-    say = progress or (lambda _: None)
+    report = as_progress(progress)
     circuit = circuit or build(spec)
-    say(f"circuit: {circuit.cs.n_gates:,} gates and {len(circuit.cs.public_inputs)} public inputs")
-    pk, vk = preprocess_cached(circuit.cs, srs, cache_dir, progress=say)
+    report.say(f"circuit: {circuit.cs.n_gates:,} gates and {len(circuit.cs.public_inputs)} "
+               "public inputs")  # fmt: skip
+    pk, vk = preprocess_cached(circuit.cs, srs, cache_dir, progress=report)
     return ContributionKeys(spec, circuit, pk, vk)
 
 
@@ -170,7 +172,7 @@ def prove_contribution(
     test: Rows,
     model_salt: int | None = None,
     rng: random.Random | None = None,
-    progress: Progress | None = None,
+    progress: ProgressLike = None,
 ) -> Proven:
     """Train one round with the twin and prove it.
 
@@ -184,7 +186,9 @@ def prove_contribution(
         test: the public test rows (:func:`~zkpot.ml.statement.encode_test_set`).
         model_salt: the new model commitment's salt (random by default).
         rng: reproducible blinding, for tests.
-        progress: called with a line of text at each stage.
+        progress: told a line at each stage, and of one step, ``"proving"``, from the
+            start: seven units — training, the witness, the prover's five rounds — with
+            the stage under way (:mod:`zkpot.progress`).
 
     Raises:
         InvalidInput: for inputs that do not fit the spec.
@@ -192,9 +196,11 @@ def prove_contribution(
         TwinMismatch: if the circuit disagrees with the twin (a bug in zkpot).
     """
     spec = keys.spec
-    say = progress or (lambda _: None)
+    report = as_progress(progress)
     salt = random_salt() if model_salt is None else model_salt
-    say(f"training {spec.steps} step(s) of {spec.batch} rows with the fixed-point twin")
+    report.say(f"training {spec.steps} step(s) of {spec.batch} rows with the fixed-point twin")
+    report.start("proving", 2 + 5)  # training, the witness, the prover's five rounds
+    report.advance(0, "training")
     new, after = train_round(global_layers, data, spec)
     statement = Statement(
         round=round, participant=participant, global_model=model_hash(global_layers, spec),
@@ -202,13 +208,15 @@ def prove_contribution(
         model_commitment=model_commitment(new, salt, spec), test_set=hash_test_set(test, spec),
         accuracy=count_correct(new, test, spec), test_rows=spec.test_rows,
     )  # fmt: skip
-    say(f"witness: {keys.circuit.cs.n_variables} values; checking it against the twin")
+    report.advance(1, "witness")
+    report.say(f"witness: {keys.circuit.cs.n_variables} values; checking it against the twin")
     named = inputs(spec, statement=_fields(statement), global_layers=global_layers, slots=data,
                    data_salt=data_salt, model_salt=salt, test=test)  # fmt: skip
     witness = keys.circuit.cs.solve(named)
     check_twin(keys.circuit, witness, after, new, test)
-    say(f"proving ({keys.vk.n} rows)")
-    proof = prove_witness(keys.pk, witness, rng)
+    report.advance(1)
+    report.say(f"proving ({keys.vk.n} rows)")
+    proof = prove_witness(keys.pk, witness, rng, progress=report)
     return Proven(Contribution(spec, statement, proof), new, salt)
 
 

@@ -36,6 +36,7 @@ from zkpot.plonk.custom import FIXED as CUSTOM_FIXED
 from zkpot.plonk.lookup import FIXED, LookupKey, table_columns
 from zkpot.poly.domain import EvaluationDomain, coset_values, interpolate
 from zkpot.poly.kzg import SRS
+from zkpot.progress import Progress, ProgressLike, as_progress
 
 K1, K2 = 2, 3
 """The coset representatives of the permutation argument: H, k₁H and k₂H are disjoint."""
@@ -142,8 +143,17 @@ def srs_size(circuit: Circuit | ConstraintSystem) -> int:
     return (1 << domain_power(cs)) + extra
 
 
-def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKey, VerificationKey]:
+def preprocess(
+    circuit: Circuit | ConstraintSystem, srs: SRS, *, progress: ProgressLike = None
+) -> tuple[ProvingKey, VerificationKey]:
     """Compile the circuit, lay out its rows, and commit to the selectors and σ.
+
+    Args:
+        progress: told of one step, ``"preprocessing"``, as soon as the rows are laid out
+            (before any NTT or MSM): three units for each fixed polynomial (selectors,
+            tables, σ) — its interpolation, its commitment and its values on the
+            quotient's coset — with the stage, ``"interpolation"`` then ``"commitments,
+            coset NTTs"`` (:mod:`zkpot.progress`).
 
     Raises:
         ArgumentTypeError: ``circuit`` is not a circuit, or ``srs`` not an :class:`SRS`.
@@ -203,7 +213,10 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
         lookup_values = {k: selectors[k] for k in FIXED}
     points = table_for(srs, srs.g1)  # MSMs and NTTs on the workers, when it pays
     columns = [*selectors.values(), *sigma_values]
-    coefficients = points.map(interpolate, [(n, v) for v in columns])
+    report = as_progress(progress)
+    report.start("preprocessing", 3 * len(columns), "tasks")
+    report.advance(0, "interpolation")
+    coefficients = points.map(interpolate, [(n, v) for v in columns], each=_advance(report))
     selector_coeffs = dict(zip(selectors, coefficients, strict=False))
     sigma_coeffs = tuple(coefficients[len(selectors) :])
 
@@ -212,8 +225,10 @@ def preprocess(circuit: Circuit | ConstraintSystem, srs: SRS) -> tuple[ProvingKe
     # workers together
     big = EvaluationDomain((COSET_FACTOR if custom else 4) * n, bn254.Fr)  # as quotient_factor(vk)
     fixed = {**selector_coeffs, "s1": sigma_coeffs[0], "s2": sigma_coeffs[1], "s3": sigma_coeffs[2]}
+    report.advance(0, "commitments, coset NTTs")
     found, values = commit_polynomials(srs, list(fixed.values()), also=(
-        coset_values, [(big.size, coeffs) for coeffs in fixed.values()]))  # fmt: skip
+        coset_values, [(big.size, coeffs) for coeffs in fixed.values()]),
+        each=_advance(report))  # fmt: skip
     commitments = dict(zip(fixed, found, strict=True))
     coset = {**dict(zip(fixed, values, strict=True)), "l1": first_lagrange_on_coset(big, n)}
     vk = VerificationKey(
@@ -241,29 +256,50 @@ def first_lagrange_on_coset(big: EvaluationDomain, n: int) -> list[int]:
     return [zh[m % factor] * inverse % p for m, inverse in enumerate(inverses)]
 
 
-@overload
-def commit_polynomials(srs: SRS, polys: list[list[int]]) -> list[CurvePoint]: ...
+def _advance(report: Progress) -> Callable[[Any], None]:
+    """A :meth:`~zkpot.curve.parallel.PointTable.submit` ``each`` that advances by one."""
+    return lambda _result: report.advance()
 
 
 @overload
 def commit_polynomials(
-    srs: SRS, polys: list[list[int]], also: tuple[Callable[..., Any], list[tuple[Any, ...]]]
+    srs: SRS, polys: list[list[int]], *, each: Callable[[Any], None] | None = None
+) -> list[CurvePoint]: ...
+
+
+@overload
+def commit_polynomials(
+    srs: SRS,
+    polys: list[list[int]],
+    also: tuple[Callable[..., Any], list[tuple[Any, ...]]],
+    *,
+    each: Callable[[Any], None] | None = None,
 ) -> tuple[list[CurvePoint], list[Any]]: ...
 
 
-def commit_polynomials(srs: SRS, polys: list[list[int]], also: Any = None) -> Any:
+def commit_polynomials(
+    srs: SRS, polys: list[list[int]], also: Any = None, *, each: Any = None
+) -> Any:
     """[p(τ)]₁ = Σ pᵢ·[τⁱ]₁ for each polynomial (coefficients, lowest first): the MSMs
     handed to the SRS's workers together when it pays (:mod:`zkpot.curve.parallel`); the
     zero polynomial commits to the identity. With ``also = (function, arguments)``, those
-    tasks join the same queue, and their results come back beside the commitments."""
-    return submit_commitments(srs, polys, also).get()
+    tasks join the same queue, and their results come back beside the commitments.
+    ``each`` is called once per commitment and per task as it is done (progress: see
+    :meth:`~zkpot.curve.parallel.PointTable.submit`)."""
+    return submit_commitments(srs, polys, also, each=each).get()
 
 
-def submit_commitments(srs: SRS, polys: list[list[int]], also: Any = None) -> Pending:
+def submit_commitments(
+    srs: SRS, polys: list[list[int]], also: Any = None, *, each: Any = None
+) -> Pending:
     """:func:`commit_polynomials` without waiting: a :class:`~zkpot.curve.parallel.Pending`
     whose ``get()`` returns what :func:`commit_polynomials` returns."""
     function, arguments = also if also is not None else (None, [])
-    running = table_for(srs, srs.g1).submit([p for p in polys if any(p)], function, arguments)
+    for p in polys if each is not None else ():
+        if not any(p):
+            each(bn254.G1.identity())  # the zero polynomial's commitment: done already
+    running = table_for(srs, srs.g1).submit([p for p in polys if any(p)], function, arguments,
+                                            each=each)  # fmt: skip
 
     def commitments(results: tuple[list[CurvePoint], list[Any]]) -> Any:
         found, mapped = results

@@ -50,7 +50,7 @@ import os
 import struct
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,7 @@ from zkpot.plonk.lookup import LookupKey
 from zkpot.plonk.tables import Table
 from zkpot.poly.domain import EvaluationDomain
 from zkpot.poly.kzg import SRS
+from zkpot.progress import ProgressLike, as_progress
 
 FORMAT = 1
 """The file format's version: part of every digest, so a new format never reads an old file."""
@@ -98,8 +99,6 @@ SOURCES = (
 _ELEMENT = struct.Struct("32s")  # one field element: 32 bytes, big-endian
 _CHECKSUM = 32  # the trailing SHA-256
 _PARTS = {"lookup": LookupKey, "custom": CustomKey}  # the verification key's optional parts
-
-Progress = Callable[[str], None] | None
 
 
 class KeyFileError(ZkpotError, ValueError):
@@ -184,7 +183,7 @@ def _srs_bytes(srs: SRS, count: int) -> bytes:
 
 
 def preprocess_cached(
-    circuit: Any, srs: SRS, cache_dir: str | Path | None, *, progress: Progress = None
+    circuit: Any, srs: SRS, cache_dir: str | Path | None, *, progress: ProgressLike = None
 ) -> tuple[ProvingKey, VerificationKey]:
     """:func:`~zkpot.plonk.keys.preprocess`, computed once per circuit and SRS.
 
@@ -198,15 +197,17 @@ def preprocess_cached(
     passes it in; the digest makes sure it is the circuit the file was written for.
 
     Args:
-        progress: called with a line of text on a hit, a miss, a file that is refused
-            (why), and a file that cannot be written (the keys are returned all the same).
+        progress: told a line on a hit, a miss, a file that is refused (why), and a file
+            that cannot be written (the keys are returned all the same); and, on a miss,
+            the preprocessing's step (:func:`~zkpot.plonk.keys.preprocess`).
 
     Raises:
         ArgumentTypeError, SetupError: as :func:`~zkpot.plonk.keys.preprocess`.
     """
-    say = progress or (lambda _: None)
+    report = as_progress(progress)
+    say = report.say
     if cache_dir is None:
-        return preprocess(circuit, srs)
+        return preprocess(circuit, srs, progress=report)
     cs = _constraint_system(circuit)
     key_digest = digest(cs, srs)
     directory = Path(cache_dir)
@@ -221,7 +222,7 @@ def preprocess_cached(
             say(f"loaded the proving key from {path}")
             return pk, pk.vk
     say(f"preprocessing (no usable key in {directory})")
-    pk, vk = preprocess(cs, srs)
+    pk, vk = preprocess(cs, srs, progress=report)
     try:
         _write(path, pk, key_digest)
     except OSError as e:

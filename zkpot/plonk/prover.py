@@ -45,6 +45,7 @@ from zkpot.plonk.lookup import LookupProof
 from zkpot.plonk.proof import Proof
 from zkpot.plonk.transcript import Keccak256Transcript, absorb_statement
 from zkpot.poly.domain import EvaluationDomain, join_subcosets, next_row, subcoset_values
+from zkpot.progress import QUIET, Progress
 
 R = bn254.R
 
@@ -172,7 +173,12 @@ def _check_key(pk: object) -> None:
 
 
 def prove_witness(
-    pk: ProvingKey, witness: list[int], rng: Any = None, *, check: bool = True
+    pk: ProvingKey,
+    witness: list[int],
+    rng: Any = None,
+    *,
+    check: bool = True,
+    progress: Progress | None = None,
 ) -> Proof:
     """A proof from a full witness (one int per variable), as :func:`prove` computes it.
 
@@ -180,6 +186,8 @@ def prove_witness(
         check: refuse a witness that breaks a gate or a copy constraint (the default).
             ``check=False`` is for soundness tests only: it pushes on and produces a
             "proof" from a wrong witness, which the verifier must then reject.
+        progress: the caller's step (:mod:`zkpot.progress`), advanced by one as each of
+            the five rounds ends, its stage naming the round under way.
     """
     _check_key(pk)
     public = [witness[v] for _, v in pk.cs.public_inputs]
@@ -189,11 +197,18 @@ def prove_witness(
     blinders = [draw() for _ in range(22 if pk.vk.custom is not None else
                                       17 if pk.vk.lookup is not None else 12)]  # fmt: skip
     state = _State(pk, witness, public, Keccak256Transcript(), blinders, {}, {}, {}, check)
+    report = progress or QUIET
+    report.advance(0, "round 1")
     A, B, C = round_1(state)
+    report.advance(1, "round 2")
     Z = round_2(state)
+    report.advance(1, "round 3")
     T1, T2, T3, *more = round_3(state)
+    report.advance(1, "round 4")
     evals = round_4(state)
+    report.advance(1, "round 5")
     Wxi, Wxiw = round_5(state)
+    report.advance(1)
     e, extra, extra_custom = state.evals, None, None
     if state.lookups:
         extra = LookupProof(state.sent["M"], state.sent["Phi"], e["phi"], e["phiw"],

@@ -60,9 +60,7 @@ from zkpot.errors import ZkpotError
 from zkpot.field.prime import random_below
 from zkpot.hash.transcript import Transcript
 from zkpot.poly.kzg import SRS
-
-Progress = Callable[[str], None] | None
-"""An optional callback (``print`` will do) that receives one line per step of a long operation."""
+from zkpot.progress import Progress, ProgressLike, as_progress
 
 Pair = tuple[CurvePoint, CurvePoint]  # (P, Q) ∈ G1 × G2, one side of e(P, Q) = e(P', Q')
 
@@ -155,7 +153,7 @@ def contribute(
     *,
     rng: Any = None,
     secret: int | None = None,
-    progress: Progress = None,
+    progress: ProgressLike = None,
 ) -> Contribution:
     """Multiply τ by a fresh secret s and prove knowledge of s; then forget s.
 
@@ -165,7 +163,8 @@ def contribute(
         rng: an object with ``randrange`` for s and the Schnorr nonce k (tests only);
             by default both come from :mod:`secrets`.
         secret: s itself. INSECURE, like :meth:`SRS.from_tau`: for tests and teaching.
-        progress: called with a line of text as the powers are computed.
+        progress: told of one step, ``"<identity> contributes"``, over the n + m powers,
+            advanced as they are computed (:mod:`zkpot.progress`).
 
     Raises:
         CeremonyError: an empty identity, or a secret ≡ 0 (mod r).
@@ -175,9 +174,11 @@ def contribute(
     s = 1 + random_below(r - 1, rng) if secret is None else secret % r
     if s == 0:
         raise CeremonyError("the secret s must be non-zero modulo r: it would erase τ")
-    who = name.decode("utf-8", "replace")
-    g1 = _multiply_powers(previous.g1, s, r, progress, f"{who}: G1 powers")
-    g2 = _multiply_powers(previous.g2, s, r, progress, f"{who}: G2 powers")
+    report = as_progress(progress)
+    report.start(f"{name.decode('utf-8', 'replace')} contributes",
+                 len(previous.g1) + len(previous.g2), "powers")  # fmt: skip
+    g1 = _multiply_powers(previous.g1, s, r, report, "G1")
+    g2 = _multiply_powers(previous.g2, s, r, report, "G2")
     G2 = curve.G2.generator()
     public_key = G2 * s  # [s]₂
     k = 1 + random_below(r - 1, rng)
@@ -187,27 +188,22 @@ def contribute(
 
 
 def _multiply_powers(
-    points: Sequence[CurvePoint], s: int, r: int, progress: Progress, what: str
+    points: Sequence[CurvePoint], s: int, r: int, progress: Progress, group: str
 ) -> tuple[CurvePoint, ...]:
     """(sⁱ·Pᵢ)ᵢ: each point times the running power sⁱ (G1 multiplications use GLV).
 
     Cut into runs of consecutive points, computed on the machine's cores
     (:func:`zkpot.curve.parallel.map_tasks`; ``ZKPOT_WORKERS`` sets how many) when there
-    are enough points to pay for the workers.
+    are enough points to pay for the workers; ``progress`` advances by each run's points,
+    its stage the ``group``.
     """
     n = len(points)
     run = max(64, -(-n // 16))
     runs = [(points[lo : lo + run], s, pow(s, lo, r), r) for lo in range(0, n, run)]
-    done = 0
-
-    def report(part: list[CurvePoint]) -> None:
-        nonlocal done
-        done += len(part)
-        if progress is not None:
-            progress(f"{what}: {done}/{n}")
-
     workers = None if n >= PARALLEL_POWERS else 1
-    parts = map_tasks(_multiply_run, runs, workers=workers, each=report)
+    progress.advance(0, group)
+    parts = map_tasks(_multiply_run, runs, workers=workers,
+                      each=lambda part: progress.advance(len(part), group))  # fmt: skip
     return tuple(P for part in parts for P in part)
 
 
@@ -250,7 +246,7 @@ def verify_contribution(
     *,
     index: int | None = None,
     rng: Any = None,
-    progress: Progress = None,
+    progress: ProgressLike = None,
 ) -> Powers:
     """Run checks 0–5 of the module docstring and return the state after the contribution.
 
@@ -259,7 +255,9 @@ def verify_contribution(
         contribution: what the participant published.
         index: the contribution's position in the transcript (from 0), for messages.
         rng: source of the ρᵢ of check 4 (tests only); by default :mod:`secrets`.
-        progress: called with a line of text before each step.
+        progress: told of one step, ``"checking <the contribution>"``, a unit per check
+            (0 to 4, and 5 once per G2 power beyond [τ]₂), with the check under way as
+            its stage (:mod:`zkpot.progress`).
 
     Raises:
         CeremonyError: naming the contribution and the check that failed.
@@ -267,22 +265,23 @@ def verify_contribution(
     curve, c = previous.curve, contribution
     where = "contribution" if index is None else f"contribution {index}"
     who = f"{where} by {_show(c.identity)}"
+    report = as_progress(progress)
+    report.start(f"checking {who}", 5 + len(previous.g2) - 2, "checks")
 
-    def step(text: str) -> None:
-        if progress is not None:
-            progress(f"{who}: {text}")
+    def step(text: str) -> None:  # the check before is done, this one starts
+        report.advance(1, text)
 
     def require(ok: bool, failure: str) -> None:
         if not ok:
             raise CeremonyError(f"{who}: {failure}")
 
-    step("structure")
+    report.advance(0, "structure")
     _check_structure(previous, c, require)
     G2 = curve.G2.generator()
     tau, tau_new = previous.g1[1], c.g1[1]  # [τ]₁ and [τ']₁
     powers = _check_proof(previous.digest, c, curve, require, step)
 
-    step("update keeps the previous τ")  # 2. e([τ']₁, [1]₂) = e([τ]₁, [s]₂)
+    step("previous τ kept")  # 2. e([τ']₁, [1]₂) = e([τ]₁, [s]₂)
     require(
         _equal_pairings(curve, (tau_new, G2), (tau, c.public_key)),
         "the update does not include the previous τ: e([τ']₁, [1]₂) ≠ e([τ]₁, [s]₂)",
@@ -335,7 +334,7 @@ def _check_proof(
 ) -> bytes:
     """1. The proof of knowledge of s, bound to the identity and the state digest; returns
     the digest of the contribution's powers."""
-    step("proof of knowledge of s")  # 1. [z]₂ = A + c·[s]₂
+    step("knowledge of s")  # 1. [z]₂ = A + c·[s]₂
     powers = _powers_digest(c.g1, c.g2)
     challenge = _challenge(previous_digest, curve, c.identity, powers, c.public_key,
                            c.commitment)  # fmt: skip
@@ -357,14 +356,14 @@ def _check_powers(
     """3–5. The new powers are successive powers of one τ' in G1, and G2 agrees."""
     G1, G2 = curve.G1.generator(), curve.G2.generator()
     tau_new = c.g1[1]
-    step("G2 power 1 agrees with G1")  # 3. e([τ']₁, [1]₂) = e([1]₁, [τ']₂)
+    step("G2 power 1")  # 3. e([τ']₁, [1]₂) = e([1]₁, [τ']₂)
     require(
         _equal_pairings(curve, (tau_new, G2), (G1, c.g2[1])),
         "G2 power 1 disagrees with G1: e([τ']₁, [1]₂) ≠ e([1]₁, [τ']₂)",
     )
 
     n = len(c.g1)
-    step(f"G1 powers are successive (2 MSMs of {n - 1} points)")
+    step("G1 powers (2 MSMs)")
     rho = [random_below(1 << RHO_BITS, rng) for _ in range(n - 1)]
     higher, lower = msm(c.g1[1:], rho), msm(c.g1[:-1], rho)
     # 4. e(Σ ρᵢ[τ'ⁱ⁺¹]₁, [1]₂) = e(Σ ρᵢ[τ'ⁱ]₁, [τ']₂)
@@ -375,7 +374,7 @@ def _check_powers(
     )
 
     for j in range(2, len(c.g2)):  # 5. e([τ'ʲ]₁, [1]₂) = e([1]₁, [τ'ʲ]₂)
-        step(f"G2 power {j} agrees with G1")
+        step(f"G2 power {j}")
         require(
             _equal_pairings(curve, (c.g1[j], G2), (G1, c.g2[j])),
             f"G2 power {j} disagrees with G1: e([τ'^{j}]₁, [1]₂) ≠ e([1]₁, [τ'^{j}]₂)",
@@ -390,7 +389,7 @@ def verify_transcript(
     *,
     label: bytes = DEFAULT_LABEL,
     rng: Any = None,
-    progress: Progress = None,
+    progress: ProgressLike = None,
 ) -> SRS:
     """Verify every contribution in order, from the generators, and return the final SRS.
 
@@ -402,7 +401,7 @@ def verify_transcript(
         label: the ceremony's label, as given to :func:`start`.
         rng: the source of the verifier's random coefficients, as for
             :func:`verify_contribution`.
-        progress: an optional callback for one line per step.
+        progress: told of each contribution's step, as :func:`verify_contribution` tells it.
 
     Raises:
         CeremonyError: an empty transcript (τ = 1 is no secret), or the first

@@ -58,7 +58,6 @@ import re
 import struct
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from zkpot.curve import bn254, msm
@@ -67,8 +66,7 @@ from zkpot.curve.point import CurvePoint
 from zkpot.errors import InvalidInput, TrustedSetupError
 from zkpot.field.prime import random_below
 from zkpot.poly.kzg import SRS
-
-Progress = Callable[[str], None] | None
+from zkpot.progress import Progress, ProgressLike, as_progress
 
 MAGIC = b"ZKPOTSRS"
 VERSION = 1
@@ -83,7 +81,7 @@ this module read."""
 RHO_BITS = 128
 """Bits of each random ρᵢ of the successive-powers check."""
 CHUNK = 8192
-"""The most powers computed between two progress lines."""
+"""The most powers computed between two progress reports."""
 NAME = re.compile(r"local-srs-([1-9][0-9]{0,7})\.bin")
 
 
@@ -99,9 +97,10 @@ def rounded_size(size: int) -> int:
     return domain + EXTRA_POWERS
 
 
-def local_srs(directory: str | Path, size: int, *, progress: Progress = None) -> SRS:
+def local_srs(directory: str | Path, size: int, *, progress: ProgressLike = None) -> SRS:
     """``size`` powers of the smallest local SRS in ``directory`` that has that many,
     checked (:func:`read`); a new one (:func:`make`, :func:`save`) if there is none.
+    ``progress`` is told what they tell (:mod:`zkpot.progress`).
 
     Raises:
         LocalSetupError: ``size`` out of 2 … :data:`MAX_POWERS`, a cached file that fails
@@ -135,41 +134,45 @@ def _check_size(size: object) -> None:
         raise LocalSetupError(f"a local SRS has 2 … {MAX_POWERS:,} powers, not {size!r}")
 
 
-def make(size: int, *, progress: Progress = None) -> SRS:
+def make(size: int, *, progress: ProgressLike = None) -> SRS:
     """A new SRS of ``size`` powers of a τ drawn from the OS's CSPRNG, then forgotten.
+
+    ``progress`` is told a line before and after, and of one step between, ``"local setup:
+    powers of τ"``, advanced as the powers are computed (:mod:`zkpot.progress`).
 
     Raises:
         LocalSetupError: ``size`` out of 2 … :data:`MAX_POWERS`.
     """
     _check_size(size)
-    say = progress or (lambda _: None)
+    report = as_progress(progress)
     start = time.perf_counter()
-    say(f"local setup: making {size:,} powers of a random τ, which is then forgotten")
-    *g1, tau2 = _powers(size, 1 + random_below(bn254.R - 1), say)  # secrets.randbelow
-    say(f"local setup: {size:,} powers made in {time.perf_counter() - start:.1f} s")
+    report.say(f"local setup: making {size:,} powers of a random τ, which is then forgotten")
+    *g1, tau2 = _powers(size, 1 + random_below(bn254.R - 1), report)  # secrets.randbelow
+    report.say(f"local setup: {size:,} powers made in {time.perf_counter() - start:.1f} s")
     return SRS(bn254, tuple(g1), (bn254.G2.generator(), tau2))
 
 
-def _powers(size: int, tau: int, say: Callable[[str], None]) -> list[CurvePoint]:
+def _powers(size: int, tau: int, progress: Progress) -> list[CurvePoint]:
     """[τ⁰]₁ … [τ^(size−1)]₁, then [τ]₂: τ lives in this frame only, and dies with it.
 
-    In parts of at most :data:`CHUNK` powers, a progress line after each (each part
+    In parts of at most :data:`CHUNK` powers, progress reported after each (each part
     builds its own table of multiples of [1]₁: 0.1 s, so the parts are few and even)."""
     r, G1 = bn254.R, bn254.G1.generator()
     parts = -(-size // CHUNK)
     g1: list[CurvePoint] = []
     power = 1
+    progress.start("local setup: powers of τ", size, "powers")
     for part in range(parts):
         scalars = []
         for _ in range((part + 1) * size // parts - part * size // parts):
             scalars.append(power)
             power = power * tau % r
         g1 += multiply_many(G1, scalars)
-        say(f"local setup: {len(g1):,}/{size:,} powers")
+        progress.advance(len(scalars))
     return [*g1, bn254.G2.generator() * tau]
 
 
-def save(srs: SRS, directory: str | Path, *, progress: Progress = None) -> bool:
+def save(srs: SRS, directory: str | Path, *, progress: ProgressLike = None) -> bool:
     """Write ``srs`` as ``directory/local-srs-<n>.bin``, atomically (a temporary file in
     the directory, then ``os.replace``), readable by its owner only.
 
@@ -179,7 +182,7 @@ def save(srs: SRS, directory: str | Path, *, progress: Progress = None) -> bool:
     Raises:
         LocalSetupError: the directory cannot be made or written.
     """
-    say = progress or (lambda _: None)
+    say = as_progress(progress).say
     directory = Path(directory)
     n = len(srs.g1)
     path = directory / f"local-srs-{n}.bin"
@@ -205,14 +208,14 @@ def save(srs: SRS, directory: str | Path, *, progress: Progress = None) -> bool:
     return True
 
 
-def read(path: str | Path, size: int | None = None, *, progress: Progress = None) -> SRS:
+def read(path: str | Path, size: int | None = None, *, progress: ProgressLike = None) -> SRS:
     """The first ``size`` powers (all by default) of a local SRS file, checked (see the
-    module docstring).
+    module docstring). ``progress`` is told a line, then what :func:`check` tells.
 
     Raises:
         LocalSetupError: for a file that is not such an SRS or fails a check.
     """
-    say = progress or (lambda _: None)
+    report = as_progress(progress)
     path = Path(path)
 
     def fail(why: str) -> LocalSetupError:
@@ -241,7 +244,7 @@ def read(path: str | Path, size: int | None = None, *, progress: Progress = None
             body = f.read(G1_BYTES * size)
     except OSError as error:
         raise LocalSetupError(f"cannot read the local SRS {path}: {error}") from None
-    say(f"local setup: checking {size:,} powers of {path}")
+    report.say(f"local setup: checking {size:,} powers of {path}")
     try:
         g2 = tuple(bn254.G2.from_bytes(head[HEADER.size + k * G2_BYTES :][:G2_BYTES])
                    for k in range(2))  # fmt: skip
@@ -250,14 +253,19 @@ def read(path: str | Path, size: int | None = None, *, progress: Progress = None
     except InvalidInput as error:
         raise fail(f"a point does not decode ({error})") from None
     srs = SRS(bn254, g1, g2)
-    why = check(srs)
+    why = check(srs, progress=report)
     if why:
         raise fail(why)
     return srs
 
 
-def check(srs: SRS, rng: object = None) -> str | None:
-    """Why the decoded powers are not [τⁱ]₁, [1]₂, [τ]₂ of one τ ≠ 0, or ``None``."""
+def check(srs: SRS, rng: object = None, *, progress: ProgressLike = None) -> str | None:
+    """Why the decoded powers are not [τⁱ]₁, [1]₂, [τ]₂ of one τ ≠ 0, or ``None``.
+
+    ``progress`` is told of one step, ``"local setup: checking the powers"``, over its two
+    MSMs, from its start (:mod:`zkpot.progress`)."""
+    report = as_progress(progress)
+    report.start("local setup: checking the powers", 2, "MSMs")
     G1, G2 = bn254.G1.generator(), bn254.G2.generator()
     g1, (one2, tau2) = srs.g1, srs.g2[:2]
     if g1[0] != G1 or one2 != G2:
@@ -268,7 +276,10 @@ def check(srs: SRS, rng: object = None) -> str | None:
     if not bn254.pairing_check([(g1[1], G2), (-G1, tau2)]):
         return "[τ]₁ and [τ]₂ disagree: e([τ]₁, [1]₂) ≠ e([1]₁, [τ]₂)"
     rho = [random_below(1 << RHO_BITS, rng) for _ in range(len(g1) - 1)]
-    higher, lower = msm(list(g1[1:]), rho), msm(list(g1[:-1]), rho)
+    higher = msm(list(g1[1:]), rho)
+    report.advance()
+    lower = msm(list(g1[:-1]), rho)
+    report.advance()
     # e(Σ ρᵢ[τⁱ⁺¹]₁, [1]₂) = e(Σ ρᵢ[τⁱ]₁, [τ]₂)
     if not bn254.pairing_check([(higher, G2), (-lower, tau2)]):
         return (
