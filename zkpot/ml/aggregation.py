@@ -1,0 +1,239 @@
+"""Private federated averaging: masked models whose masks cancel in the sum.
+
+The twin of the secure aggregation that ZKPoT's rounds are moving to (Bonawitz et al.,
+"Practical Secure Aggregation for Privacy-Preserving Machine Learning", CCS 2017, with
+the sparse partner graph of Bell et al., CCS 2020). Each participant publishes its new
+model *masked*; the average of the included models is computed from the masked ones,
+and nobody sees one participant's model. This module is the arithmetic, in plain
+integers mod r; the circuit that proves a masked model and the chain's unmasking step
+build on it.
+
+**Packing for a sum.** A model's parameters are signed B-bit values (B =
+``spec.bound_bits``, as :func:`zkpot.ml.statement.pack` packs them), each offset by
+2^(B−1) to lie in [0, 2^B). Here each goes into a *slot* of B + ⌈log₂ n⌉ bits, where n
+is the most participants a sum may have, so that the sum of n packed vectors is the
+packed vector of the sums, with no carry from one slot into the next
+(:func:`slot_bits`, :func:`pack_for_sum`, :func:`unpack_sum`). Packing is linear, and
+masks added to the packed elements mod r cancel mod r.
+
+**Masks.** Partners i < j share a seed sᵢⱼ (:func:`pairwise_seed`: Diffie–Hellman on
+their registered BLS12-381 keys, hashed). In round t, i adds PRF(sᵢⱼ, t) to its packed
+model and j subtracts it (:func:`mask`, a Poseidon sponge). Each participant also adds
+a mask of its own, PRF(bᵢ, t), from a seed only it knows (:func:`self_seed`) — Bonawitz's
+double masking: a participant left out of the sum never reveals bᵢ, so even when all its
+pairwise seeds are revealed its model stays hidden.
+
+**The sum.** Over the included participants I, the pairwise masks between two members of
+I cancel. What is left: each included participant's own mask, removed with the bᵢ it
+reveals, and the masks it shares with partners outside I, removed with the seeds it
+reveals for them (:func:`unmask`). Then :func:`average` divides, rounding to nearest.
+
+>>> spec_bits, n = 24, 3
+>>> models = [[5, -7], [1, 2], [-3, 4]]
+>>> graph = partners(n, 2)
+>>> keys = [11, 12, 13]
+>>> from zkpot.curve import bls
+>>> public = [bls.secret_to_public(k) for k in keys]
+>>> seeds = {(i, j): pairwise_seed(keys[i], public[j]) for i in range(n) for j in graph[i]}
+>>> own = [self_seed(k, 1) for k in keys]
+>>> masked = [masked_model(pack_for_sum(m, spec_bits, n), 1, i, own[i],
+...                         {j: seeds[i, j] for j in graph[i]}) for i, m in enumerate(models)]
+>>> total = unmask({i: masked[i] for i in range(n)}, 1, {i: own[i] for i in range(n)}, {})
+>>> unpack_sum(total, n, 2, spec_bits, n)
+[3, -1]
+>>> average([3, -1], n)
+[1, 0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from zkpot.curve import bls12_381
+from zkpot.errors import InvalidInput
+from zkpot.field.bn254 import R
+from zkpot.hash.keccak import keccak256
+from zkpot.hash.poseidon import permute, poseidon
+from zkpot.ml.statement import PACK_BITS
+
+SEED_TAG = int.from_bytes(b"zkpot.aggregation.seed", "big") % R
+"""The domain tag of a seed's commitment, :func:`seed_commitment`."""
+
+MASK_TAG = int.from_bytes(b"zkpot.aggregation.mask", "big") % R
+"""The domain tag of the mask's sponge, :func:`mask`."""
+
+
+# -- packing for a sum -------------------------------------------------------------------
+
+
+def slot_bits(bits: int, participants: int) -> int:
+    """The bits of a slot: a B-bit value, plus ⌈log₂ n⌉ so that n of them add up in it."""
+    if participants < 1:
+        raise InvalidInput(f"a sum needs at least one participant, not {participants}")
+    return bits + (participants - 1).bit_length()
+
+
+def pack_for_sum(values: Sequence[int], bits: int, participants: int) -> list[int]:
+    """Signed ``bits``-bit values offset by 2^(bits−1), in slots of :func:`slot_bits`,
+    ⌊253 / slot⌋ to an element: element e = Σᵢ (vᵢ + 2^(bits−1))·2^(slot·i).
+
+    Raises:
+        InvalidInput: for a value outside ±2^(bits−1).
+    """
+    half, slot = 1 << (bits - 1), slot_bits(bits, participants)
+    per = PACK_BITS // slot
+    out = []
+    for start in range(0, len(values), per):
+        element = 0
+        for i, v in enumerate(values[start : start + per]):
+            v = int(v)
+            if not -half < v < half:
+                raise InvalidInput(f"value {v} at {start + i} is outside ±2^{bits - 1}")
+            element += (v + half) << (slot * i)
+        out.append(element)
+    return out
+
+
+def unpack_sum(elements: Sequence[int], count: int, length: int, bits: int,
+               participants: int) -> list[int]:  # fmt: skip
+    """The ``length`` signed sums that the sum of ``count`` packed vectors holds (their
+    offsets, count·2^(bits−1) each, taken off).
+
+    Raises:
+        InvalidInput: ``count`` exceeds ``participants`` (a slot may have carried), or an
+            element is not what such a sum can be (a mask that did not cancel, with
+            probability 1 − 2^(slot·per)/r per element: a sanity check, not the protocol's
+            defence, which checks every revealed seed against its commitment).
+    """
+    if not 1 <= count <= participants:
+        raise InvalidInput(f"a sum of {count} models, packed for at most {participants}")
+    slot = slot_bits(bits, participants)
+    per, offset, full = PACK_BITS // slot, count << (bits - 1), (1 << slot) - 1
+    if len(elements) != -(-length // per):
+        raise InvalidInput(f"{len(elements)} packed elements for {length} values")
+    out = []
+    for index, element in enumerate(elements):
+        if not 0 <= element < 1 << (slot * per):
+            raise InvalidInput(f"packed element {index} is not a sum of models")
+        for i in range(min(per, length - index * per)):
+            out.append(((element >> (slot * i)) & full) - offset)
+    return out
+
+
+def average(sums: Sequence[int], count: int) -> list[int]:
+    """Each sum divided by ``count``, to the nearest integer (a half rounds up)."""
+    if count < 1:
+        raise InvalidInput(f"an average of {count} models")
+    return [(s + count // 2) // count for s in sums]
+
+
+# -- seeds and masks ---------------------------------------------------------------------
+
+
+def partners(participants: int, degree: int) -> dict[int, tuple[int, ...]]:
+    """The partner graph: participant i (0-based) and the ⌈degree/2⌉ next and previous
+    ones around a circle (a circulant graph). Every participant has 2·⌈degree/2⌉ partners,
+    or all the others when there are too few. A participant's model stays hidden unless
+    all its partners collude: ``degree`` is at most that coalition's size.
+
+    Raises:
+        InvalidInput: fewer than 2 participants, or a degree below 1.
+    """
+    if participants < 2 or degree < 1:
+        raise InvalidInput(f"{participants} participants with {degree} partners each")
+    reach = (degree + 1) // 2
+    return {i: tuple(sorted({(i + d) % participants for d in range(-reach, reach + 1)} - {i}))
+            for i in range(participants)}  # fmt: skip
+
+
+def pairwise_seed(secret_key: int, partner_public_key: bytes) -> int:
+    """sᵢⱼ: keccak256 of the shared point skᵢ·PKⱼ = skⱼ·PKᵢ (Diffie–Hellman on the
+    registered BLS12-381 keys, in G1), reduced mod r. Both partners compute it alone.
+
+    Raises:
+        InvalidInput: the public key does not encode a point of G1.
+    """
+    point = bls12_381.G1.from_bytes(bytes(partner_public_key))
+    if point.is_identity():
+        raise InvalidInput("a partner's public key is the identity")
+    shared = point * secret_key
+    return int.from_bytes(keccak256(b"zkpot.aggregation.pair" + shared.to_bytes()), "big") % R
+
+
+def self_seed(secret_key: int, round: int) -> int:
+    """bᵢ for a round: keccak256 of the secret key and the round, mod r. Only its owner
+    can compute it; it reveals it once it is included in the round's sum."""
+    data = b"zkpot.aggregation.self" + secret_key.to_bytes(32, "big") + round.to_bytes(8, "big")
+    return int.from_bytes(keccak256(data), "big") % R
+
+
+def seed_commitment(seed: int) -> int:
+    """Poseidon(seed) under :data:`SEED_TAG`: what partners publish to show that they agree
+    on a seed (and what a revealed seed must open). A seed is 254 uniform bits: a hash
+    hides it without a salt."""
+    return int(poseidon([seed % R], initial_state=SEED_TAG))
+
+
+def mask(seed: int, round: int, length: int) -> list[int]:
+    """PRF(seed, round): ``length`` field elements from a Poseidon sponge of width 3.
+
+    state₀ = permute([MASK_TAG, seed, round]); each next state = permute(state); the
+    mask is state₁[1], state₁[2], state₂[1], state₂[2], … (the rate of each state after
+    the first; the capacity element state[0] is never output).
+    """
+    state = permute([MASK_TAG, seed % R, round % R])
+    out: list[int] = []
+    while len(out) < length:
+        state = permute(state)
+        out += state[1:3]
+    return out[:length]
+
+
+def masked_model(packed: Sequence[int], round: int, index: int, own_seed: int,
+                 pair_seeds: Mapping[int, int]) -> list[int]:  # fmt: skip
+    """Participant ``index``'s packed model plus its own mask and, for each partner j,
+    +PRF(sᵢⱼ) if index < j, else −PRF(sᵢⱼ): mod r."""
+    out = [(p + m) % R for p, m in zip(packed, mask(own_seed, round, len(packed)), strict=True)]
+    for j, seed in pair_seeds.items():
+        sign = 1 if index < j else -1
+        out = [(o + sign * m) % R for o, m in zip(out, mask(seed, round, len(out)), strict=True)]
+    return out
+
+
+def unmask(masked: Mapping[int, Sequence[int]], round: int, own_seeds: Mapping[int, int],
+           left_out: Mapping[tuple[int, int], int]) -> list[int]:  # fmt: skip
+    """The packed sum of the included participants' models (the keys of ``masked``).
+
+    Args:
+        masked: each included participant's masked model.
+        own_seeds: each included participant's revealed bᵢ.
+        left_out: (i, j) → sᵢⱼ for each included i and each partner j of i outside the
+            sum, as i revealed it: the mask i added for j is taken off again.
+
+    Raises:
+        InvalidInput: no model, models of different lengths, a missing bᵢ, or a left-out
+            pair whose first member is not included.
+    """
+    if not masked:
+        raise InvalidInput("a sum of no models")
+    lengths = {len(m) for m in masked.values()}
+    if len(lengths) != 1:
+        raise InvalidInput(f"masked models of different lengths: {sorted(lengths)}")
+    (length,) = lengths
+    total = [0] * length
+    for i, model in masked.items():
+        if i not in own_seeds:
+            raise InvalidInput(f"participant {i} is in the sum but its own seed is not revealed")
+        own = mask(own_seeds[i], round, length)
+        total = [(t + v - m) % R for t, v, m in zip(total, model, own, strict=True)]
+    for (i, j), seed in left_out.items():
+        if i not in masked or j in masked:
+            raise InvalidInput(f"the pair ({i}, {j}) is not one included and one left out")
+        sign = 1 if i < j else -1
+        total = [(t - sign * m) % R for t, m in zip(total, mask(seed, round, length), strict=True)]
+    return total
+
+
+__all__ = ["MASK_TAG", "SEED_TAG", "average", "mask", "masked_model", "pack_for_sum",
+           "pairwise_seed", "partners", "seed_commitment", "self_seed", "slot_bits", "unmask",
+           "unpack_sum"]  # fmt: skip
