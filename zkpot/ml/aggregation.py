@@ -54,7 +54,7 @@ from zkpot.errors import InvalidInput
 from zkpot.field.bn254 import R
 from zkpot.hash.keccak import keccak256
 from zkpot.hash.poseidon import permute, poseidon
-from zkpot.ml.statement import PACK_BITS
+from zkpot.ml.statement import PACK_BITS, pack
 
 SEED_TAG = int.from_bytes(b"zkpot.aggregation.seed", "big") % R
 """The domain tag of a seed's commitment, :func:`seed_commitment`."""
@@ -80,18 +80,7 @@ def pack_for_sum(values: Sequence[int], bits: int, participants: int) -> list[in
     Raises:
         InvalidInput: for a value outside ±2^(bits−1).
     """
-    half, slot = 1 << (bits - 1), slot_bits(bits, participants)
-    per = PACK_BITS // slot
-    out = []
-    for start in range(0, len(values), per):
-        element = 0
-        for i, v in enumerate(values[start : start + per]):
-            v = int(v)
-            if not -half < v < half:
-                raise InvalidInput(f"value {v} at {start + i} is outside ±2^{bits - 1}")
-            element += (v + half) << (slot * i)
-        out.append(element)
-    return out
+    return pack(values, bits, slot_bits(bits, participants))
 
 
 def unpack_sum(elements: Sequence[int], count: int, length: int, bits: int,

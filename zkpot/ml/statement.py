@@ -216,16 +216,18 @@ def _is_int(value: object) -> bool:
 # -- packing, hashing, committing --------------------------------------------------------
 
 
-def pack(values: Sequence[int], bits: int) -> list[int]:
-    """Signed ``bits``-bit values, offset by 2^(bits−1) and packed ⌊253 / bits⌋ to an element.
+def pack(values: Sequence[int], bits: int, slot: int | None = None) -> list[int]:
+    """Signed ``bits``-bit values, offset by 2^(bits−1) and packed ⌊253 / slot⌋ to an element.
 
-    Element e = Σᵢ (vᵢ + 2^(bits−1))·2^(bits·i) over each chunk; injective on values
-    with |v| < 2^(bits−1) (the circuit range-checks each one).
+    Element e = Σᵢ (vᵢ + 2^(bits−1))·2^(slot·i) over each chunk, with ``slot`` = ``bits``
+    by default; injective on values with |v| < 2^(bits−1) (the circuit range-checks each
+    one). A wider slot leaves room for a sum (:mod:`zkpot.ml.aggregation`).
 
     Raises:
         InvalidInput: for a value outside ±2^(bits−1).
     """
-    half, per = 1 << (bits - 1), PACK_BITS // bits
+    half, slot = 1 << (bits - 1), slot or bits
+    per = PACK_BITS // slot
     out = []
     for start in range(0, len(values), per):
         element = 0
@@ -233,7 +235,7 @@ def pack(values: Sequence[int], bits: int) -> list[int]:
             v = int(v)
             if not -half < v < half:
                 raise InvalidInput(f"value {v} at {start + i} is outside ±2^{bits - 1}")
-            element += (v + half) << (bits * i)
+            element += (v + half) << (slot * i)
         out.append(element)
     return out
 
