@@ -62,9 +62,10 @@ def test_the_design_example(keys, proof) -> None:
     assert Proof.from_bytes(proof.to_bytes()) == proof
 
 
-def test_rounds_that_queue_nothing_for_round_3_give_the_same_proof(keys, proof, monkeypatch):
-    """Rounds 1 and 2 queue the quotient's coset values and PI(X) ahead of round 3; rounds
-    that do not (a course's own rounds, swapped in) must leave round 3 to do it."""
+def test_rounds_that_start_nothing_for_round_3_give_the_same_proof(keys, proof, monkeypatch):
+    """The prover's schedule starts the quotient's coset values and makes PI(X) ahead of
+    round 3; where nothing was started (a course's own rounds, swapped in), round 3 must
+    have it done."""
     from zkpot.plonk import prover
 
     for name in ("round_1", "round_2"):
@@ -72,7 +73,8 @@ def test_rounds_that_queue_nothing_for_round_3_give_the_same_proof(keys, proof, 
 
         def plain(s, original=original):
             result = original(s)
-            s.coset.clear()
+            s.schedule.coset.clear()
+            s.schedule.held.clear()
             s.polys.pop("pi", None)
             return result
 

@@ -198,7 +198,7 @@ class LookupProof:
 # ------------------------------------------------------------------ the prover's steps
 
 
-def prover_round_1(s: Any, blind: Any, commit: Any) -> CurvePoint:
+def prover_round_1(s: Any, blind: Any) -> CurvePoint:
     """L1: the multiplicities m on H, blinded; returns [m]₁ (sent beside [a], [b], [c])."""
     pk, n = s.pk, s.pk.domain.size
     queries = tuple([s.witness[row[w]] for row in pk.rows] for w in range(3))
@@ -208,7 +208,7 @@ def prover_round_1(s: Any, blind: Any, commit: Any) -> CurvePoint:
                        strict=s.check)  # fmt: skip
     s.values["m"] = m
     s.polys["m"] = blind(pk.domain.intt(m), s.blinders[12:14], n)
-    return commit(pk, s.polys["m"])
+    return s.commitment("m")
 
 
 def draw_challenges(s: Any) -> None:
@@ -220,7 +220,7 @@ def draw_challenges(s: Any) -> None:
         s.challenges[name] = t.challenge()
 
 
-def prover_round_2(s: Any, blind: Any, commit: Any) -> CurvePoint:
+def prover_round_2(s: Any, blind: Any) -> CurvePoint:
     """L2: the running sum φ on H, blinded by three coefficients; returns [φ]₁."""
     pk, n, ch = s.pk, s.pk.domain.size, s.challenges
     fixed = pk.lookup_values
@@ -234,7 +234,7 @@ def prover_round_2(s: Any, blind: Any, commit: Any) -> CurvePoint:
         phi = _steps(m, t, fixed["q_lookup"], f, ch["theta"])
     s.values["phi"] = phi
     s.polys["phi"] = blind(pk.domain.intt(phi), s.blinders[14:17], n)
-    return commit(pk, s.polys["phi"])
+    return s.commitment("phi")
 
 
 def _steps(m: Sequence[int], t: Sequence[int], q: Sequence[int], f: Sequence[int],
@@ -248,19 +248,19 @@ def _steps(m: Sequence[int], t: Sequence[int], q: Sequence[int], f: Sequence[int
     return phi
 
 
-def quotient_terms(s: Any, coset: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
+def quotient_terms(s: Any, a: list[int], b: list[int], c: list[int]) -> list[int]:
     """L3: α³·(running-sum constraint) + α⁴·L₁·φ on the coset of size 4n.
 
-    ``coset(name)`` gives the values of the prover's polynomial ``name`` there; φ(ωX)'s
+    φ's and m's values there are ``s.on_coset("phi")`` and ``s.on_coset("m")``; φ(ωX)'s
     are φ's, rotated (:func:`~zkpot.poly.domain.next_row`).
     """
     pk, ch, q = s.pk, s.challenges, s.pk.coset
     alpha, eta, theta = ch["alpha"], ch["eta"], ch["theta"]
     alpha3 = pow(alpha, 3, R)
     alpha4 = alpha3 * alpha % R
-    phi = coset("phi")
+    phi = s.on_coset("phi")
     phi_next = next_row(phi, len(phi) // pk.domain.size)
-    m = coset("m")
+    m = s.on_coset("m")
     f = compress((a, b, c, q["q_table"]), eta)
     t = compress([q[k] for k in ("t0", "t1", "t2", "tid")], eta)
     return [(alpha3 * constraint(phi[j], phi_next[j], m[j], t[j], f[j], q["q_lookup"][j], theta)

@@ -15,18 +15,30 @@ Blinding (what each random bᵢ hides):
 In the lookup configuration (a circuit with lookup rows) each round also runs its
 step of the lookup argument, L1 … L5 of :mod:`zkpot.plonk.lookup`: the
 multiplicities m blinded with b₁₃, b₁₄ and the running sum φ with b₁₅, b₁₆, b₁₇.
+
+**What runs where, and when.** The rounds say what the paper's steps compute and send,
+and nothing of where it runs: each polynomial is stored by name in ``s.polys``; a round
+sends ``s.commitment(name)``; round 3 works with ``s.on_coset(name)``, a polynomial's
+values on the quotient's coset, and ``s.from_coset(values)``, back to coefficients. One
+class at the end of this module, :class:`_Schedule`, decides the rest. Its table says,
+for each polynomial, what the SRS's worker processes (:mod:`zkpot.curve.parallel`) start
+as soon as it is stored: its commitment, at once, so that they commit to a while this
+process interpolates b; its values on round 3's coset, which no later challenge changes,
+queued behind the commitments the next challenge needs. This process waits only where
+a round uses a result. The schedule changes no byte of the proof: with one worker
+(``ZKPOT_WORKERS=1``) everything runs in this process, in the same order.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections import UserDict
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from zkpot.curve import bn254
-from zkpot.curve.parallel import Pending, table_for
+from zkpot.curve.parallel import Pending, PointTable, table_for
 from zkpot.curve.point import CurvePoint
 from zkpot.errors import ArgumentTypeError, ZkpotError
 from zkpot.field.batch import batch_inverse
@@ -90,13 +102,17 @@ class _State:
     public: list[int]
     transcript: Keccak256Transcript
     blinders: list[int]
-    polys: dict[str, list[int]]
+    polys: MutableMapping[str, Any]  # by name; the quotient "t" is a list of its parts
     challenges: dict[str, int]
     evals: dict[str, int]
     check: bool = True  # refuse a witness that does not satisfy the circuit
     values: dict[str, list[int]] = field(default_factory=dict)  # columns on H kept for later
     sent: dict[str, CurvePoint] = field(default_factory=dict)  # the lookup's commitments
-    coset: dict[str, Pending] = field(default_factory=dict)  # values on the quotient's coset
+    schedule: _Schedule = field(init=False, repr=False)  # what the workers compute ahead
+
+    def __post_init__(self) -> None:
+        self.schedule = _Schedule(self)
+        self.polys = _Polynomials(self.polys, self.schedule.stored)
 
     @property
     def lookups(self) -> bool:
@@ -108,33 +124,34 @@ class _State:
         """Whether the circuit has custom gates (zkpot.plonk.custom adds its terms)."""
         return self.pk.vk.custom is not None
 
+    def commitment(self, name: str) -> CurvePoint:
+        """[p]₁ = p(τ)·[1]₁ for the polynomial ``s.polys[name]``: what a round sends."""
+        return self.schedule.commitments(name)[0]
+
+    def commitments(self, name: str) -> list[CurvePoint]:
+        """The commitments to the parts of a polynomial sent in parts (the quotient, "t")."""
+        return self.schedule.commitments(name)
+
+    def on_coset(self, name: str) -> list[int]:
+        """The values of the polynomial ``s.polys[name]`` on round 3's coset g·H₄ₙ (g·H₈ₙ
+        with custom gates), in the order of its points g·ω₄ₙʲ."""
+        return self.schedule.on_coset(name)
+
+    def from_coset(self, values: list[int]) -> list[int]:
+        """The coefficients of the polynomial with these values on round 3's coset."""
+        return self.schedule.from_coset(values)
+
 
 def _commit(pk: ProvingKey, coeffs: list[int]) -> CurvePoint:
+    """[p]₁ for one polynomial, computed now: a helper for a course's own rounds (zkpot's
+    rounds ask ``s.commitment``)."""
     return commit_polynomials(pk.srs, [coeffs])[0]
 
 
-def _start_on_coset(s: _State, names: Sequence[str]) -> None:
-    """Start computing these polynomials' values on round 3's coset, on the workers: they
-    do not depend on any challenge yet to come, so the workers compute them while this
-    process goes on with the rounds. Each is cut in one NTT per coset of H that makes up
-    round 3's (:meth:`~zkpot.poly.domain.EvaluationDomain.coset_ntt_by_parts`), so that
-    both workers share even a single one. :func:`_on_coset` collects them."""
-    pk = s.pk
+def _quotient_coset(pk: ProvingKey) -> tuple[int, EvaluationDomain]:
+    """(factor, the domain of size factor·n) for round 3's coset: 4, or 8 with custom gates."""
     factor = quotient_factor(pk.vk)
-    big = EvaluationDomain(factor * pk.domain.size, bn254.Fr)
-    tasks = [task for name in names for task in big.subcoset_tasks(s.polys[name], factor)]
-    running = table_for(pk.srs, pk.srs.g1).submit([], subcoset_values, tasks)
-    for i, name in enumerate(names):
-        s.coset[name] = running.then(
-            lambda results, i=i: join_subcosets(results[1][i * factor : (i + 1) * factor])
-        )
-
-
-def _on_coset(s: _State, name: str) -> list[int]:
-    """The values of the polynomial ``name`` on round 3's coset (started now if not yet)."""
-    if name not in s.coset:
-        _start_on_coset(s, [name])
-    return s.coset[name].get()
+    return factor, EvaluationDomain(factor * pk.domain.size, bn254.Fr)
 
 
 def _public_polynomial(s: _State) -> None:
@@ -219,32 +236,23 @@ def prove_witness(
 
 
 def round_1(s: _State) -> tuple[CurvePoint, CurvePoint, CurvePoint]:
-    """Wire polynomials a, b, c from the witness, blinded; sends [a]₁, [b]₁, [c]₁.
-
-    Each wire's commitment is handed to the workers as soon as its polynomial is ready,
-    so they compute it while this process interpolates the next; then their values on
-    round 3's coset, and the public inputs', are queued behind (:func:`_start_on_coset`).
-    """
+    """Wire polynomials a, b, c from the witness, blinded; sends [a]₁, [b]₁, [c]₁."""
     pk, n = s.pk, s.pk.domain.size
-    running = []
     for wire, name in enumerate("abc"):
         values = [s.witness[row[wire]] for row in pk.rows]
-        coeffs = pk.domain.intt(values)
         blinders = [s.blinders[2 * wire + 1], s.blinders[2 * wire]]
         if s.custom:  # a, b, c are opened at ξω too: a third random coefficient each
             blinders.append(s.blinders[19 + wire])
-        s.polys[name] = _blind(coeffs, blinders, n)
-        running.append(submit_commitments(pk.srs, [s.polys[name]]))
-    _public_polynomial(s)  # for round 3, while the workers commit
-    commitments = tuple(commitment.get()[0] for commitment in running)
+        s.polys[name] = _blind(pk.domain.intt(values), blinders, n)
+    if s.lookups:  # L1: the multiplicities m; [m]₁ is sent beside [a]₁, [b]₁, [c]₁
+        s.sent["M"] = lookup.prover_round_1(s, _blind)
+    commitments = tuple(s.commitment(name) for name in "abc")
     t, vk = s.transcript, pk.vk
     absorb_statement(t, vk, [s.public])
     for P in commitments:
         t.add_point(P)
-    if s.lookups:  # L1: [m]₁ beside [a]₁, [b]₁, [c]₁
-        s.sent["M"] = lookup.prover_round_1(s, _blind, _commit)
+    if s.lookups:
         t.add_point(s.sent["M"])
-    _start_on_coset(s, ["a", "b", "c", "pi", *(["m"] if s.lookups else [])])
     s.challenges["beta"] = t.challenge()
     t.reset()
     t.add_scalar(s.challenges["beta"])
@@ -262,11 +270,9 @@ def round_2(s: _State) -> CurvePoint:
     if s.check and z[n] != 1:
         raise ProverError("the witness breaks a copy constraint (the grand product is not 1)")
     s.polys["z"] = _blind(pk.domain.intt(z[:n]), [s.blinders[8], s.blinders[7], s.blinders[6]], n)
-    running = submit_commitments(pk.srs, [s.polys["z"]])
-    if s.lookups:  # L2: [φ]₁ beside [z]₁ (θ and η follow from γ)
-        s.sent["Phi"] = lookup.prover_round_2(s, _blind, _commit)
-    _start_on_coset(s, ["z", *(["phi"] if s.lookups else [])])  # for round 3
-    Z = running.get()[0]
+    if s.lookups:  # L2: the running sum φ; [φ]₁ is sent beside [z]₁ (θ and η follow from γ)
+        s.sent["Phi"] = lookup.prover_round_2(s, _blind)
+    Z = s.commitment("z")
     t = s.transcript
     t.reset()
     t.add_scalar(beta)
@@ -329,13 +335,10 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     """
     pk, n = s.pk, s.pk.domain.size
     alpha, beta, gamma = (s.challenges[k] for k in ("alpha", "beta", "gamma"))
-    factor, parts = quotient_factor(pk.vk), quotient_parts(pk.vk)
-    big = EvaluationDomain(factor * n, bn254.Fr)
-    # the values on the coset, started on the workers in rounds 1 and 2 (or now, after
-    # rounds that did not: a course's own, say); z(ωX)'s are z's rotated
-    _public_polynomial(s)
-    a, b, c, z, pi = (_on_coset(s, name) for name in ("a", "b", "c", "z", "pi"))
-    z_omega = next_row(z, factor)
+    (factor, big), parts = _quotient_coset(pk), quotient_parts(pk.vk)
+    _public_polynomial(s)  # PI(X), if it is not made yet
+    a, b, c, z, pi = (s.on_coset(name) for name in ("a", "b", "c", "z", "pi"))
+    z_omega = next_row(z, factor)  # z(ωX)'s values are z's, rotated
     q = pk.coset  # selectors, σ and L₁ on the coset, from preprocessing
     s1, s2, s3, l1 = q["s1"], q["s2"], q["s3"], q["l1"]
     g = int(big.coset_shift)
@@ -344,8 +347,8 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
     zh_inverse = batch_inverse([(pow(xs[j], n, R) - 1) % R for j in range(factor)], R)
     k1, k2, alpha2 = pk.vk.k1, pk.vk.k2, alpha * alpha % R
     extra = [0] * (factor * n)
-    if s.lookups:  # L3, with φ's and m's values on the coset, by name
-        extra = lookup.quotient_terms(s, partial(_on_coset, s), a, b, c)
+    if s.lookups:  # L3: the running sum's constraint, from φ's and m's values on the coset
+        extra = lookup.quotient_terms(s, a, b, c)
     if s.custom:  # q_5·a⁵ and the Poseidon rounds
         more = custom.quotient_terms(s, a, b, c)
         extra = [(x + y) % R for x, y in zip(extra, more, strict=True)]
@@ -361,8 +364,7 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
         numerator = (gate + alpha * ((perm1 - perm2) % R) + alpha2 * ((zj - 1) * l1[j] % R)
                      + extra[j])  # fmt: skip
         t[j] = numerator % R * zh_inverse[j % factor] % R
-    workers = table_for(pk.srs, pk.srs.g1)
-    t = big.coset_intt_by_parts(t, factor, workers.map)  # factor inverse NTTs on the workers
+    t = s.from_coset(t)
     length = (parts - 1) * n + n + extra_powers(s.custom)  # the last part has n + 6 (or 10)
     if s.check and any(t[length:]):
         raise ProverError(
@@ -380,7 +382,7 @@ def round_3(s: _State) -> tuple[CurvePoint, ...]:
         pieces.append(piece)
     s.polys["t"] = pieces
     s.polys.update(t_lo=pieces[0], t_mid=pieces[1], t_hi=pieces[2])
-    commitments = tuple(commit_polynomials(pk.srs, pieces))
+    commitments = tuple(s.commitments("t"))
     tr = s.transcript
     tr.reset()
     tr.add_scalar(alpha)
@@ -420,7 +422,7 @@ def round_4(s: _State) -> tuple[int, int, int, int, int, int]:
 def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
     """The linearisation r(X) and the openings W_ξ = (r + Σ vⁱ(pᵢ − p̄ᵢ))/(X − ξ), W_ξω.
 
-    W_ξω comes first: the workers commit to it while this process builds r.
+    W_ξω = (z − z̄ω + …)/(X − ξω) needs no r: it comes first.
     """
     pk, n, e = s.pk, s.pk.domain.size, s.evals
     alpha, beta, gamma, xi, v = (s.challenges[k] for k in ("alpha", "beta", "gamma", "xi", "v"))
@@ -439,8 +441,7 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
             z_shifted[i] = (z_shifted[i] + power * coef) % R
         z_shifted[0] = (z_shifted[0] - power * value) % R
         power = power * v % R
-    w_xiw = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
-    running = submit_commitments(pk.srs, [w_xiw])  # the workers commit while r is built
+    s.polys["w_xiw"] = _divide_linear(z_shifted, xi * int(pk.domain.omega) % R, s.check)
     zh = (pow(xi, n, R) - 1) % R
     lagrange = pk.domain.lagrange_basis(xi)
     l1 = lagrange[0].value
@@ -487,6 +488,134 @@ def round_5(s: _State) -> tuple[CurvePoint, CurvePoint]:
         for i, coef in enumerate(poly):
             numerator[i] = (numerator[i] + power * coef) % R
         numerator[0] = (numerator[0] - power * value) % R
-    w_xi = _divide_linear(numerator, xi, s.check)
-    W_xi = commit_polynomials(pk.srs, [w_xi])[0]
-    return W_xi, running.get()[0]
+    s.polys["w_xi"] = _divide_linear(numerator, xi, s.check)
+    return s.commitment("w_xi"), s.commitment("w_xiw")
+
+
+# ------------------------------------------------------------------ what runs where, and when
+
+COMMITMENT = "its commitment"
+PARTS = "its parts' commitments, together"
+ON_COSET = "its values on round 3's coset"
+
+
+class _Schedule:
+    """What the workers compute ahead of the rounds, and when this process waits for it.
+
+    The table :attr:`AHEAD` says, for each polynomial the rounds make, what the SRS's
+    workers start as soon as it is stored in ``s.polys``:
+
+    - its commitment ([p]₁, or each part's for the quotient) joins the workers' queue at
+      once, so that they commit to one polynomial while this process makes the next;
+    - its values on round 3's coset wait on no later challenge, but only round 3 needs
+      them: they are held back until this process first waits on the workers, and then
+      queued in one batch *behind* every commitment queued so far, which the next
+      challenge needs. Each polynomial is cut in one NTT per coset of H that makes up
+      round 3's (:meth:`~zkpot.poly.domain.EvaluationDomain.subcoset_tasks`), so that
+      both workers share even a single one.
+
+    This process waits on the workers only where a round uses a result: a commitment it
+    sends (:meth:`commitments`), values on the coset in round 3 (:meth:`on_coset`), and
+    the quotient's coefficients (:meth:`from_coset`, its inverse NTTs, one per coset of
+    H, on the workers). Before it first waits it makes what waits on nothing
+    (:attr:`EARLY`), so that those values on the coset join the first batch. A round
+    that asks for what is not started (a course's own rounds, say) has it started then.
+    """
+
+    # polynomial: what the workers start as soon as it is stored in s.polys
+    AHEAD: ClassVar[dict[str, tuple[str, ...]]] = {
+        "a": (COMMITMENT, ON_COSET),  # round 1: the wires
+        "b": (COMMITMENT, ON_COSET),
+        "c": (COMMITMENT, ON_COSET),
+        "m": (COMMITMENT, ON_COSET),  # L1: the lookup's multiplicities
+        "pi": (ON_COSET,),  # PI(X), made early (below)
+        "z": (COMMITMENT, ON_COSET),  # round 2: the permutation's accumulator
+        "phi": (COMMITMENT, ON_COSET),  # L2: the lookup's running sum
+        "t": (PARTS,),  # round 3: the quotient
+        "w_xiw": (COMMITMENT,),  # round 5 makes W_ξω first: committed while r is built
+        "w_xi": (COMMITMENT,),
+    }
+    # made by this process just before it first waits, if no round has made it: PI(X)
+    # waits on no message, and its values on the coset then join round 1's batch
+    EARLY: ClassVar[dict[str, Callable[[_State], None]]] = {"pi": _public_polynomial}
+
+    def __init__(self, s: _State) -> None:
+        self.s = s
+        self.committing: dict[str, Pending] = {}  # started commitments, by polynomial
+        self.coset: dict[str, Pending] = {}  # started values on the coset
+        self.held: list[str] = []  # values on the coset not started yet
+        self._coset: tuple[int, EvaluationDomain] | None = None  # (factor, domain), once
+
+    def stored(self, name: str) -> None:
+        """``s.polys[name]`` is (newly) known: start what :attr:`AHEAD` says."""
+        self.committing.pop(name, None)
+        self.coset.pop(name, None)
+        if name in self.held:
+            self.held.remove(name)
+        ahead = self.AHEAD.get(name, ())
+        if COMMITMENT in ahead or PARTS in ahead:
+            self._start_commitment(name)
+        if ON_COSET in ahead:
+            self.held.append(name)
+
+    def commitments(self, name: str) -> list[CurvePoint]:
+        """The commitment to ``s.polys[name]`` (to each part, for the quotient)."""
+        if name not in self.committing:
+            self._start_commitment(name)
+        self._release()
+        return self.committing[name].get()
+
+    def on_coset(self, name: str) -> list[int]:
+        """The values of ``s.polys[name]`` on round 3's coset."""
+        if name not in self.coset and name not in self.held:
+            self.held.append(name)
+        self._release()
+        return self.coset[name].get()
+
+    def from_coset(self, values: list[int]) -> list[int]:
+        """The coefficients of the polynomial with these values on round 3's coset."""
+        factor, big = self._quotient_coset()
+        return big.coset_intt_by_parts(values, factor, self._workers().map)
+
+    def _workers(self) -> PointTable:
+        return table_for(self.s.pk.srs, self.s.pk.srs.g1)
+
+    def _quotient_coset(self) -> tuple[int, EvaluationDomain]:
+        if self._coset is None:
+            self._coset = _quotient_coset(self.s.pk)
+        return self._coset
+
+    def _start_commitment(self, name: str) -> None:
+        polynomial = self.s.polys[name]
+        parts = polynomial if PARTS in self.AHEAD.get(name, ()) else [polynomial]
+        self.committing[name] = submit_commitments(self.s.pk.srs, parts)
+
+    def _release(self) -> None:
+        """Before this process waits: make what waits on nothing, then queue the values on
+        the coset held back, behind every commitment queued so far."""
+        for name, make in self.EARLY.items():
+            if name not in self.s.polys:
+                make(self.s)
+        if not self.held:
+            return
+        names, self.held = self.held, []
+        factor, big = self._quotient_coset()
+        polys = self.s.polys
+        tasks = [task for name in names for task in big.subcoset_tasks(polys[name], factor)]
+        running = self._workers().submit([], subcoset_values, tasks)
+        for i, name in enumerate(names):
+            self.coset[name] = running.then(
+                lambda results, i=i: join_subcosets(results[1][i * factor : (i + 1) * factor])
+            )
+
+
+class _Polynomials(UserDict[str, Any]):
+    """The prover's polynomials by name, which tell the schedule of each one stored."""
+
+    def __init__(self, polys: Mapping[str, Any], stored: Callable[[str], None]) -> None:
+        self.stored = stored
+        super().__init__(polys)
+
+    def __setitem__(self, name: str, polynomial: Any) -> None:
+        super().__setitem__(name, polynomial)
+        self.stored(name)
