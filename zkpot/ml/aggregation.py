@@ -16,11 +16,12 @@ packed vector of the sums, with no carry from one slot into the next
 (:func:`slot_bits`, :func:`pack_for_sum`, :func:`unpack_sum`). Packing is linear, and
 masks added to the packed elements mod r cancel mod r.
 
-**Masks.** Partners i < j share a seed sᵢⱼ (:func:`pairwise_seed`: Diffie–Hellman on
-their registered BLS12-381 keys, hashed). In round t, i adds PRF(sᵢⱼ, t) to its packed
-model and j subtracts it (:func:`mask`, a Poseidon sponge). Each participant also adds
-a mask of its own, PRF(bᵢ, t), from a seed only it knows (:func:`self_seed`) — Bonawitz's
-double masking: a participant left out of the sum never reveals bᵢ, so even when all its
+**Masks.** Partners share a seed sᵢⱼ (:func:`pairwise_seed`: Diffie–Hellman on their
+registered BLS12-381 keys, hashed). The partners sit on a circle (:func:`partners`): in
+round t, i adds PRF(sᵢⱼ, t) for each of its next ``reach`` participants j, and each of
+them subtracts it (:func:`mask`, a Poseidon sponge). Each participant also adds a mask of
+its own, PRF(bᵢ, t), from a seed only it knows (:func:`self_seed`) — Bonawitz's double
+masking: a participant left out of the sum never reveals bᵢ, so even when all its
 pairwise seeds are revealed its model stays hidden.
 
 **The sum.** Over the included participants I, the pairwise masks between two members of
@@ -28,18 +29,24 @@ I cancel. What is left: each included participant's own mask, removed with the b
 reveals, and the masks it shares with partners outside I, removed with the seeds it
 reveals for them (:func:`unmask`). Then :func:`average` divides, rounding to nearest.
 
->>> spec_bits, n = 24, 3
+**The rules** (what the chain and the experiments share): a verified contribution is
+averaged if its proven accuracy is at least the global model's (:func:`passes_quality`),
+a round averages at least :data:`MIN_INCLUDED` of them with equal weights
+(:func:`average_models`), or keeps its global model.
+
+>>> bits, n = 24, 3
 >>> models = [[5, -7], [1, 2], [-3, 4]]
->>> graph = partners(n, 2)
+>>> graph = partners(n, 1)
 >>> keys = [11, 12, 13]
 >>> from zkpot.curve import bls
 >>> public = [bls.secret_to_public(k) for k in keys]
->>> seeds = {(i, j): pairwise_seed(keys[i], public[j]) for i in range(n) for j in graph[i]}
+>>> def seeds(i, js):
+...     return [pairwise_seed(keys[i], public[j]) for j in js]
 >>> own = [self_seed(k, 1) for k in keys]
->>> masked = [masked_model(pack_for_sum(m, spec_bits, n), 1, i, own[i],
-...                         {j: seeds[i, j] for j in graph[i]}) for i, m in enumerate(models)]
->>> total = unmask({i: masked[i] for i in range(n)}, 1, {i: own[i] for i in range(n)}, {})
->>> unpack_sum(total, n, 2, spec_bits, n)
+>>> masked = [masked_model(pack_for_sum(m, bits, n), 1, own[i], seeds(i, graph[i].added),
+...                        seeds(i, graph[i].subtracted)) for i, m in enumerate(models)]
+>>> total = unmask(dict(enumerate(masked)), 1, dict(enumerate(own)), {}, graph)
+>>> unpack_sum(total, n, 2, bits, n)
 [3, -1]
 >>> average([3, -1], n)
 [1, 0]
@@ -48,12 +55,17 @@ reveals for them (:func:`unmask`). Then :func:`average` divides, rounding to nea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from zkpot.curve import bls12_381
 from zkpot.errors import InvalidInput
 from zkpot.field.bn254 import R
 from zkpot.hash.keccak import keccak256
+from zkpot.hash.poseidon import commit as poseidon_commit
 from zkpot.hash.poseidon import permute
+from zkpot.ml.model import Layer
 from zkpot.ml.statement import PACK_BITS, pack
 
 SEED_TAG = int.from_bytes(b"zkpot.aggregation.seed", "big") % R
@@ -61,6 +73,9 @@ SEED_TAG = int.from_bytes(b"zkpot.aggregation.seed", "big") % R
 
 MASK_TAG = int.from_bytes(b"zkpot.aggregation.mask", "big") % R
 """The domain tag of the mask's sponge, :func:`mask`."""
+
+MASKING_SALT = int.from_bytes(b"zkpot.aggregation.masking", "big") % R
+"""The fixed salt of :func:`masking_hash` (everything it hashes is public)."""
 
 
 # -- packing for a sum -------------------------------------------------------------------
@@ -116,23 +131,99 @@ def average(sums: Sequence[int], count: int) -> list[int]:
     return [(s + count // 2) // count for s in sums]
 
 
+# -- the rules: who is averaged, and how -------------------------------------------------
+
+MIN_INCLUDED = 2
+"""The fewest contributions a round averages: the average of one model is that model,
+published. With fewer included, the round keeps its global model."""
+
+
+def passes_quality(accuracy: int, global_accuracy: int) -> bool:
+    """The quality rule: a verified contribution is averaged only if its proven accuracy
+    is at least the current global model's (counted on the same public test rows)."""
+    return accuracy >= global_accuracy
+
+
+def average_models(models: Sequence[Sequence[Layer]]) -> list[Layer]:
+    """The rules' average of integer models, parameter by parameter, with equal weights:
+    what :func:`unmask`, :func:`unpack_sum` and :func:`average` compute from the masked
+    models (a participant's number of real rows is private, so it cannot weigh).
+
+    The average of models in [−W, W] is in [−W, W]: the next global model keeps the
+    bound an honest round needs (:mod:`zkpot.ml.headroom`).
+
+    Raises:
+        InvalidInput: fewer than :data:`MIN_INCLUDED` models, or models of other shapes.
+    """
+    if len(models) < MIN_INCLUDED:
+        raise InvalidInput(f"an average of {len(models)} model(s): the rules average at least "
+                           f"{MIN_INCLUDED}")  # fmt: skip
+    shapes = {tuple((layer.weight.shape, layer.bias.shape) for layer in m) for m in models}
+    if len(shapes) != 1:
+        raise InvalidInput("models of different shapes")
+    flat = [np.concatenate([part.ravel() for layer in m for part in (layer.weight, layer.bias)])
+            .astype(object) for m in models]  # fmt: skip
+    mean = average(list(sum(flat[1:], flat[0])), len(models))
+    out, at = [], 0
+    for layer in models[0]:
+        w, b = layer.weight.size, layer.bias.size
+        weight = np.array(mean[at : at + w], dtype=np.int64).reshape(layer.weight.shape)
+        out.append(Layer(weight, np.array(mean[at + w : at + w + b], dtype=np.int64)))
+        at += w + b
+    return out
+
+
 # -- seeds and masks ---------------------------------------------------------------------
 
 
-def partners(participants: int, degree: int) -> dict[int, tuple[int, ...]]:
-    """The partner graph: participant i (0-based) and the ⌈degree/2⌉ next and previous
-    ones around a circle (a circulant graph). Every participant has 2·⌈degree/2⌉ partners,
-    or all the others when there are too few. A participant's model stays hidden unless
-    all its partners collude: ``degree`` is at most that coalition's size.
+@dataclass(frozen=True)
+class Partners:
+    """One participant's partners: those whose pair masks it adds, and those whose it
+    subtracts. For each pair, one partner adds the mask and the other subtracts it."""
+
+    added: tuple[int, ...]
+    subtracted: tuple[int, ...]
+
+    def sign(self, partner: int) -> int:
+        """+1 if this participant adds its mask with ``partner``, −1 if it subtracts it.
+
+        Raises:
+            InvalidInput: ``partner`` is not a partner.
+        """
+        if partner in self.added:
+            return 1
+        if partner in self.subtracted:
+            return -1
+        raise InvalidInput(f"{partner} is not a partner")
+
+    @property
+    def all(self) -> tuple[int, ...]:
+        return self.added + self.subtracted
+
+
+def partners(participants: int, reach: int) -> dict[int, Partners]:
+    """The partner graph, a circle: participant i (0-based) adds the masks it shares with
+    the ``reach`` next ones, i + 1 … i + reach (mod n), and subtracts those it shares with
+    the ``reach`` previous ones. Every participant has the same shape, 2·reach partners,
+    so one circuit serves them all; a participant's model stays hidden unless all 2·reach
+    collude. With ``reach`` 0 there are no pair masks, only the participants' own.
 
     Raises:
-        InvalidInput: fewer than 2 participants, or a degree below 1.
+        InvalidInput: no participant, or a reach that would make a participant its own
+            partner or the same partner twice (2·reach + 1 > n).
     """
-    if participants < 2 or degree < 1:
-        raise InvalidInput(f"{participants} participants with {degree} partners each")
-    reach = (degree + 1) // 2
-    return {i: tuple(sorted({(i + d) % participants for d in range(-reach, reach + 1)} - {i}))
-            for i in range(participants)}  # fmt: skip
+    if participants < 1 or reach < 0 or 2 * reach + 1 > participants:
+        raise InvalidInput(f"{participants} participants cannot have {2 * reach} distinct "
+                           "partners each (2·reach + 1 must not exceed them)")  # fmt: skip
+    n = participants
+    return {i: Partners(tuple((i + d) % n for d in range(1, reach + 1)),
+                        tuple((i - d) % n for d in range(1, reach + 1)))
+            for i in range(n)}  # fmt: skip
+
+
+def largest_reach(participants: int, reach: int) -> int:
+    """``reach``, or less when there are too few participants: at most ⌊(n − 1)/2⌋."""
+    return max(0, min(reach, (participants - 1) // 2))
 
 
 def pairwise_seed(secret_key: int, partner_public_key: bytes) -> int:
@@ -179,30 +270,41 @@ def mask(seed: int, round: int, length: int) -> list[int]:
     return out[:length]
 
 
-def masked_model(packed: Sequence[int], round: int, index: int, own_seed: int,
-                 pair_seeds: Mapping[int, int]) -> list[int]:  # fmt: skip
-    """Participant ``index``'s packed model plus its own mask and, for each partner j,
-    +PRF(sᵢⱼ) if index < j, else −PRF(sᵢⱼ): mod r."""
+def masked_model(packed: Sequence[int], round: int, own_seed: int, added: Sequence[int],
+                 subtracted: Sequence[int]) -> list[int]:  # fmt: skip
+    """A packed model plus its own mask, plus the masks of the ``added`` pair seeds, minus
+    those of the ``subtracted`` ones (in :class:`Partners`' order), mod r."""
     out = [(p + m) % R for p, m in zip(packed, mask(own_seed, round, len(packed)), strict=True)]
-    for j, seed in pair_seeds.items():
-        sign = 1 if index < j else -1
-        out = [(o + sign * m) % R for o, m in zip(out, mask(seed, round, len(out)), strict=True)]
+    for sign, seeds in ((1, added), (-1, subtracted)):
+        for seed in seeds:
+            m = mask(seed, round, len(out))
+            out = [(o + sign * v) % R for o, v in zip(out, m, strict=True)]
     return out
 
 
+def masking_hash(masked: Sequence[int], own_commitment: int,
+                 pair_commitments: Sequence[int]) -> int:  # fmt: skip
+    """The statement's ``masking``: one public hash of a contribution's masked model, the
+    commitment to its own seed, and its pair seeds' registered commitments (added ones,
+    then subtracted ones, as :class:`Partners` orders them)."""
+    return int(poseidon_commit([*masked, own_commitment, *pair_commitments], MASKING_SALT))
+
+
 def unmask(masked: Mapping[int, Sequence[int]], round: int, own_seeds: Mapping[int, int],
-           left_out: Mapping[tuple[int, int], int]) -> list[int]:  # fmt: skip
+           left_out: Mapping[tuple[int, int], int],
+           graph: Mapping[int, Partners]) -> list[int]:  # fmt: skip
     """The packed sum of the included participants' models (the keys of ``masked``).
 
     Args:
         masked: each included participant's masked model.
         own_seeds: each included participant's revealed bᵢ.
         left_out: (i, j) → sᵢⱼ for each included i and each partner j of i outside the
-            sum, as i revealed it: the mask i added for j is taken off again.
+            sum, as it was revealed: the mask i added or subtracted for j is taken off.
+        graph: the partner graph (:func:`partners`).
 
     Raises:
         InvalidInput: no model, models of different lengths, a missing bᵢ, or a left-out
-            pair whose first member is not included.
+            pair that is not an included participant and a partner outside the sum.
     """
     if not masked:
         raise InvalidInput("a sum of no models")
@@ -217,13 +319,14 @@ def unmask(masked: Mapping[int, Sequence[int]], round: int, own_seeds: Mapping[i
         own = mask(own_seeds[i], round, length)
         total = [(t + v - m) % R for t, v, m in zip(total, model, own, strict=True)]
     for (i, j), seed in left_out.items():
-        if i not in masked or j in masked:
-            raise InvalidInput(f"the pair ({i}, {j}) is not one included and one left out")
-        sign = 1 if i < j else -1
+        if i not in masked or j in masked or i not in graph or j not in graph[i].all:
+            raise InvalidInput(f"({i}, {j}) is not an included participant and a left-out partner")
+        sign = graph[i].sign(j)
         total = [(t - sign * m) % R for t, m in zip(total, mask(seed, round, length), strict=True)]
     return total
 
 
-__all__ = ["MASK_TAG", "SEED_TAG", "average", "mask", "masked_model", "pack_for_sum",
-           "pairwise_seed", "partners", "seed_commitment", "self_seed", "slot_bits", "unmask",
-           "unpack_sum"]  # fmt: skip
+__all__ = ["MASKING_SALT", "MASK_TAG", "MIN_INCLUDED", "SEED_TAG", "Partners", "average",
+           "average_models", "largest_reach", "mask", "masked_model", "masking_hash",
+           "pack_for_sum", "pairwise_seed", "partners", "passes_quality", "seed_commitment",
+           "self_seed", "slot_bits", "unmask", "unpack_sum"]  # fmt: skip

@@ -1,5 +1,5 @@
-"""The masks of :mod:`zkpot.ml.aggregation` in a circuit: what a proof of training will
-add so that its masked model is the proven model plus the right masks.
+"""The masks of :mod:`zkpot.ml.aggregation` in a circuit: how a proof of training shows
+that its masked model is the proven model plus the right masks.
 
 Each function is the twin's, gate for gate, with Poseidon's custom round gate
 (:func:`zkpot.plonk.poseidon_circuit.permute_rows`, 66 rows a permutation):
@@ -9,15 +9,17 @@ twin                        circuit                                             
 ==========================  ======================================================  =====
 ``seed_commitment(s)``      :func:`seed_commitment`: one permutation                66
 ``mask(s, t, n)``           :func:`mask`: 1 + ⌈n/2⌉ permutations                    66 each
-``masked_model(…)``         :func:`assert_masked`: per element, one linear chain    p − 1
+``masked_model(…)``         :func:`masked_forms`: linear forms                      none
+``masking_hash(…)``         :func:`masking`: the seeds' commitments, the masks, and
+                            the hash of the masked model and the commitments
 ==========================  ======================================================  =====
 
-where p is the number of masks added (the participant's own, and one per partner) plus
-2. A prover who may put any value in any wire: the permutations' gates fix every mask
-from its seed and the round, and the chain fixes each masked element from the packed
-model and the masks; so a masked model that is not the packed model plus these masks is
-a witness that breaks a gate. That the seeds are the registered ones is a separate
-assertion: :func:`seed_commitment` equal to a public commitment.
+A masked element is a sum of the packed model's element and the masks: a linear form,
+which costs no row until Poseidon absorbs it. A prover who may put any value in any
+wire: the permutations' gates fix every mask from its seed and the round, every
+commitment from its seed, and the hash from the masked forms and the commitments; so a
+masked model that is not the packed model plus these masks, or a seed that does not
+open the commitment the hash was computed with, gives another hash than the public one.
 
 >>> from zkpot.ml import aggregation as agg
 >>> from zkpot.plonk.circuit import Circuit
@@ -31,12 +33,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from zkpot.errors import ArgumentError
-from zkpot.ml.aggregation import MASK_TAG, SEED_TAG
+from zkpot.ml.aggregation import MASK_TAG, MASKING_SALT, SEED_TAG
 from zkpot.plonk.circuit import Circuit, Operand, Variable
-from zkpot.plonk.poseidon_circuit import permute_rows
+from zkpot.plonk.poseidon_circuit import Form, combine, commit, form, permute_rows
 
 
 def seed_commitment(c: Circuit, seed: Operand) -> Variable:
@@ -56,23 +58,47 @@ def mask(c: Circuit, seed: Operand, round: Operand, length: int) -> list[Variabl
     return out[:length]
 
 
-def assert_masked(c: Circuit, packed: Sequence[Operand], masked: Sequence[Operand],
-                  round: Operand, index: int, own_seed: Operand,
-                  pair_seeds: Mapping[int, Operand]) -> None:  # fmt: skip
-    """masked = packed + mask(own_seed) + Σ ±mask(sᵢⱼ), element by element: the twin's
-    :func:`~zkpot.ml.aggregation.masked_model` for participant ``index`` (+ for a
-    partner j > index, − for j < index)."""
+def masked_forms(c: Circuit, packed: Sequence[Operand | Form], round: Operand,
+                 own_seed: Operand, added: Sequence[Operand],
+                 subtracted: Sequence[Operand]) -> list[Form]:  # fmt: skip
+    """The twin's :func:`~zkpot.ml.aggregation.masked_model` as linear forms: each packed
+    element plus its own mask, plus the masks of the ``added`` seeds, minus those of the
+    ``subtracted`` ones. Only the masks cost rows."""
     length = len(packed)
-    if len(masked) != length:
-        raise ArgumentError(f"{len(masked)} masked elements for {length} packed ones")
-    own = mask(c, own_seed, round, length)
-    pairs = [(1 if index < j else -1, mask(c, seed, round, length))
-             for j, seed in pair_seeds.items()]  # fmt: skip
+    masks = [(1, mask(c, own_seed, round, length))]
+    masks += [(1, mask(c, seed, round, length)) for seed in added]
+    masks += [(-1, mask(c, seed, round, length)) for seed in subtracted]
+    out = []
+    for k, element in enumerate(packed):
+        forms = [element if isinstance(element, tuple) else form(element)]
+        forms += [form(m[k]) for _, m in masks]
+        out.append(combine([1, *(sign for sign, _ in masks)], forms))
+    return out
+
+
+def assert_masked(c: Circuit, packed: Sequence[Operand | Form], masked: Sequence[Operand],
+                  round: Operand, own_seed: Operand, added: Sequence[Operand],
+                  subtracted: Sequence[Operand]) -> None:  # fmt: skip
+    """``masked`` = :func:`masked_forms`, element by element (one linear chain each): for a
+    circuit that has the masked model as variables rather than hashed."""
+    if len(masked) != len(packed):
+        raise ArgumentError(f"{len(masked)} masked elements for {len(packed)} packed ones")
+    forms = masked_forms(c, packed, round, own_seed, added, subtracted)
     with c.scope("masked model"):
-        for k in range(length):
-            terms = [(1, packed[k]), (1, own[k]), *((sign, m[k]) for sign, m in pairs),
-                     (-1, masked[k])]  # fmt: skip
-            c.assert_linear(terms, label=f"masked element {k}")
+        for k, ((terms, k0), out) in enumerate(zip(forms, masked, strict=True)):
+            c.assert_linear([*terms.values(), (-1, out)], k0, label=f"masked element {k}")
 
 
-__all__ = ["assert_masked", "mask", "seed_commitment"]
+def masking(c: Circuit, packed: Sequence[Operand | Form], round: Operand, own_seed: Operand,
+            added: Sequence[Operand], subtracted: Sequence[Operand]) -> Variable:  # fmt: skip
+    """The twin's :func:`~zkpot.ml.aggregation.masking_hash` of the masked model with these
+    seeds and of the seeds' commitments, each computed here from its seed: a circuit
+    asserts it equal to the public ``masking``, and so proves both the masked model and
+    that the pair seeds open the registered commitments the verifier hashed."""
+    with c.scope("masking"):
+        forms = masked_forms(c, packed, round, own_seed, added, subtracted)
+        commitments = [seed_commitment(c, s) for s in (own_seed, *added, *subtracted)]
+        return commit(c, [*forms, *commitments], MASKING_SALT, round_gates=True)
+
+
+__all__ = ["assert_masked", "mask", "masked_forms", "masking", "seed_commitment"]

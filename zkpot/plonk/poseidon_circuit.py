@@ -70,7 +70,7 @@ def materialize(c: Circuit, f: Form) -> Variable:
     return c.linear_combination([(k, v) for k, v in terms.values()], k0, label="Poseidon state")
 
 
-def _combine(row: Sequence[int], forms: Sequence[Form]) -> Form:
+def combine(row: Sequence[int], forms: Sequence[Form]) -> Form:
     """Σⱼ rowⱼ·formⱼ: one output of the MDS product, still a form."""
     terms: dict[int, tuple[int, Variable]] = {}
     k0 = 0
@@ -115,7 +115,7 @@ def permute_forms(c: Circuit, state: Sequence[Operand | Form]) -> list[Form]:
                 forms = [sbox(c, f) for f in forms]  # full round
             else:
                 forms[0] = sbox(c, forms[0])  # partial round
-            forms = [_combine(row, forms) for row in mds]
+            forms = [combine(row, forms) for row in mds]
             # keep forms short: one over more than t variables becomes a variable (it
             # would otherwise grow by a variable per partial round); t measured best
             forms = [form(materialize(c, f)) if len(f[0]) > t else f for f in forms]
@@ -185,10 +185,10 @@ def commit(
     for start in range(0, len(values), RATE):
         pair = [v if isinstance(v, tuple) else form(v)
                 for v in (*values[start : start + RATE], 0)[:RATE]]  # fmt: skip
-        state = permute([state[0], *(_combine((1, 1), [s, p]) for s, p in
+        state = permute([state[0], *(combine((1, 1), [s, p]) for s, p in
                                      zip(state[1:], pair, strict=True))])  # fmt: skip
     return materialize(c, state[0])
 
 
-__all__ = ["Form", "commit", "evaluate", "form", "hash", "materialize", "permute_forms",
+__all__ = ["Form", "combine", "commit", "evaluate", "form", "hash", "materialize", "permute_forms",
            "permute_rows", "sbox"]  # fmt: skip
