@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -63,6 +64,7 @@ from zkpot.chain.encoding import (
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
 from zkpot.hash.keccak import keccak256
+from zkpot.ml import aggregation as agg
 from zkpot.ml import headroom
 from zkpot.ml.model import Layer
 from zkpot.ml.registry import short_key
@@ -85,16 +87,26 @@ POP_BYTES = 96
 @dataclass(frozen=True)
 class Registration:
     """A participant as the genesis registers it: its public key, data commitment and the
-    key's proof of possession."""
+    key's proof of possession; for an averaging spec, also the commitments to the seeds it
+    shares with its partners (``pair_commitments``, in
+    :class:`~zkpot.ml.aggregation.Partners`' order: added, then subtracted)."""
 
     public_key: bytes
     data_commitment: int
     pop: bytes
+    pair_commitments: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, secret_key: int, data_commitment: int) -> Registration:
-        """What a participant sends to register: its key, its commitment, its proof."""
-        return cls(bls.secret_to_public(secret_key), data_commitment, bls.pop_prove(secret_key))
+    def of(cls, secret_key: int, data_commitment: int,
+           partner_keys: Sequence[bytes] = ()) -> Registration:  # fmt: skip
+        """What a participant sends to register: its key, its commitment, its proof, and
+        the commitments to its pair seeds with ``partner_keys`` (its partners' public
+        keys in :class:`~zkpot.ml.aggregation.Partners`' order, once the genesis's order
+        is known; none for the winner rule)."""
+        commitments = tuple(agg.seed_commitment(agg.pairwise_seed(secret_key, key))
+                            for key in partner_keys)  # fmt: skip
+        return cls(bls.secret_to_public(secret_key), data_commitment, bls.pop_prove(secret_key),
+                   commitments)  # fmt: skip
 
     @property
     def id(self) -> int:
@@ -208,6 +220,49 @@ class Genesis:
             if not possesses(p.public_key, p.pop):
                 raise MessageError(f"participant {i}: the proof of possession of its key does "
                                    "not verify")  # fmt: skip
+        self._check_partners()
+
+    def _check_partners(self) -> None:
+        """For an averaging spec: between 2·reach + 1 and ``spec.participants``
+        participants, each registering one commitment per partner, and each pair's two
+        commitments equal (the partners agree on their seed). For the winner rule: none."""
+        spec, m = self.spec, len(self.participants)
+        if not spec.averaged:
+            if any(p.pair_commitments for p in self.participants):
+                raise MessageError("pair commitments are for an averaging spec")
+            return
+        if not 2 * spec.reach + 1 <= m <= spec.participants:
+            raise MessageError(f"{m} participants: the spec averages {2 * spec.reach + 1} to "
+                               f"{spec.participants}")  # fmt: skip
+        for i, p in enumerate(self.participants):
+            if len(p.pair_commitments) != 2 * spec.reach:
+                raise MessageError(f"participant {i + 1}: {len(p.pair_commitments)} pair "
+                                   f"commitments, it has {2 * spec.reach} partners")  # fmt: skip
+        for i, partners in self.partners.items():
+            for d, j in enumerate(partners.added):
+                mine = self.participants[i].pair_commitments[d]
+                theirs = self.participants[j].pair_commitments[spec.reach + d]
+                if mine != theirs:
+                    raise MessageError(f"participants p{i + 1} and p{j + 1} registered "
+                                       "different commitments to their seed")  # fmt: skip
+
+    @cached_property
+    def partners(self) -> dict[int, agg.Partners]:
+        """The partner graph over the participants' indices (0-based, in the genesis's
+        order); empty for the winner rule."""
+        if not self.spec.averaged:
+            return {}
+        return agg.partners(len(self.participants), self.spec.reach)
+
+    def pair_commitment(self, i: int, j: int) -> int:
+        """The registered commitment to the seed participants i and j (0-based) share."""
+        partners = self.partners[i]
+        return self.participants[i].pair_commitments[partners.all.index(j)]
+
+    def index(self, public_key: bytes) -> int | None:
+        """A registered participant's 0-based index, or ``None``."""
+        return next((i for i, p in enumerate(self.participants) if p.public_key == public_key),
+                    None)  # fmt: skip
 
     def opened(self, opening: TestSet) -> Genesis:
         """This genesis with its test set, once the publisher has opened it.
@@ -292,11 +347,26 @@ class Genesis:
                     "public_key": p.public_key.hex(),
                     "data_commitment": str(p.data_commitment),
                     "pop": p.pop.hex(),
+                    **self._pairs_json(p),
                 }
                 for p in self.participants
             ],
             "timestamp": self.timestamp,
         }
+
+    def _pairs_json(self, p: Registration) -> dict[str, Any]:
+        """A registration's pair commitments, for an averaging spec only (the winner rule's
+        genesis is as it was)."""
+        if not self.spec.averaged:
+            return {}
+        return {"pair_commitments": [str(c) for c in p.pair_commitments]}
+
+    def _pairs_json(self, p: Registration) -> dict[str, Any]:
+        """A registration's pair commitments, for an averaging spec only (the winner rule's
+        genesis is as it was)."""
+        if not self.spec.averaged:
+            return {}
+        return {"pair_commitments": [str(c) for c in p.pair_commitments]}
 
     @classmethod
     def from_json(cls, data: object) -> Genesis:
@@ -317,7 +387,9 @@ class Genesis:
         values = [read_int(v, "global model", low=-bound, high=bound) for v in d["global_model"]]
         validators = [fields(v, ("public_key", "pop"), "genesis validator")
                       for v in read_list(d["validators"], "validators")]  # fmt: skip
-        participants = [fields(p, ("public_key", "data_commitment", "pop"), "genesis participant")
+        names = ("public_key", "data_commitment", "pop",
+                 *(("pair_commitments",) if spec.averaged else ()))  # fmt: skip
+        participants = [fields(p, names, "genesis participant")
                         for p in read_list(d["participants"], "participants")]  # fmt: skip
         return cls(
             name=d["name"], spec=spec,
@@ -328,7 +400,9 @@ class Genesis:
             validator_pops=tuple(_pop(v["pop"]) for v in validators),
             participants=tuple(
                 Registration(_public_key(p["public_key"]),
-                             read_field(p["data_commitment"], "data_commitment"), _pop(p["pop"]))
+                             read_field(p["data_commitment"], "data_commitment"), _pop(p["pop"]),
+                             tuple(read_field(c, "pair commitment") for c in
+                                   read_list(p.get("pair_commitments", []), "pair commitments")))
                 for p in participants),
             timestamp=read_int(d["timestamp"], "timestamp"),
         )  # fmt: skip

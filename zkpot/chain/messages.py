@@ -10,6 +10,10 @@ message can never be passed off as a signature on another.
   ``test_set`` and ``test_rows`` come from the genesis.
 - :class:`Reveal`: the leader's new model and salt, which open its model commitment; it
   lives in the model store, addressed by its hash.
+- For an averaging chain (:mod:`zkpot.ml.aggregation`): a contribution also carries its
+  masked model and the commitment to its own seed; :class:`Unmask` is a participant's
+  revealed seeds, and :class:`Aggregate` (in the model store in place of a reveal) the
+  included participants, the seeds that open their masked sum, and the average.
 - :class:`Block`: height (= round), parent, proposer, the new global model's hash, the
   reveal's address, the included contributions' hashes and their Merkle root, timestamp.
 - :class:`Vote`: a validator's BLS signature on a block hash at a height.
@@ -31,9 +35,12 @@ from zkpot.chain.encoding import (
     read_field,
     read_hex,
     read_int,
+    read_list,
 )
 from zkpot.chain.genesis import PUBLIC_KEY_BYTES, Genesis, unflatten
+from zkpot.errors import InvalidInput
 from zkpot.hash.keccak import keccak256
+from zkpot.ml import aggregation as agg
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import Statement, TrainingSpec, flatten, participant_id
 from zkpot.plonk.proof import Proof
@@ -44,6 +51,8 @@ SIGNATURE_BYTES = 96
 MAX_PROOF_BYTES = 4096
 """A contribution's proof, at most (a PLONK proof of the default spec is well under 1 KiB);
 :meth:`Contribution.from_json` refuses a longer one before decoding its hex."""
+MAX_MASKED = 4096
+"""Elements of a masked model, at most (the default spec's has 9)."""
 MAX_CONTRIBUTIONS = 1024
 """Contributions a block may include, at most (a node also bounds them by the genesis's
 participants)."""
@@ -73,17 +82,30 @@ class Contribution:
     accuracy: int
     proof: bytes
     signature: bytes = b""
+    masked: tuple[int, ...] = ()
+    own_commitment: int = 0
 
     TAG = b"zkpot.contribution"
     FIELDS = ("round", "participant", "global_model", "data_commitment", "model_commitment",
               "accuracy", "proof", "signature")  # fmt: skip
+    MASKING = ("masked", "own_commitment")
+    """The fields of a contribution to an averaging chain: its masked model and the
+    commitment to its own seed of the round (:mod:`zkpot.ml.aggregation`)."""
+
+    @property
+    def averaged(self) -> bool:
+        return bool(self.masked)
 
     def unsigned(self) -> dict[str, Any]:
-        return {"round": self.round, "participant": self.participant.hex(),
-                "global_model": str(self.global_model),
-                "data_commitment": str(self.data_commitment),
-                "model_commitment": str(self.model_commitment), "accuracy": self.accuracy,
-                "proof": self.proof.hex()}  # fmt: skip
+        out = {"round": self.round, "participant": self.participant.hex(),
+               "global_model": str(self.global_model),
+               "data_commitment": str(self.data_commitment),
+               "model_commitment": str(self.model_commitment), "accuracy": self.accuracy,
+               "proof": self.proof.hex()}  # fmt: skip
+        if self.averaged:
+            out["masked"] = [str(v) for v in self.masked]
+            out["own_commitment"] = str(self.own_commitment)
+        return out
 
     def signing_bytes(self) -> bytes:
         """What the participant signs: the tag and the canonical unsigned fields."""
@@ -98,7 +120,11 @@ class Contribution:
 
     @classmethod
     def from_json(cls, data: object) -> Contribution:
-        d = fields(data, cls.FIELDS, "contribution")
+        averaged = isinstance(data, dict) and "masked" in data
+        d = fields(data, cls.FIELDS + (cls.MASKING if averaged else ()), "contribution")
+        masked = tuple(read_field(v, "masked model")
+                       for v in read_list(d.get("masked", []), "masked model",
+                                          most=MAX_MASKED, least=int(averaged)))  # fmt: skip
         return cls(
             round=read_int(d["round"], "round", low=1), participant=_key(d["participant"]),
             global_model=read_field(d["global_model"], "global_model"),
@@ -106,19 +132,34 @@ class Contribution:
             model_commitment=read_field(d["model_commitment"], "model_commitment"),
             accuracy=read_int(d["accuracy"], "accuracy", high=4096),
             proof=read_hex(d["proof"], "proof", max_length=MAX_PROOF_BYTES),
-            signature=_sig(d["signature"]),
+            signature=_sig(d["signature"]), masked=masked,
+            own_commitment=read_field(d["own_commitment"], "own_commitment") if averaged else 0,
         )  # fmt: skip
 
     def statement(self, genesis: Genesis) -> Statement:
-        """The proof's statement: this message's fields, the test set from the genesis.
+        """The proof's statement: this message's fields, the test set from the genesis, and
+        for an averaging chain the masking: the hash of the masked model, the commitment
+        to the participant's own seed and its pair seeds' registered commitments.
 
         Raises:
-            InvalidInput: if the accuracy exceeds the genesis's test rows.
+            InvalidInput: if the accuracy exceeds the genesis's test rows, or the masked
+                model is missing, of another length, or present for the winner rule.
         """
+        spec, masking = genesis.spec, None
+        if len(self.masked) != spec.masked_elements:
+            raise InvalidInput(f"a masked model of {len(self.masked)} elements, the spec's has "
+                               f"{spec.masked_elements}")  # fmt: skip
+        if spec.averaged:
+            index = genesis.index(self.participant)
+            if index is None:
+                raise InvalidInput("the participant is not registered")
+            pairs = genesis.participants[index].pair_commitments
+            masking = agg.masking_hash(self.masked, self.own_commitment, pairs)
         return Statement(round=self.round, participant=participant_id(self.participant),
                          global_model=self.global_model, data_commitment=self.data_commitment,
                          model_commitment=self.model_commitment, test_set=genesis.test_set,
-                         accuracy=self.accuracy, test_rows=genesis.spec.test_rows)  # fmt: skip
+                         accuracy=self.accuracy, test_rows=spec.test_rows,
+                         masking=masking)  # fmt: skip
 
     def decoded_proof(self) -> Proof:
         """The PLONK proof (raises ValueError for bytes that are not one)."""
@@ -148,13 +189,107 @@ class Reveal:
     @classmethod
     def from_json(cls, data: object, spec: TrainingSpec) -> Reveal:
         d = fields(data, ("round", "participant", "model", "salt"), "reveal")
-        values = d["model"]
-        bound = (1 << (spec.bound_bits - 1)) - 1
-        if not isinstance(values, list) or len(values) != spec.n_params:
-            raise MessageError(f"reveal model: a list of {spec.n_params} values")
-        ints = [read_int(v, "reveal model", low=-bound, high=bound) for v in values]
-        return cls(read_int(d["round"], "round", low=1), _key(d["participant"]),
-                   unflatten(ints, spec), read_field(d["salt"], "salt"))  # fmt: skip
+        model = _model(d["model"], spec, "reveal model")
+        return cls(read_int(d["round"], "round", low=1), _key(d["participant"]), model,
+                   read_field(d["salt"], "salt"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Unmask:
+    """A participant's seeds of one round, revealed so that the masked sum can be opened:
+    its own seed (``own``, when it is to be included) and the seeds it shares with
+    partners left out (``pairs``: partner index → seed). Every seed opens a public
+    commitment — the own seed the one in the participant's contribution, a pair seed the
+    genesis's — so a wrong one is refused by anyone, whoever relayed it."""
+
+    round: int
+    participant: bytes
+    own: int | None
+    pairs: tuple[tuple[int, int], ...]
+    signature: bytes = b""
+
+    TAG = b"zkpot.unmask"
+
+    def unsigned(self) -> dict[str, Any]:
+        return {"round": self.round, "participant": self.participant.hex(),
+                "own": None if self.own is None else str(self.own),
+                "pairs": [[j, str(seed)] for j, seed in self.pairs]}  # fmt: skip
+
+    def signing_bytes(self) -> bytes:
+        return self.TAG + canonical(self.unsigned())
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.unsigned(), "signature": self.signature.hex()}
+
+    @cached_property
+    def hash(self) -> bytes:
+        return digest(self.to_json())
+
+    @classmethod
+    def from_json(cls, data: object, participants: int = MAX_CONTRIBUTIONS) -> Unmask:
+        d = fields(data, ("round", "participant", "own", "pairs", "signature"), "unmask")
+        pairs = []
+        for item in read_list(d["pairs"], "unmask pairs", most=min(participants, 64)):
+            entry = read_list(item, "unmask pair", least=2, most=2)
+            pairs.append((read_int(entry[0], "partner", high=participants - 1),
+                          read_field(entry[1], "pair seed")))  # fmt: skip
+        if len({j for j, _ in pairs}) != len(pairs):
+            raise MessageError("unmask pairs: a partner twice")
+        own = None if d["own"] is None else read_field(d["own"], "own seed")
+        return cls(read_int(d["round"], "round", low=1), _key(d["participant"]), own,
+                   tuple(pairs), _sig(d["signature"]))  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Aggregate:
+    """What opens an averaging round's masked sum, in the model store in place of a reveal:
+    the included participants (0-based indices, ascending), the own seed each revealed,
+    the seeds revealed for each pair of an included participant and a partner left out,
+    and the average they give — the next global model, which every validator recomputes
+    (:func:`zkpot.chain.rules.check_aggregate`)."""
+
+    round: int
+    included: tuple[int, ...]
+    own: tuple[int, ...]
+    pairs: tuple[tuple[int, int, int], ...]
+    model: tuple[Layer, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"round": self.round, "included": list(self.included),
+                "own": [str(b) for b in self.own],
+                "pairs": [[i, j, str(seed)] for i, j, seed in self.pairs],
+                "model": flatten(self.model)}  # fmt: skip
+
+    @cached_property
+    def hash(self) -> bytes:
+        """The aggregate's content address in the model store."""
+        return digest(self.to_json())
+
+    @classmethod
+    def from_json(cls, data: object, spec: TrainingSpec, participants: int) -> Aggregate:
+        d = fields(data, ("round", "included", "own", "pairs", "model"), "aggregate")
+        last = participants - 1
+        indices = read_list(d["included"], "included", most=participants)
+        included = tuple(read_int(i, "included", high=last) for i in indices)
+        if list(included) != sorted(set(included)):
+            raise MessageError("aggregate included: strictly increasing indices")
+        own = tuple(read_field(b, "own seed") for b in read_list(d["own"], "own seeds",
+                                                                 most=participants))  # fmt: skip
+        pairs = []
+        for item in read_list(d["pairs"], "aggregate pairs", most=participants * 64):
+            i, j, seed = read_list(item, "aggregate pair", least=3, most=3)
+            pairs.append((read_int(i, "pair", high=last), read_int(j, "pair", high=last),
+                          read_field(seed, "seed")))  # fmt: skip
+        return cls(read_int(d["round"], "round", low=1), included, own, tuple(pairs),
+                   _model(d["model"], spec, "aggregate model"))  # fmt: skip
+
+
+def _model(values: object, spec: TrainingSpec, what: str) -> tuple[Layer, ...]:
+    """A flattened model of the spec's shape, each value in the format's bound."""
+    bound = (1 << (spec.bound_bits - 1)) - 1
+    if not isinstance(values, list) or len(values) != spec.n_params:
+        raise MessageError(f"{what}: a list of {spec.n_params} values")
+    return unflatten([read_int(v, what, low=-bound, high=bound) for v in values], spec)
 
 
 def merkle_root(hashes: Sequence[bytes]) -> bytes:
@@ -315,6 +450,6 @@ class Certificate:
                    indices, _sig(d["signature"]), view)  # fmt: skip
 
 
-__all__ = ["MAX_CONTRIBUTIONS", "PRECOMMIT", "PREVOTE", "SIGNATURE_BYTES", "Block",
-           "Certificate", "Contribution", "Reveal", "Vote", "merkle_root",
-           "vote_message"]  # fmt: skip
+__all__ = ["MAX_CONTRIBUTIONS", "MAX_MASKED", "PRECOMMIT", "PREVOTE", "SIGNATURE_BYTES",
+           "Aggregate", "Block", "Certificate", "Contribution", "Reveal", "Unmask", "Vote",
+           "merkle_root", "vote_message"]  # fmt: skip

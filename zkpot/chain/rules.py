@@ -51,24 +51,27 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from zkpot.chain.genesis import PUBLIC_KEY_BYTES, Genesis
-from zkpot.chain.messages import Block, Contribution, Reveal
+from zkpot.chain.genesis import PUBLIC_KEY_BYTES, Genesis, unflatten
+from zkpot.chain.messages import Aggregate, Block, Contribution, Reveal, Unmask
 from zkpot.curve import bls
 from zkpot.errors import InvalidInput
 from zkpot.hash.keccak import keccak256
+from zkpot.ml import aggregation as agg
 from zkpot.ml.contribution import ContributionKeys, contribution_error, contribution_errors
-from zkpot.ml.statement import model_commitment, model_hash
+from zkpot.ml.statement import flatten, model_commitment, model_hash
 
 
 @dataclass(frozen=True, eq=False)
 class RoundContext:
-    """What a validator knows when it judges round ``round``."""
+    """What a validator knows when it judges round ``round``: for an averaging chain also
+    the global model's accuracy on the test rows (the quality rule's bar)."""
 
     genesis: Genesis
     keys: ContributionKeys
     round: int
     global_model: int
     parent: bytes
+    global_accuracy: int = 0
 
 
 def check_contribution(
@@ -137,6 +140,118 @@ def check_contributions(
     return reasons
 
 
+# -- private averaging -------------------------------------------------------------------
+
+
+def eligible(c: Contribution, ctx: RoundContext) -> bool:
+    """Whether a *valid* contribution may be averaged: its proven accuracy passes the quality
+    rule (:func:`zkpot.ml.aggregation.passes_quality`)."""
+    return agg.passes_quality(c.accuracy, ctx.global_accuracy)
+
+
+def check_unmask(u: Unmask, ctx: RoundContext, own_commitment: int | None) -> str | None:
+    """Why a participant's revealed seeds are wrong, or ``None``: the own seed must open
+    ``own_commitment`` (its contribution's; ``None`` if the node has none from it), each
+    pair seed the genesis's commitment for that pair of partners."""
+    if u.round != ctx.round:
+        return f"round {u.round}: this is round {ctx.round}"
+    genesis = ctx.genesis
+    i = genesis.index(u.participant)
+    if i is None or not genesis.spec.averaged:
+        return "not a participant of an averaging chain"
+    if u.own is not None and (own_commitment is None
+                              or agg.seed_commitment(u.own) != own_commitment):  # fmt: skip
+        return "the own seed does not open the contribution's commitment"
+    for j, seed in u.pairs:
+        if j not in genesis.partners[i].all:
+            return f"p{j + 1} is not a partner"
+        if agg.seed_commitment(seed) != genesis.pair_commitment(i, j):
+            return f"the seed shared with p{j + 1} does not open the registered commitment"
+    return None
+
+
+def needed_pairs(included: Collection[int], genesis: Genesis) -> list[tuple[int, int]]:
+    """The pairs (i, j) whose seed must be revealed to open the sum over ``included``: an
+    included participant i and each partner j of it left out. No other pair seed may be
+    revealed: one between two included participants would unmask both."""
+    return sorted((i, j) for i in included for j in genesis.partners[i].all if j not in included)
+
+
+def aggregate(
+    ctx: RoundContext,
+    contributions: Mapping[int, Contribution],
+    own: Mapping[int, int],
+    pairs: Mapping[tuple[int, int], int],
+) -> Aggregate:
+    """The aggregate of the included participants (the keys of ``contributions``, by index)
+    with their revealed own seeds and the needed pair seeds: the masked sum opened and
+    averaged (:func:`zkpot.ml.aggregation.unmask`, ``unpack_sum``, ``average_models``'s
+    rounding).
+
+    Raises:
+        InvalidInput: a seed is missing, or the sum does not open (a wrong seed).
+    """
+    genesis, spec = ctx.genesis, ctx.genesis.spec
+    included = sorted(contributions)
+    needed = needed_pairs(included, genesis)
+    missing = [(i, j) for i, j in needed if (i, j) not in pairs]
+    if missing or any(i not in own for i in included):
+        raise InvalidInput(f"seeds are missing: {len(missing)} pair(s), or an own seed")
+    total = agg.unmask({i: contributions[i].masked for i in included}, ctx.round, own,
+                       {ij: pairs[ij] for ij in needed}, genesis.partners)  # fmt: skip
+    sums = agg.unpack_sum(total, len(included), spec.n_params, spec.bound_bits,
+                          spec.participants)  # fmt: skip
+    model = unflatten(agg.average(sums, len(included)), spec)
+    return Aggregate(ctx.round, tuple(included), tuple(own[i] for i in included),
+                     tuple((i, j, pairs[i, j]) for i, j in needed), model)  # fmt: skip
+
+
+def check_aggregate(a: Aggregate, ctx: RoundContext,
+                    contributions: Mapping[int, Contribution]) -> str | None:  # fmt: skip
+    """Why an aggregate is not one the rules allow, or ``None``.
+
+    ``contributions`` are the valid contributions the block includes, by participant
+    index. The included set must be at least :data:`~zkpot.ml.aggregation.MIN_INCLUDED`
+    of them, each passing the quality rule and (with pair masks) with an included
+    partner — else its revealed pair seeds would unmask it; each own seed must open its
+    contribution's commitment, the pair seeds must be exactly the needed ones
+    (:func:`needed_pairs`), each opening the registered commitment; and the model must be
+    the average they open.
+    """
+    genesis = ctx.genesis
+    if a.round != ctx.round:
+        return f"an aggregate of round {a.round}: this is round {ctx.round}"
+    if len(a.included) < agg.MIN_INCLUDED:
+        return f"an average of {len(a.included)}: at least {agg.MIN_INCLUDED} are averaged"
+    if len(a.own) != len(a.included):
+        return "not one own seed per included participant"
+    for i, seed in zip(a.included, a.own, strict=True):
+        c = contributions.get(i)
+        if c is None:
+            return f"p{i + 1} is included without a valid contribution in the block"
+        if not eligible(c, ctx):
+            return f"p{i + 1} is included below the quality rule ({c.accuracy} < " \
+                   f"{ctx.global_accuracy})"  # fmt: skip
+        if agg.seed_commitment(seed) != c.own_commitment:
+            return f"p{i + 1}'s own seed does not open its commitment"
+        if genesis.partners[i].all and not set(genesis.partners[i].all) & set(a.included):
+            return f"p{i + 1} is included without an included partner"
+    if [(i, j) for i, j, _ in a.pairs] != needed_pairs(a.included, genesis):
+        return "the revealed pair seeds are not exactly those of the partners left out"
+    for i, j, seed in a.pairs:
+        if agg.seed_commitment(seed) != genesis.pair_commitment(i, j):
+            return f"the seed of p{i + 1} and p{j + 1} does not open the registered commitment"
+    try:
+        expected = aggregate(ctx, {i: contributions[i] for i in a.included},
+                             dict(zip(a.included, a.own, strict=True)),
+                             {(i, j): s for i, j, s in a.pairs})  # fmt: skip
+    except InvalidInput as error:
+        return f"the masked sum does not open: {error}"
+    if [flatten(expected.model)] != [flatten(a.model)]:
+        return "the model is not the average of the included contributions"
+    return None
+
+
 NOBODY = bytes(PUBLIC_KEY_BYTES)
 """The proposer field of the empty block: no participant's key."""
 
@@ -192,7 +307,7 @@ def check_reveal(reveal: Reveal, leader: Contribution, ctx: RoundContext) -> str
 
 def check_block(
     block: Block,
-    reveal: Reveal | None,
+    reveal: Reveal | Aggregate | None,
     ctx: RoundContext,
     known: Mapping[bytes, Contribution],
     valid: Collection[bytes],
@@ -201,7 +316,9 @@ def check_block(
     """Why ``block`` is not a block this validator would vote for in ``view``, or ``None``.
 
     Args:
-        reveal: the reveal the block names (``None`` if the node does not have it).
+        reveal: the reveal the block names (``None`` if the node does not have it); in an
+            averaging chain, the aggregate (:func:`check_aggregate`), whose included
+            participants must count the proposer.
         known: contributions by hash (the node's, and those that came with the block).
         valid: the hashes among them that passed :func:`check_contribution` and count for
             the ranking (those on time, and the block's own).
@@ -229,6 +346,10 @@ def check_block(
         return "the block does not include its proposer's contribution"
     if reveal is None or reveal.hash != block.reveal:
         return "the reveal is missing"
+    if ctx.genesis.spec.averaged:
+        return _check_averaged(block, reveal, ctx, [known[h] for h in block.contributions], leader)
+    if not isinstance(reveal, Reveal):
+        return "an aggregate in a chain of the winner rule"
     reason = check_reveal(reveal, leader, ctx)
     if reason is not None:
         return reason
@@ -237,9 +358,31 @@ def check_block(
     return None
 
 
+def _check_averaged(
+    block: Block,
+    a: Reveal | Aggregate,
+    ctx: RoundContext,
+    included: Sequence[Contribution],
+    leader: Contribution,
+) -> str | None:
+    """:func:`check_block`'s part for an averaging chain: the block's aggregate."""
+    if not isinstance(a, Aggregate):
+        return "a reveal in an averaging chain: its model would be published"
+    genesis = ctx.genesis
+    by_index = {genesis.index(c.participant): c for c in included}
+    if genesis.index(leader.participant) not in a.included:
+        return "the proposer is not among the averaged"
+    reason = check_aggregate(a, ctx, {i: c for i, c in by_index.items() if i is not None})
+    if reason is not None:
+        return reason
+    if block.global_model != model_hash(a.model, genesis.spec):
+        return "the global model is not the aggregate's hash"
+    return None
+
+
 def check_final(
     block: Block,
-    reveal: Reveal | None,
+    reveal: Reveal | Aggregate | None,
     contributions: Sequence[Contribution],
     ctx: RoundContext,
     view: int,
@@ -267,6 +410,7 @@ def check_final(
     return None if reason is None else f"the final block breaks the rules: {reason}"
 
 
-__all__ = ["NOBODY", "NO_REVEAL", "RoundContext", "check_block", "check_contribution",
-           "check_contributions", "check_final", "check_reveal", "empty_block", "proposer_of",
-           "proposers", "ranking", "tiebreak"]  # fmt: skip
+__all__ = ["NOBODY", "NO_REVEAL", "RoundContext", "aggregate", "check_aggregate", "check_block",
+           "check_contribution", "check_contributions", "check_final", "check_reveal",
+           "check_unmask", "eligible", "empty_block", "needed_pairs", "proposer_of", "proposers",
+           "ranking", "tiebreak"]  # fmt: skip

@@ -282,6 +282,29 @@ def masked_model(packed: Sequence[int], round: int, own_seed: int, added: Sequen
     return out
 
 
+@dataclass(frozen=True)
+class Seeds:
+    """A participant's seeds for one round: its own bᵢ and its pair seeds, those whose masks
+    it adds and those whose masks it subtracts (in :class:`Partners`' order)."""
+
+    own: int
+    added: tuple[int, ...] = ()
+    subtracted: tuple[int, ...] = ()
+
+    @property
+    def pairs(self) -> tuple[int, ...]:
+        return self.added + self.subtracted
+
+    def masked(self, packed: Sequence[int], round: int) -> list[int]:
+        """:func:`masked_model` of a packed model with these seeds."""
+        return masked_model(packed, round, self.own, self.added, self.subtracted)
+
+    def masking_hash(self, masked: Sequence[int]) -> int:
+        """:func:`masking_hash` of a masked model with these seeds' commitments."""
+        return masking_hash(masked, seed_commitment(self.own),
+                            [seed_commitment(s) for s in self.pairs])  # fmt: skip
+
+
 def masking_hash(masked: Sequence[int], own_commitment: int,
                  pair_commitments: Sequence[int]) -> int:  # fmt: skip
     """The statement's ``masking``: one public hash of a contribution's masked model, the
@@ -326,7 +349,7 @@ def unmask(masked: Mapping[int, Sequence[int]], round: int, own_seeds: Mapping[i
     return total
 
 
-__all__ = ["MASKING_SALT", "MASK_TAG", "MIN_INCLUDED", "SEED_TAG", "Partners", "average",
+__all__ = ["MASKING_SALT", "MASK_TAG", "MIN_INCLUDED", "SEED_TAG", "Partners", "Seeds", "average",
            "average_models", "largest_reach", "mask", "masked_model", "masking_hash",
            "pack_for_sum", "pairwise_seed", "partners", "passes_quality", "seed_commitment",
            "self_seed", "slot_bits", "unmask", "unpack_sum"]  # fmt: skip

@@ -34,6 +34,7 @@ from typing import Any
 from zkpot import safe_json
 from zkpot.errors import InvalidInput, ZkpotError
 from zkpot.hash.poseidon import random_salt
+from zkpot.ml.aggregation import Seeds
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import (
     Rows,
@@ -45,6 +46,7 @@ from zkpot.ml.statement import (
     hash_test_set,
     model_commitment,
     model_hash,
+    pack,
     train_round,
 )
 from zkpot.ml.training_circuit import TrainingCircuit, build, inputs, values
@@ -110,11 +112,18 @@ class Contribution:
 
 @dataclass(frozen=True, eq=False)
 class Proven:
-    """A proven contribution and the secrets its participant keeps (to reveal if it leads)."""
+    """A proven contribution and the secrets its participant keeps (to reveal if it leads).
+
+    For an averaging spec, ``masked`` is the masked model the statement's ``masking``
+    hashes (it is published with the contribution) and ``seeds`` the masks' seeds (the
+    participant reveals its own seed if it is included, and a pair seed if that partner
+    is left out)."""
 
     contribution: Contribution
     model: list[Layer]
     model_salt: int
+    masked: tuple[int, ...] = ()
+    seeds: Seeds | None = None
 
 
 def dev_srs(spec: TrainingSpec, tau: int = 0x5EED) -> SRS:
@@ -173,6 +182,7 @@ def prove_contribution(
     model_salt: int | None = None,
     rng: random.Random | None = None,
     progress: ProgressLike = None,
+    seeds: Seeds | None = None,
 ) -> Proven:
     """Train one round with the twin and prove it.
 
@@ -189,9 +199,13 @@ def prove_contribution(
         progress: told a line at each stage, and of one step, ``"proving"``, from the
             start: seven units — training, the witness, the prover's five rounds — with
             the stage under way (:mod:`zkpot.progress`).
+        seeds: for an averaging spec (``TrainingSpec.participants``), the masks' seeds
+            (:class:`~zkpot.ml.aggregation.Seeds`): the new model is packed for a sum and
+            masked with them, and the statement's ``masking`` is its hash.
 
     Raises:
-        InvalidInput: for inputs that do not fit the spec.
+        InvalidInput: for inputs that do not fit the spec (no seeds for an averaging spec,
+            or seeds for another).
         FixedPointOverflow: if training leaves the format's bound (no proof exists then).
         TwinMismatch: if the circuit disagrees with the twin (a bug in zkpot).
     """
@@ -201,23 +215,30 @@ def prove_contribution(
     report.say(f"training {spec.steps} step(s) of {spec.batch} rows with the fixed-point twin")
     report.start("proving", 2 + 5)  # training, the witness, the prover's five rounds
     report.advance(0, "training")
+    if (seeds is not None) != spec.averaged:
+        raise InvalidInput("an averaging spec proves a masked model: give it its seeds"
+                           if spec.averaged else "seeds are for an averaging spec")  # fmt: skip
     new, after = train_round(global_layers, data, spec)
+    masked: tuple[int, ...] = ()
+    if seeds is not None:
+        masked = tuple(seeds.masked(pack(flatten(new), spec.bound_bits, spec.sum_slot), round))
     statement = Statement(
         round=round, participant=participant, global_model=model_hash(global_layers, spec),
         data_commitment=data_commitment(data, data_salt, spec),
         model_commitment=model_commitment(new, salt, spec), test_set=hash_test_set(test, spec),
         accuracy=count_correct(new, test, spec), test_rows=spec.test_rows,
+        masking=None if seeds is None else seeds.masking_hash(masked),
     )  # fmt: skip
     report.advance(1, "witness")
     report.say(f"witness: {keys.circuit.cs.n_variables} values; checking it against the twin")
     named = inputs(spec, statement=_fields(statement), global_layers=global_layers, slots=data,
-                   data_salt=data_salt, model_salt=salt, test=test)  # fmt: skip
+                   data_salt=data_salt, model_salt=salt, test=test, seeds=seeds)  # fmt: skip
     witness = keys.circuit.cs.solve(named)
     check_twin(keys.circuit, witness, after, new, test)
     report.advance(1)
     report.say(f"proving ({keys.vk.n} rows)")
     proof = prove_witness(keys.pk, witness, rng, progress=report)
-    return Proven(Contribution(spec, statement, proof), new, salt)
+    return Proven(Contribution(spec, statement, proof), new, salt, masked, seeds)
 
 
 def _fields(statement: Statement) -> dict[str, int]:
@@ -265,6 +286,9 @@ def contribution_error(
         return (
             f"the statement counts {statement.test_rows} test rows, the spec {keys.spec.test_rows}"
         )
+    if (statement.masking is not None) != keys.spec.averaged:
+        return ("the statement has no masked model, the spec averages" if keys.spec.averaged
+                else "the statement has a masked model, the spec does not average")  # fmt: skip
     for name, value in (expect or {}).items():
         if name not in statement.__dataclass_fields__:
             raise InvalidInput(f"no statement field {name!r} to expect")
@@ -289,7 +313,8 @@ def contribution_errors(
     if not items:
         return []
     plain = all(isinstance(s, Statement) and isinstance(p, Proof)
-                and s.test_rows == keys.spec.test_rows for s, p in items)  # fmt: skip
+                and s.test_rows == keys.spec.test_rows
+                and (s.masking is not None) == keys.spec.averaged for s, p in items)  # fmt: skip
     if plain and verify_batch([(keys.vk, s.public_inputs(), p) for s, p in items]):
         return [None] * len(items)
     return [contribution_error(keys, s, p) for s, p in items]

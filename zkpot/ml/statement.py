@@ -92,6 +92,13 @@ class TrainingSpec:
             too: pass ``log2_weight_bound=None`` with new sizes to resolve it again).
         log2_data_bound: the data bound X = 2^log2_data_bound (4 by default): every
             feature is clipped to [−X, X] when encoded.
+        participants: 0 (the default) for the winner rule, whose statement has no masked
+            model; n ≥ 2 for private averaging (:mod:`zkpot.ml.aggregation`): the statement
+            then proves a masked model, packed in slots for a sum of up to n models.
+        reach: with ``participants``, the partner graph's reach k: each participant masks
+            with 2k partners (2k + 1 ≤ n), so its model stays hidden unless all 2k collude.
+            The two are in the spec's JSON only when ``participants`` is not 0, so a
+            winner-rule spec keeps its digest (and its keys).
 
     The output error is clipped to [−1, 1] (the Huber loss). With these bounds every
     value of an honest round is bounded in advance (:mod:`zkpot.ml.headroom`), and the
@@ -113,6 +120,8 @@ class TrainingSpec:
     table_bits: int = 8
     log2_weight_bound: int | None = None
     log2_data_bound: int = 2
+    participants: int = 0
+    reach: int = 0
 
     def __post_init__(self) -> None:
         sizes = self.sizes
@@ -121,11 +130,16 @@ class TrainingSpec:
             raise InvalidInput(f"sizes: a tuple of at least two widths in 1 … 4096, got {sizes!r}")
         limits = {"frac_bits": (0, 60), "bound_bits": (2, 64), "log2_batch": (0, 10),
                   "steps": (1, 1024), "test_rows": (1, 4096), "log2_lr": (0, MAX_LOG2),
-                  "table_bits": (0, 16)}  # fmt: skip
+                  "table_bits": (0, 16), "participants": (0, 4096), "reach": (0, 2047)}  # fmt: skip
         for name, (low, high) in limits.items():
             value = getattr(self, name)
             if not _is_int(value) or not low <= value <= high:
                 raise InvalidInput(f"{name} must be an integer in {low} … {high}, got {value!r}")
+        if self.participants == 1 or (self.reach and 2 * self.reach + 1 > self.participants):
+            raise InvalidInput(
+                f"participants {self.participants} and reach {self.reach}: averaging needs at "
+                "least 2 participants, and 2·reach + 1 of them (0 and 0 for the winner rule)"
+            )
         try:
             self.fmt  # noqa: B018  (validates f against B)
         except ValueError as error:
@@ -181,10 +195,29 @@ class TrainingSpec:
         """How many B-bit values one packed field element holds: ⌊253 / B⌋."""
         return PACK_BITS // self.bound_bits
 
+    @property
+    def averaged(self) -> bool:
+        """Whether the statement proves a masked model, for private averaging."""
+        return self.participants > 0
+
+    @property
+    def sum_slot(self) -> int:
+        """The bits of a parameter's slot in the masked model: B + ⌈log₂ n⌉ (the sum of n
+        models carries into no other slot)."""
+        return self.bound_bits + max(0, self.participants - 1).bit_length()
+
+    @property
+    def masked_elements(self) -> int:
+        """Field elements of the masked model: the parameters, ⌊253 / slot⌋ to an element."""
+        return -(-self.n_params // (PACK_BITS // self.sum_slot)) if self.averaged else 0
+
     def to_json(self) -> dict[str, Any]:
-        """The spec as a JSON object (``sizes`` a list)."""
+        """The spec as a JSON object (``sizes`` a list; ``participants`` and ``reach`` only
+        for an averaging spec)."""
         out = asdict(self)
         out["sizes"] = list(self.sizes)
+        if not self.averaged:
+            del out["participants"], out["reach"]
         return out
 
     @classmethod
@@ -196,8 +229,10 @@ class TrainingSpec:
             InvalidInput: for anything that is not such an object.
         """
         names = {f.name for f in fields(cls)}
-        if not isinstance(data, Mapping) or set(data) != names:
-            raise InvalidInput(f"a spec is an object with exactly the keys {sorted(names)}")
+        winner = names - {"participants", "reach"}
+        if not isinstance(data, Mapping) or set(data) not in (names, winner):
+            raise InvalidInput(f"a spec is an object with exactly the keys {sorted(winner)}, "
+                               "and participants and reach for averaging")  # fmt: skip
         values = dict(data)
         if not isinstance(values["sizes"], list):
             raise InvalidInput(f"sizes must be a list, got {values['sizes']!r}")
@@ -424,6 +459,9 @@ class Statement:
 
     Every field is an integer in [0, r); ``accuracy`` is the number of the ``test_rows``
     test rows classified correctly. :meth:`public_inputs` is the circuit's public input.
+    ``masking`` is set for an averaging spec only (``TrainingSpec.participants``): the
+    hash of the masked model and its seeds' commitments
+    (:func:`zkpot.ml.aggregation.masking_hash`), the circuit's last public input.
     """
 
     round: int
@@ -434,25 +472,30 @@ class Statement:
     test_set: int
     accuracy: int
     test_rows: int
+    masking: int | None = None
 
     def __post_init__(self) -> None:
-        for name in (*FIELDS, "test_rows"):
+        for name in self._names():
             value = getattr(self, name)
             if not _is_int(value) or not 0 <= value < R:
                 raise InvalidInput(f"statement {name}: an integer in [0, r), got {value!r}")
         if self.accuracy > self.test_rows:
             raise InvalidInput(f"accuracy {self.accuracy} exceeds the {self.test_rows} test rows")
 
+    def _names(self) -> tuple[str, ...]:
+        """The fields this statement has, in order: masking only when set."""
+        return (*FIELDS, "test_rows", *(("masking",) if self.masking is not None else ()))
+
     def public_inputs(self) -> list[int]:
         """[round, participant, global_model, data_commitment, model_commitment, test_set,
-        accuracy]: the order of the circuit's public inputs."""
-        return [getattr(self, name) for name in FIELDS]
+        accuracy] and, when set, masking: the order of the circuit's public inputs."""
+        return [getattr(self, name) for name in self._names() if name != "test_rows"]
 
     def to_json(self) -> dict[str, Any]:
         """Field elements as decimal strings; round, accuracy and test_rows as numbers."""
         small = ("round", "accuracy", "test_rows")
         return {name: getattr(self, name) if name in small else str(getattr(self, name))
-                for name in (*FIELDS, "test_rows")}  # fmt: skip
+                for name in self._names()}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: object) -> Statement:
@@ -463,10 +506,11 @@ class Statement:
                 decimal integer in [0, r).
         """
         names = {*FIELDS, "test_rows"}
-        if not isinstance(data, Mapping) or set(data) != names:
-            raise InvalidInput(f"a statement is an object with exactly the keys {sorted(names)}")
+        if not isinstance(data, Mapping) or set(data) not in (names, {*names, "masking"}):
+            raise InvalidInput(f"a statement is an object with exactly the keys {sorted(names)}"
+                               ", and masking for averaging")  # fmt: skip
         values = {}
-        for name in names:
+        for name in data:
             value = data[name]
             if isinstance(value, str) and _DECIMAL.fullmatch(value):
                 value = int(value)
@@ -476,19 +520,22 @@ class Statement:
         return cls(**values)
 
     def to_bytes(self) -> bytes:
-        """Eight 32-byte big-endian integers, in the order of :data:`FIELDS`, then test_rows."""
-        return b"".join(getattr(self, n).to_bytes(32, "big") for n in (*FIELDS, "test_rows"))
+        """32-byte big-endian integers, in the order of :data:`FIELDS`, then test_rows, then
+        masking when set: 256 or 288 bytes."""
+        return b"".join(getattr(self, n).to_bytes(32, "big") for n in self._names())
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Statement:
         """The inverse of :meth:`to_bytes`.
 
         Raises:
-            InvalidInput: for a length other than 256 bytes or a value ≥ r.
+            InvalidInput: for a length other than 256 or 288 bytes, or a value ≥ r.
         """
         names = (*FIELDS, "test_rows")
-        if not isinstance(data, bytes | bytearray) or len(data) != 32 * len(names):
-            raise InvalidInput(f"a statement is {32 * len(names)} bytes")
+        if not isinstance(data, bytes | bytearray) or len(data) not in (256, 288):
+            raise InvalidInput("a statement is 256 bytes, or 288 with masking")
+        if len(data) == 288:
+            names = (*names, "masking")
         values = [int.from_bytes(data[32 * i : 32 * i + 32], "big") for i in range(len(names))]
         return cls(**dict(zip(names, values, strict=True)))
 

@@ -41,9 +41,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from zkpot.errors import InvalidInput
+from zkpot.ml import aggregation_circuit
+from zkpot.ml.aggregation import Seeds
 from zkpot.ml.circuit import CircuitArithmetic
 from zkpot.ml.model import Layer
-from zkpot.ml.statement import FIELDS, MODEL_SALT, TEST_SET_SALT, Rows, TrainingSpec
+from zkpot.ml.statement import FIELDS, MODEL_SALT, PACK_BITS, TEST_SET_SALT, Rows, TrainingSpec
 from zkpot.plonk import lookup_gadgets, poseidon_circuit
 from zkpot.plonk.circuit import Circuit, ConstraintSystem, Variable, signed
 from zkpot.plonk.gadgets import is_equal
@@ -89,15 +92,17 @@ def _shapes(spec: TrainingSpec) -> list[tuple[int, int]]:
     return [(outputs, inputs) for inputs, outputs in pairwise(spec.sizes)]
 
 
-def _pack(values: Sequence[Variable], spec: TrainingSpec) -> list[Form]:
-    """:func:`~zkpot.ml.statement.pack` as linear forms: no row until Poseidon absorbs them."""
-    bits, per = spec.bound_bits, spec.per_element
-    half = 1 << (bits - 1)
+def _pack(values: Sequence[Variable], spec: TrainingSpec, slot: int | None = None) -> list[Form]:
+    """:func:`~zkpot.ml.statement.pack` as linear forms: no row until Poseidon absorbs them
+    (``slot`` as there: the value's bits by default, wider for a sum)."""
+    bits = spec.bound_bits
+    slot = slot or bits
+    half, per = 1 << (bits - 1), PACK_BITS // slot
     out = []
     for start in range(0, len(values), per):
         chunk = values[start : start + per]
-        terms = {v.index: (1 << (bits * i), v) for i, v in enumerate(chunk)}
-        out.append((terms, sum(half << (bits * i) for i in range(len(chunk)))))
+        terms = {v.index: (1 << (slot * i), v) for i, v in enumerate(chunk)}
+        out.append((terms, sum(half << (slot * i) for i in range(len(chunk)))))
     return out
 
 
@@ -124,7 +129,7 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
     ar = CircuitArithmetic(c, spec.fmt, spec.table_bits, weight_bound=spec.weight_bound,
                            error_bound=spec.error_bound)  # fmt: skip
     bits, tb, k = spec.bound_bits, spec.table_bits, spec.n_classes
-    public = {name: c.public_input(name) for name in FIELDS}
+    public = {name: c.public_input(name) for name in public_fields(spec)}
     done = _Parts(c)
 
     # the global model: in the bound, and hashing to the public global_model
@@ -175,7 +180,29 @@ def build(spec: TrainingSpec) -> TrainingCircuit:
         steps.append(params)
 
     outputs = _commitment_and_accuracy(c, ar, spec, params, public, done)
+    if spec.averaged:
+        _masking(c, spec, params, public)
+        done("masking")
     return TrainingCircuit(spec, c.compile(), dict(done), steps, outputs)
+
+
+def public_fields(spec: TrainingSpec) -> tuple[str, ...]:
+    """The circuit's public inputs: the statement's :data:`FIELDS`, and ``masking`` for an
+    averaging spec."""
+    return (*FIELDS, "masking") if spec.averaged else FIELDS
+
+
+def _masking(c: Circuit, spec: TrainingSpec, params: Params, public: Mapping[str, Variable]):
+    """The new model packed for a sum, masked with the participant's own seed and its pair
+    seeds (``reach`` added, ``reach`` subtracted), hashed with the seeds' commitments:
+    equal to the public ``masking`` (:func:`zkpot.ml.aggregation_circuit.masking`)."""
+    with c.scope("masking"):
+        own = c.private_input("own_seed")
+        added = [c.private_input(f"added_seed{d}") for d in range(spec.reach)]
+        subtracted = [c.private_input(f"subtracted_seed{d}") for d in range(spec.reach)]
+        packed = _pack(_flat(params), spec, spec.sum_slot)
+        out = aggregation_circuit.masking(c, packed, public["round"], own, added, subtracted)
+        c.assert_equal(out, public["masking"])
 
 
 def _model(c: Circuit, spec: TrainingSpec) -> Params:
@@ -262,15 +289,18 @@ def build_accuracy_only(spec: TrainingSpec) -> TrainingCircuit:
 COST_PARTS = {"forward": ("forward",), "backward": ("backward",), "update": ("update",),
               "accuracy": ("accuracy",),
               "commitments": ("global model", "data commitment", "model commitment",
-                              "test set hash")}  # fmt: skip
+                              "test set hash"),
+              "masking": ("masking",)}  # fmt: skip
 """How ``zkpot cost`` groups the parts: commitments are the range checks and Poseidon of
-the global model's hash, the data and model commitments and the test set's hash."""
+the global model's hash, the data and model commitments and the test set's hash; masking
+is an averaging spec's masked model (0 rows for the winner rule)."""
 
 
 def cost_parts(spec: TrainingSpec) -> tuple[dict[str, int], ConstraintSystem]:
     """The rows of ``spec``'s circuit by :data:`COST_PARTS`, plus one per public input."""
     circuit = build(spec)
-    out = {name: sum(circuit.parts[p] for p in group) for name, group in COST_PARTS.items()}
+    out = {name: sum(circuit.parts.get(p, 0) for p in group)
+           for name, group in COST_PARTS.items()}  # fmt: skip
     out["public inputs"] = len(circuit.cs.public_inputs)
     return out, circuit.cs
 
@@ -284,11 +314,20 @@ def inputs(
     data_salt: int,
     model_salt: int,
     test: Rows,
+    seeds: Seeds | None = None,
 ) -> dict[str, int]:
-    """The circuit's inputs by name: the statement's fields and every private value."""
-    out = {name: int(statement[name]) for name in FIELDS}
+    """The circuit's inputs by name: the statement's fields and every private value
+    (``seeds``, the masks' seeds, for an averaging spec)."""
+    out = {name: int(statement[name]) for name in public_fields(spec)}
     out.update(_named(global_layers, {"x": slots, "t": test}))
     out["data_salt"], out["model_salt"] = int(data_salt), int(model_salt)
+    if spec.averaged:
+        if seeds is None or len(seeds.added) != spec.reach or len(seeds.subtracted) != spec.reach:
+            raise InvalidInput(f"an averaging spec needs its own seed and {spec.reach} added and "
+                               f"{spec.reach} subtracted pair seeds")  # fmt: skip
+        out["own_seed"] = seeds.own
+        out.update({f"added_seed{d}": v for d, v in enumerate(seeds.added)})
+        out.update({f"subtracted_seed{d}": v for d, v in enumerate(seeds.subtracted)})
     return out
 
 
@@ -329,4 +368,4 @@ def values(params: Params, witness: Sequence[int]) -> list[int]:
 
 
 __all__ = ["ACCURACY_FIELDS", "COST_PARTS", "Params", "TrainingCircuit", "accuracy_inputs", "build",
-           "build_accuracy_only", "cost_parts", "inputs", "values"]  # fmt: skip
+           "build_accuracy_only", "cost_parts", "inputs", "public_fields", "values"]  # fmt: skip
