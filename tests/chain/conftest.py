@@ -3,6 +3,7 @@ split three ways, a genesis for given keys and roles, and a store filled with fi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import pytest
@@ -24,6 +25,15 @@ SPEC = TrainingSpec(sizes=(4, 2, 3), log2_batch=1, steps=1, test_rows=2)
 @pytest.fixture(scope="session")
 def tiny_keys() -> ContributionKeys:
     return setup(SPEC, dev_srs(SPEC))
+
+
+AVERAGED = dataclasses.replace(SPEC, participants=5, reach=1)
+"""The same network for private averaging: up to 5 participants, 2 partners each."""
+
+
+@pytest.fixture(scope="session")
+def averaged_keys() -> ContributionKeys:
+    return setup(AVERAGED, dev_srs(AVERAGED))
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from tests.ml.test_contribution import TINY, data_for, global_model
 from zkpot.errors import InvalidInput
 from zkpot.ml import aggregation as agg
 from zkpot.ml import statement as st
@@ -23,7 +24,6 @@ from zkpot.ml.contribution import (
 from zkpot.ml.training_circuit import build, cost_parts, inputs
 from zkpot.plonk.circuit import UnsatisfiedConstraint
 from zkpot.plonk.prover import prove_witness
-from tests.ml.test_contribution import TINY, data_for, global_model
 
 AVG = dataclasses.replace(TINY, participants=3, reach=1)
 SEEDS = agg.Seeds(own=555, added=(1001,), subtracted=(2002,))
@@ -59,7 +59,7 @@ def test_the_spec_is_another_circuit_with_one_more_public_input() -> None:
     assert AVG.sum_slot == AVG.bound_bits + 2 and AVG.masked_elements == 2
     assert len(build(AVG).cs.public_inputs) == len(build(TINY).cs.public_inputs) + 1
     rows, _ = cost_parts(AVG)
-    assert rows["masking"] > 0 and cost_parts(TINY)[0]["masking"] == 0
+    assert rows["masking"] > 0 and "masking" not in cost_parts(TINY)[0]
     for bad in ({"participants": 1}, {"participants": 4, "reach": 2}, {"reach": 1}):
         with pytest.raises(InvalidInput, match="reach"):
             dataclasses.replace(TINY, **bad)

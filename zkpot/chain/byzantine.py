@@ -13,7 +13,12 @@ cheats in one way the consensus rules must catch.
 - ``equivocate``: when it leads, proposes two different blocks in the same view;
 - ``double-vote``: a Byzantine *validator*: with each of its votes it also signs the
   opposite one (nil for a block, every block it knows for nil), in every view;
-- ``garbage``: also sends malformed and oversized messages.
+- ``garbage``: also sends malformed and oversized messages;
+- ``withhold-seed`` (an averaging chain): proves honestly, then never reveals its own seed;
+- ``wrong-seed`` (an averaging chain): reveals an own seed that does not open its commitment.
+
+In an averaging chain the last two are left out of the average: their partners reveal the
+seeds they share with them, and the others are averaged (:mod:`zkpot.chain.unmasking`).
 
 None of them is ever accepted: the contribution is rejected with a reason, or the block
 is refused and the next best participant proposes after a timeout.
@@ -28,12 +33,14 @@ from typing import Any
 from zkpot.chain import participant as part
 from zkpot.chain.consensus import PRECOMMIT, PREVOTE
 from zkpot.chain.encoding import MAX_MESSAGE_BYTES
-from zkpot.chain.messages import Contribution, Reveal
+from zkpot.chain.messages import Contribution, Reveal, Unmask
 from zkpot.chain.node import Node, envelope
+from zkpot.curve import bls
 from zkpot.ml.model import Layer
 
 BEHAVIOURS = ("inflate", "replay", "stale", "wrong-model", "duplicate", "withhold",
-              "bad-reveal", "equivocate", "double-vote", "garbage")  # fmt: skip
+              "bad-reveal", "equivocate", "double-vote", "garbage", "withhold-seed",
+              "wrong-seed")  # fmt: skip
 
 GARBAGE = (
     b"not json",
@@ -111,6 +118,16 @@ class ByzantineNode(Node):
                           "data_commitment": message.data_commitment}  # fmt: skip
                 return part.sign(dataclasses.replace(stolen, **fields), key)
         return message
+
+    def _tamper_unmask(self, u: Unmask) -> Unmask | None:
+        if u.own is None or self.behaviour not in ("withhold-seed", "wrong-seed"):
+            return u
+        if self.behaviour == "withhold-seed":
+            return None
+        assert self.participant is not None
+        wrong = dataclasses.replace(u, own=u.own + 1)
+        return dataclasses.replace(wrong, signature=bls.sign(self.participant.secret_key,
+                                                             wrong.signing_bytes()))  # fmt: skip
 
     # -- leading ----------------------------------------------------------------------------
 

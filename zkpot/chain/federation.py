@@ -38,6 +38,7 @@ from zkpot.curve import bls, bls12_381
 from zkpot.curve.parallel import can_fork, default_workers
 from zkpot.errors import InvalidInput, ZkpotError
 from zkpot.hash.keccak import keccak256
+from zkpot.ml import aggregation as agg
 from zkpot.ml.contribution import ContributionKeys, Proven, setup
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import Rows, TrainingSpec, count_correct, data_commitment, model_hash
@@ -213,12 +214,20 @@ def build(
         global_model=tuple(task.global_layers), ceremony=ceremony_digest,
         validators=tuple(m.public_key for m in members),
         validator_pops=tuple(bls.pop_prove(m.secret_key) for m in members),
-        participants=tuple(Registration.of(m.secret_key, data_commitment(m.role.data,
-                                                                         m.role.data_salt, spec))
-                           for m in members),
+        participants=_registrations(members, spec),
     )  # fmt: skip
     # registration has closed with the genesis: now the publisher opens the test set
     return Federation(genesis.opened(test), keys, members, task, output)
+
+
+def _registrations(members: Sequence[Member], spec: TrainingSpec) -> tuple[Registration, ...]:
+    """The members' registrations, in order; for an averaging spec each registers its pair
+    seeds' commitments with the partners this order gives it."""
+    graph = agg.partners(len(members), spec.reach) if spec.averaged else {}
+    keys = [m.public_key for m in members]
+    return tuple(Registration.of(m.secret_key, data_commitment(m.role.data, m.role.data_salt, spec),
+                                 [keys[j] for j in graph[i].all] if graph else ())
+                 for i, m in enumerate(members))  # fmt: skip
 
 
 def test_set(task: Task, seed: int) -> TestSet:
@@ -233,16 +242,17 @@ def test_set(task: Task, seed: int) -> TestSet:
 _KEYS: ContributionKeys | None = None  # the workers' keys, inherited when they fork
 
 
-Job = tuple[int, int, tuple[Layer, ...], Rows, int, Rows]  # key, round, model, data, salt, test
+Job = tuple[int, int, tuple[Layer, ...], Rows, int, Rows, agg.Seeds | None]
+"""A participant's round to prove: key, round, model, data, salt, test rows and seeds."""
 
 
 def _prove(job: Job, keys: ContributionKeys | None = None) -> tuple[Contribution, Proven]:
     """One participant's round; in a worker, with the keys it inherited."""
-    secret_key, round, layers, data, data_salt, test = job
+    secret_key, round, layers, data, data_salt, test, seeds = job
     keys = keys or _KEYS
     assert keys is not None
     return part.contribute(keys, secret_key, round=round, global_layers=layers, data=data,
-                           data_salt=data_salt, test=test,
+                           data_salt=data_salt, test=test, seeds=seeds,
                            model_salt=part.model_salt(secret_key, round))  # fmt: skip
 
 
@@ -288,8 +298,7 @@ class ParallelProver:
             if (round, key, member.index) not in self.done:
                 self._prove_all(round, key, tuple(layers))
             if (round, key, member.index) not in self.done:  # a model nobody else trains on
-                job = (member.secret_key, round, tuple(layers), member.role.data,
-                       member.role.data_salt, self.federation.genesis.test)  # fmt: skip
+                job = self._job(member, round, tuple(layers))
                 self.done[round, key, member.index] = _attempt(job, self.federation.keys)
             result = self.done[round, key, member.index]
             if isinstance(result, ZkpotError):
@@ -298,6 +307,11 @@ class ParallelProver:
 
         return prove
 
+    def _job(self, member: Member, round: int, layers: tuple[Layer, ...]) -> Job:
+        genesis = self.federation.genesis
+        return (member.secret_key, round, layers, member.role.data, member.role.data_salt,
+                genesis.test, part.seeds(member.secret_key, round, genesis))  # fmt: skip
+
     def _askers(self, round: int, key: int) -> list[Member]:
         """The members that will ask for this round and model: everyone trains from the
         round's global model, but a ``wrong-model`` member from the genesis's (from round 2)."""
@@ -305,9 +319,7 @@ class ParallelProver:
         return [m for m in self.federation.members if (m.behaviour == "wrong-model") == stale]
 
     def _prove_all(self, round: int, key: int, layers: tuple[Layer, ...]) -> None:
-        test = self.federation.genesis.test
-        jobs = {m.index: (m.secret_key, round, layers, m.role.data, m.role.data_salt, test)
-                for m in self._askers(round, key)}  # fmt: skip
+        jobs = {m.index: self._job(m, round, layers) for m in self._askers(round, key)}
         self.progress.start(f"round {round}: proving", len(jobs), "proofs")
         pool = self._pool()
         if pool is None:

@@ -108,7 +108,16 @@ from zkpot.chain.encoding import (
     read_int,
 )
 from zkpot.chain.genesis import Genesis
-from zkpot.chain.messages import MAX_CONTRIBUTIONS, Block, Certificate, Contribution, Reveal, Vote
+from zkpot.chain.messages import (
+    MAX_CONTRIBUTIONS,
+    Aggregate,
+    Block,
+    Certificate,
+    Contribution,
+    Reveal,
+    Unmask,
+    Vote,
+)
 from zkpot.chain.rules import (
     NO_REVEAL,
     NOBODY,
@@ -116,15 +125,18 @@ from zkpot.chain.rules import (
     check_block,
     check_contributions,
     check_final,
+    check_unmask,
+    eligible,
     empty_block,
     proposer_of,
 )
 from zkpot.chain.store import ChainStore
+from zkpot.chain.unmasking import Unmasking
 from zkpot.curve import bls
 from zkpot.errors import ZkpotError
 from zkpot.ml.contribution import ContributionKeys, Proven
 from zkpot.ml.model import Layer
-from zkpot.ml.statement import Rows, model_hash
+from zkpot.ml.statement import Rows, count_correct, model_hash
 
 Prover = Callable[[int, Sequence[Layer]], tuple[Contribution, Proven]]
 """A participant's training and proving for (round, global model): message and secrets."""
@@ -133,14 +145,17 @@ Prover = Callable[[int, Sequence[Layer]], tuple[Contribution, Proven]]
 @dataclass(frozen=True)
 class Timing:
     """Seconds: the contribution window after a round opens, the consensus timeouts, how
-    often a node sends its own messages of the round again (``resend``), and how long a
+    often a node sends its own messages of the round again (``resend``), how long a
     node that is catching up (just started, or just adopted a peer's final block) waits
-    for more final blocks before it proves (``catch_up``, at most half the window)."""
+    for more final blocks before it proves (``catch_up``, at most half the window), and,
+    in an averaging chain, each of the two unmasking steps between the cut-off and the
+    agreement (``unmask``, :mod:`zkpot.chain.unmasking`)."""
 
     contribute: float = 10.0
     timeouts: Timeouts = field(default_factory=Timeouts)
     resend: float = 2.0
     catch_up: float = 1.0
+    unmask: float = 2.0
 
 
 # What a node keeps of what others send it, per round: an outsider may send any bytes at any
@@ -270,13 +285,17 @@ class Node:
         self.round = height + 1
         self.parent = parent
         self.global_layers = self.global_model_after(height)
-        current = model_hash(self.global_layers, self.genesis.spec)
-        self.ctx = RoundContext(self.genesis, self.keys, self.round, current, parent)
+        spec = self.genesis.spec
+        current = model_hash(self.global_layers, spec)
+        bar = count_correct(self.global_layers, self.genesis.test, spec) if spec.averaged else 0
+        self.ctx = RoundContext(self.genesis, self.keys, self.round, current, parent, bar)
+        self.unmasking = Unmasking(self.ctx) if spec.averaged else None
+        self.revealed_own = False  # this participant revealed its own seed this round
         self.contributions: dict[bytes, Contribution] = {}
         self.valid: set[bytes] = set()  # valid contributions of this round
         self.on_time: set[bytes] = set()  # … that arrived before the cut-off
         self.accepted: dict[bytes, Contribution] = {}  # participant → its valid contribution
-        self.blocks: dict[bytes, tuple[Block, Reveal | None]] = {}
+        self.blocks: dict[bytes, tuple[Block, Reveal | Aggregate | None]] = {}
         self.votes: dict[tuple[int, str, bytes | None], dict[int, Vote]] = {}
         self.mine: Proven | None = None
         self.own: list[bytes] = []  # this node's messages of the round, sent again on a timer
@@ -399,7 +418,8 @@ class Node:
         return part.contribute(self.keys, role.secret_key, round=round,
                                global_layers=global_layers, data=role.data,
                                data_salt=role.data_salt, test=self.genesis.test,
-                               model_salt=part.model_salt(role.secret_key, round))  # fmt: skip
+                               model_salt=part.model_salt(role.secret_key, round),
+                               seeds=part.seeds(role.secret_key, round, self.genesis))  # fmt: skip
 
     # -- input ----------------------------------------------------------------------------
 
@@ -453,6 +473,10 @@ class Node:
                 out += self._contribute()
             elif kind == "cutoff" and self.consensus is None:
                 out += self._cutoff()
+            elif kind == "pairs":
+                out += self._reveal_pairs()
+            elif kind == "agree" and self.consensus is None:
+                out += self._agree()
             elif kind == "resend":
                 out += self.resend(now)
                 self._schedule(now + self.timing.resend, "resend")
@@ -549,6 +573,76 @@ class Node:
     # -- consensus ------------------------------------------------------------------------
 
     def _cutoff(self) -> list[bytes]:
+        """The contribution window has closed: start the agreement — in an averaging chain,
+        the unmasking first (:mod:`zkpot.chain.unmasking`): this participant reveals its
+        own seed now, pair seeds one ``Timing.unmask`` later, and the agreement starts
+        one more later."""
+        if self.unmasking is None:
+            return self._agree()
+        self._schedule(self.now + self.timing.unmask, "pairs")
+        self._schedule(self.now + 2 * self.timing.unmask, "agree")
+        i = None if self.public_key is None else self.genesis.index(self.public_key)
+        if i is None or self.mine is None or not self.unmasking.reveals_own(i, self._eligible()):
+            return []
+        self.revealed_own = True
+        return self._send_unmask(own=True)
+
+    def _reveal_pairs(self) -> list[bytes]:
+        """Step 2 of the unmasking: the seeds shared with partners whose own seed this
+        participant has not seen (:meth:`Unmasking.reveals_pairs`)."""
+        i = None if self.public_key is None else self.genesis.index(self.public_key)
+        if i is None or self.unmasking is None or not self.revealed_own:
+            return []
+        partners = self.unmasking.reveals_pairs(i)
+        return self._send_unmask(own=False, partners=partners) if partners else []
+
+    def _send_unmask(self, *, own: bool, partners: Sequence[int] = ()) -> list[bytes]:
+        assert self.participant is not None
+        u = part.unmask(self.participant.secret_key, self.round, self.genesis, own=own,
+                        partners=partners)  # fmt: skip
+        u = self._tamper_unmask(u)
+        if u is None:
+            return []
+        self.own.append(envelope("unmask", u.to_json()))
+        return self.receive(self.now, self.own[-1])
+
+    def _tamper_unmask(self, u: Unmask) -> Unmask | None:
+        """The unmask as sent (a Byzantine node may change or withhold it)."""
+        return u
+
+    def _eligible(self) -> dict[int, Contribution]:
+        """This round's valid contributions that came on time and pass the quality rule, by
+        participant index."""
+        out = {}
+        for h in self.on_time & self.valid:
+            c = self.contributions[h]
+            i = self.genesis.index(c.participant)
+            if i is not None and eligible(c, self.ctx):
+                out[i] = c
+        return out
+
+    def _on_unmask(self, body: object, raw: bytes) -> list[bytes]:
+        """A participant's revealed seeds: admitted if signed by a registered participant of
+        an averaging chain; learnt if every seed opens its commitment."""
+        u = Unmask.from_json(body, len(self.genesis.participants))
+        if self._later(u.round, raw):
+            return []
+        i = self.genesis.index(u.participant)
+        if self.unmasking is None or i is None:
+            raise Inadmissible("an unmask from a key that is not an averaging participant")
+        if not bls.verify(u.participant, u.signing_bytes(), u.signature):
+            raise Inadmissible("an unmask whose signature does not verify")
+        mine = self.accepted.get(u.participant)
+        if u.own is not None and mine is None:
+            self._forget(raw)  # its contribution may come yet; the unmask comes again
+            return []
+        reason = check_unmask(u, self.ctx, None if mine is None else mine.own_commitment)
+        if reason is not None:
+            raise Inadmissible(f"an unmask of {self.genesis.label(u.participant)}: {reason}")
+        self.unmasking.learn(i, u)
+        return [raw, *self._recheck()]
+
+    def _agree(self) -> list[bytes]:
         """Start the round's agreement: from this validator's own votes of the round if the
         store holds some (the node was restarted mid-height: :meth:`Height.restore`), which
         go out again at once and with every resend."""
@@ -585,7 +679,13 @@ class Node:
             return empty.hash
         if self.mine is None or self.public_key is None or turn.participant != self.public_key:
             return None  # not this view's proposer, by this node's ranking
-        reveal = part.reveal(self.mine, self.public_key)
+        reveal: Reveal | Aggregate | None
+        if self.unmasking is not None:  # an averaging chain: the aggregate, if it can be made
+            reveal = self.unmasking.aggregate(self._eligible())
+            if reveal is None or self.genesis.index(self.public_key) not in reveal.included:
+                return None
+        else:
+            reveal = part.reveal(self.mine, self.public_key)
         block = Block(self.round, self.parent, self.public_key,
                       model_hash(reveal.model, self.genesis.spec), reveal.hash,
                       tuple(sorted(self.valid)), int(self.now))  # fmt: skip
@@ -619,7 +719,7 @@ class Node:
             raise Inadmissible(f"proposal contributions: a list of at most {participants}")
         if block.hash not in self.blocks and len(self.blocks) >= MAX_BLOCKS:
             return []  # not kept (a bound); an honest proposer's comes again with its resend
-        reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
+        reveal = self._read_reveal(d["reveal"])
         brought = [Contribution.from_json(item) for item in items]
         brought = [c for c in brought if c.round != self.round or c.hash not in self.contributions]
         for c in brought:
@@ -631,6 +731,14 @@ class Node:
         elif len(self.early) < MAX_EARLY:
             self.early.append(("proposal", (view, block.hash, valid_round)))
         return out
+
+    def _read_reveal(self, data: object) -> Reveal | Aggregate | None:
+        """A proposal's or final block's reveal — an aggregate, in an averaging chain."""
+        if data is None:
+            return None
+        if self.genesis.spec.averaged:
+            return Aggregate.from_json(data, self.genesis.spec, len(self.genesis.participants))
+        return Reveal.from_json(data, self.genesis.spec)
 
     def _on_vote(self, body: object, raw: bytes) -> list[bytes]:
         vote = Vote.from_json(body)
@@ -720,7 +828,9 @@ class Node:
         certificate = Certificate(block.height, block.hash, signers, signature, view)
         return self._commit(block, reveal, certificate)
 
-    def _commit(self, block: Block, reveal: Reveal | None, certificate: Certificate) -> list[bytes]:
+    def _commit(
+        self, block: Block, reveal: Reveal | Aggregate | None, certificate: Certificate
+    ) -> list[bytes]:
         if reveal is not None:
             self.store.put_reveal(reveal)
         self.store.finalize(block, certificate)
@@ -755,7 +865,7 @@ class Node:
         if block.height != self.round:
             self._forget(raw)  # old news, or ahead: sync asks in order
             return []
-        reveal = None if d["reveal"] is None else Reveal.from_json(d["reveal"], self.genesis.spec)
+        reveal = self._read_reveal(d["reveal"])
         items = d["contributions"]
         if not isinstance(items, list) or len(items) > MAX_CONTRIBUTIONS:
             raise MessageError(f"final contributions: a list of at most {MAX_CONTRIBUTIONS}")

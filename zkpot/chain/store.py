@@ -54,7 +54,7 @@ from typing import Any, Protocol, TypeVar
 
 from zkpot.chain.encoding import MessageError, canonical, decode
 from zkpot.chain.genesis import Genesis
-from zkpot.chain.messages import Block, Certificate, Contribution, Reveal, Vote
+from zkpot.chain.messages import Aggregate, Block, Certificate, Contribution, Reveal, Vote
 from zkpot.errors import ArgumentError, ArgumentTypeError, ZkpotError
 
 APPLICATION_ID = 0x7A6B7074
@@ -267,8 +267,16 @@ class ChainStore:
 
     # -- the model store -------------------------------------------------------------------
 
-    def put_reveal(self, reveal: Reveal, address: bytes | None = None) -> bool:
-        """Store a reveal under its hash; returns whether it was new.
+    def _reader(self) -> Callable[[object], Reveal | Aggregate]:
+        """How a stored reveal is read: an aggregate in an averaging chain."""
+        chain = self._chain()
+        if chain.spec.averaged:
+            return lambda data: Aggregate.from_json(data, chain.spec, len(chain.participants))
+        return lambda data: Reveal.from_json(data, chain.spec)
+
+    def put_reveal(self, reveal: Reveal | Aggregate, address: bytes | None = None) -> bool:
+        """Store a reveal (an aggregate, in an averaging chain) under its hash; returns
+        whether it was new.
 
         Args:
             address: the address the reveal was fetched by, if any: it must be the
@@ -279,25 +287,24 @@ class ChainStore:
                 :meth:`init_genesis` (a reveal is read with the genesis's spec).
             MessageError: for a model that does not fit the genesis's spec.
         """
-        spec = self._chain().spec
         if address is not None and address != reveal.hash:
             raise StoreError(f"a reveal hashing to {reveal.hash.hex()} is not at {address.hex()}")
-        text = _encode(reveal, lambda data: Reveal.from_json(data, spec))
+        text = _encode(reveal, self._reader())
         with self._write() as c:
             done = c.execute("INSERT OR IGNORE INTO models (address, json) VALUES (?, ?)",
                              (reveal.hash.hex(), text))  # fmt: skip
         return done.rowcount == 1
 
-    def reveal(self, address: bytes) -> Reveal | None:
-        """The reveal stored at ``address``, or ``None``."""
-        spec = self._chain().spec
+    def reveal(self, address: bytes) -> Reveal | Aggregate | None:
+        """The reveal (or aggregate) stored at ``address``, or ``None``."""
+        reader = self._reader()
         with self._read() as c:
             row = c.execute("SELECT json FROM models WHERE address = ?",
                             (address.hex(),)).fetchone()  # fmt: skip
         if row is None:
             return None
         what = f"reveal {address.hex()}"
-        reveal = _decode(row[0], lambda data: Reveal.from_json(data, spec), what)
+        reveal = _decode(row[0], reader, what)
         _same(reveal.hash, address.hex(), what)
         return reveal
 

@@ -293,14 +293,14 @@ COST_PARTS = {"forward": ("forward",), "backward": ("backward",), "update": ("up
               "masking": ("masking",)}  # fmt: skip
 """How ``zkpot cost`` groups the parts: commitments are the range checks and Poseidon of
 the global model's hash, the data and model commitments and the test set's hash; masking
-is an averaging spec's masked model (0 rows for the winner rule)."""
+is an averaging spec's masked model (no such part for the winner rule)."""
 
 
 def cost_parts(spec: TrainingSpec) -> tuple[dict[str, int], ConstraintSystem]:
     """The rows of ``spec``'s circuit by :data:`COST_PARTS`, plus one per public input."""
     circuit = build(spec)
     out = {name: sum(circuit.parts.get(p, 0) for p in group)
-           for name, group in COST_PARTS.items()}  # fmt: skip
+           for name, group in COST_PARTS.items() if spec.averaged or name != "masking"}  # fmt: skip
     out["public inputs"] = len(circuit.cs.public_inputs)
     return out, circuit.cs
 

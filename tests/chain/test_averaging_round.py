@@ -1,0 +1,64 @@
+"""An averaging round end to end on the simulator (issue 28): five members, one of them
+withholding its own seed. The final block's aggregate averages the four others' proven
+models; the withholder's partners revealed the seeds they share with it, its model stays
+masked, and no message or stored row carries any participant's model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.chain.conftest import AVERAGED as AVG
+from zkpot.chain import federation as fed
+from zkpot.chain.messages import Aggregate
+from zkpot.ml import aggregation as agg
+from zkpot.ml.statement import flatten, model_hash
+
+
+@pytest.fixture(scope="module")
+def outcome(averaged_keys):
+    federation = fed.build(5, seed=3, spec=AVG, byzantine=["withhold-seed"], keys=averaged_keys)
+    prover = fed.ParallelProver(federation, workers=1)
+    sim = fed.simulate(federation, seed=3, prover=prover, last_round=1)
+    honest = [sim.nodes[m.name] for m in federation.members if m.behaviour is None]
+    sim.run(until=10_000, stop=lambda: any(n.store.head()[0] >= 1 for n in honest))
+    node = next(n for n in honest if n.store.head()[0] >= 1)
+    block, _ = node.store.block(1)
+    return {"federation": federation, "prover": prover, "node": node, "block": block,
+            "sim": sim}  # fmt: skip
+
+
+def test_the_final_block_averages_the_members_that_revealed_their_seeds(outcome) -> None:
+    node, block, prover = outcome["node"], outcome["block"], outcome["prover"]
+    a = node.store.reveal(block.reveal)
+    assert isinstance(a, Aggregate)
+    assert a.included == (0, 1, 2, 3)  # p5 withheld its own seed
+    # its partners p1 (which subtracts p5's mask) and p4 (which adds it) revealed their seeds
+    assert [(i, j) for i, j, _ in a.pairs] == [(0, 4), (3, 4)]
+    key = outcome["federation"].genesis.model_hash
+    models = [prover.done[1, key, i + 1][1].model for i in a.included]
+    assert flatten(a.model) == flatten(agg.average_models(models))
+    assert block.global_model == model_hash(a.model, AVG)
+    assert node.global_layers is not None and flatten(node.global_layers) == flatten(a.model)
+
+
+def test_no_participants_model_is_published(outcome) -> None:
+    """The leak test: every stored row, of every node, against each member's proven model
+    as canonical JSON writes a list of parameters (a winner rule's reveal holds one)."""
+    key = outcome["federation"].genesis.model_hash
+    models = [flatten(outcome["prover"].done[1, key, i][1].model) for i in range(1, 6)]
+    for name, n in outcome["sim"].nodes.items():
+        with n.store._read() as c:  # every table's text
+            tables = [t for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            rows = [json.dumps(r) for t in tables for r in c.execute(f"SELECT * FROM {t}")]
+        text = "\n".join(rows)
+        for model in models:
+            assert ",".join(map(str, model)) not in text, name
+    # the check would see a published model: a reveal's canonical JSON holds it
+    from zkpot.chain import participant as part
+    from zkpot.chain.encoding import canonical
+
+    proven = outcome["prover"].done[1, key, 1][1]
+    reveal = part.reveal(proven, outcome["federation"].members[0].public_key)
+    assert ",".join(map(str, models[0])) in json.dumps(canonical(reveal.to_json()).decode())
