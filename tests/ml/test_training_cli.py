@@ -444,3 +444,24 @@ def test_cost_counts_the_circuits_rows_with_lookups_and_with_bits(capsys) -> Non
     assert "total" in out and "lookup: the circuit zkpot proves" in out  # the columns explained
     assert "tables of\n        2^8 rows; bits: the same checks bit by bit" in out
     assert max(map(len, out.splitlines())) <= 80
+    assert "private averaging adds the masked model" in out
+
+
+def test_cost_counts_the_rows_private_averaging_adds() -> None:
+    """Per partner and in total for 4, 8 and 16 participants: the rows the averaging
+    statement's "masking" part has in the full circuit."""
+    import contextlib
+    import dataclasses
+    import io
+
+    from zkpot.ml.training_circuit import cost_parts
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["cost", *TINY, "--json"]) == 0
+    rows = json.loads(out.getvalue())["averaging"]
+    assert [r["participants"] for r in rows] == [4, 8, 16]
+    for r in rows:
+        averaged = dataclasses.replace(TINY_SPEC, participants=r["participants"], reach=1)
+        assert r["total"] == cost_parts(averaged)[0]["masking"]
+        assert r["total"] == r["own"] + 2 * r["per_partner"] and r["per_partner"] > 0

@@ -389,8 +389,9 @@ def cost(args: argparse.Namespace) -> int:
     built = {name: cost_parts(s) for name, s in columns.items()}
     parts = {part: {name: built[name][0][part] for name in columns} for part in built["lookup"][0]}
     total = {name: sum(built[name][0].values()) for name in columns}
+    averaging = _averaging_rows(spec)
     if args.json:
-        print(json.dumps({"parts": parts, "total": total}))
+        print(json.dumps({"parts": parts, "total": total, "averaging": averaging}))
         return 0
     print(f"spec: layers {','.join(map(str, spec.sizes))}, batch {spec.batch}, "
           f"steps {spec.steps}, test rows {spec.test_rows}, f = {spec.frac_bits}, "
@@ -404,7 +405,27 @@ def cost(args: argparse.Namespace) -> int:
     print("\nlookup: the circuit zkpot proves, its range checks looked up in tables of")
     print(f"        2^{spec.table_bits} rows; bits: the same checks bit by bit, one row a bit, for")
     print("        comparison; domain: the rows rounded up to a power of two (FFT size).")
+    print("\nprivate averaging adds the masked model (rows, with lookup tables):")
+    print(f"{'participants':<14}{'partners':>10}{'own mask':>10}{'per partner':>13}{'total':>10}")
+    for row in averaging:
+        print(f"{row['participants']:<14}{row['partners']:>10}{row['own']:>10,}"
+              f"{row['per_partner']:>13,}{row['total']:>10,}")  # fmt: skip
+    print("own mask: the own seed's mask and commitment, and the masked model's hash;")
+    print("per partner: a pair seed's mask and commitment (reach 1: 2 partners).")
     return 0
+
+
+def _averaging_rows(spec: Any) -> list[dict[str, int]]:
+    """The rows the masked model adds for 4, 8 and 16 participants with 2 partners each:
+    the participant's own part, each partner's, and the total."""
+    from zkpot.ml.training_circuit import masking_rows
+
+    out = []
+    for n in (4, 8, 16):
+        own, total = masking_rows(spec, n, 0), masking_rows(spec, n, 1)
+        out.append({"participants": n, "partners": 2, "own": own,
+                    "per_partner": (total - own) // 2, "total": total})  # fmt: skip
+    return out
 
 
 __all__ = ["DEV_SRS_VERDICT", "add_parsers", "add_spec_options", "cost", "default_cache",

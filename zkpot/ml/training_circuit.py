@@ -37,6 +37,7 @@ an honest participant's round never overflows (:mod:`zkpot.ml.headroom`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -50,6 +51,7 @@ from zkpot.ml.statement import FIELDS, MODEL_SALT, PACK_BITS, TEST_SET_SALT, Row
 from zkpot.plonk import lookup_gadgets, poseidon_circuit
 from zkpot.plonk.circuit import Circuit, ConstraintSystem, Variable, signed
 from zkpot.plonk.gadgets import is_equal
+from zkpot.hash.poseidon import COMMIT_TAG
 from zkpot.plonk.poseidon_circuit import Form
 
 Params = list[tuple[list[list[Variable]], list[Variable]]]
@@ -305,6 +307,21 @@ def cost_parts(spec: TrainingSpec) -> tuple[dict[str, int], ConstraintSystem]:
     return out, circuit.cs
 
 
+def masking_rows(spec: TrainingSpec, participants: int, reach: int) -> int:
+    """The rows the masked model adds to ``spec``'s statement for private averaging over up
+    to ``participants`` with ``reach`` (:func:`_masking`, the circuit's "masking" part),
+    counted on that part alone: no training circuit is built."""
+    averaged = dataclasses.replace(spec, participants=participants, reach=reach)
+    c = Circuit()
+    params = [c.private_input(f"p{k}") for k in range(spec.n_params)]
+    public = {"round": c.public_input("round"), "masking": c.public_input("masking")}
+    for shared in (0, COMMIT_TAG):  # constants the statement's commitments have made already
+        c.constant(shared)
+    before = c.n_gates
+    _masking(c, averaged, [([], params)], public)
+    return c.n_gates - before
+
+
 def inputs(
     spec: TrainingSpec,
     *,
@@ -368,4 +385,4 @@ def values(params: Params, witness: Sequence[int]) -> list[int]:
 
 
 __all__ = ["ACCURACY_FIELDS", "COST_PARTS", "Params", "TrainingCircuit", "accuracy_inputs", "build",
-           "build_accuracy_only", "cost_parts", "inputs", "public_fields", "values"]  # fmt: skip
+           "build_accuracy_only", "cost_parts", "inputs", "masking_rows", "public_fields", "values"]  # fmt: skip
