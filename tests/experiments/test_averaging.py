@@ -16,6 +16,7 @@ from zkpot.experiments.robustness import (
     Setting,
     Submission,
     _accuracy,
+    included,
     run,
     step,
     submissions,
@@ -88,6 +89,16 @@ def test_rows_proven_count_the_filled_slots_of_true_statements() -> None:
     filled = [int(np.sum(s.y < w.spec.n_classes)) for s in w.slots]
     (r,) = run(dataclasses.replace(w.setting), systems=("zkpot-avg",))
     assert r.proven == [0, sum(filled[:2]), 2 * sum(filled[:2])]  # the random half proves none
+    layers, adopted, kept = w.first, [0], 0
+    for round_ in (1, 2):
+        subs = submissions(w, layers, round_)
+        after, _ = step("zkpot-avg", w, layers, subs)
+        chosen = included(w, layers, subs)
+        assert set(chosen) <= {0, 1}  # only true statements
+        kept += after is layers
+        adopted.append(adopted[-1] + (0 if after is layers else sum(filled[i] for i in chosen)))
+        layers = after
+    assert (r.adopted, r.kept) == (adopted, kept)
 
 
 def fake_results(zkpot: list[float], avg: list[float], ceiling: int) -> dict:

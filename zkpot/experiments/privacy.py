@@ -156,9 +156,8 @@ def published(w: Any, rule: str, rounds: int) -> list[tuple[Any, Any, Any]]:
     published a new model. ``zkpot``: the winner's revealed model and the winner's rows;
     ``zkpot-avg``: the average and the rows of every included participant (a round that
     keeps its global model publishes nothing new)."""
-    from zkpot.experiments.robustness import step, submissions
-    from zkpot.ml.aggregation import passes_quality
-    from zkpot.ml.statement import Rows, count_correct
+    from zkpot.experiments.robustness import included, step, submissions
+    from zkpot.ml.statement import Rows
 
     layers, out = w.first, []
     for r in range(1, rounds + 1):
@@ -167,9 +166,7 @@ def published(w: Any, rule: str, rounds: int) -> list[tuple[Any, Any, Any]]:
         if rule == "zkpot":
             behind = [] if leader is None else [leader]
         else:
-            bar = count_correct(layers, w.test, w.spec)
-            behind = [i for i, sub in enumerate(subs)
-                      if sub.true and passes_quality(sub.claim, bar)]  # fmt: skip
+            behind = included(w, layers, subs)
         if after is not layers and behind:
             rows = [_filled(w.slots[i], w.spec.n_classes) for i in behind]
             out.append((layers, after, Rows(np.concatenate([r.x for r in rows]),

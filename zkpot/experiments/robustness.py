@@ -241,6 +241,14 @@ def _best(candidates: list[tuple[int, int]]) -> list[int]:
     return [i for _, i in sorted(candidates, key=lambda c: (-c[0], c[1]))]
 
 
+def included(w: World, global_layers: list[Layer], subs: Sequence[Submission]) -> list[int]:
+    """The contributions ``zkpot-avg`` averages: true statements whose proven accuracy
+    passes the quality rule against the global model's count (public: every validator
+    recomputes it on the public test rows)."""
+    bar = _accuracy(global_layers, w)
+    return [i for i, sub in enumerate(subs) if sub.true and passes_quality(sub.claim, bar)]
+
+
 def step(
     system: str, w: World, global_layers: list[Layer], subs: list[Submission]
 ) -> tuple[list[Layer], int | None]:
@@ -263,19 +271,19 @@ def step(
     if system == "zkpot-avg":
         valid = [i for i, sub in enumerate(subs) if sub.true]
         leader = _best([(subs[i].claim, i) for i in valid])[0] if valid else None
-        bar = _accuracy(global_layers, w)  # the global model's count: public, recomputed
-        included = [subs[i].model for i in valid if passes_quality(subs[i].claim, bar)]
-        if len(included) < MIN_INCLUDED:
+        chosen = included(w, global_layers, subs)
+        if len(chosen) < MIN_INCLUDED:
             return global_layers, leader  # too few to average without publishing one
-        return average_models(included), leader  # from the masked models: no reveal
+        return average_models([subs[i].model for i in chosen]), leader  # no reveal
     raise InvalidInput(f"system {system!r}: one of {', '.join(SYSTEMS)}")
 
 
 @dataclass(frozen=True)
 class Run:
     """One system's run: the global model's test accuracy before round 1 and after each
-    round (correct rows of ``test_rows``), each round's leader, and the rows proven by
-    then (:func:`rows_proven`; 0 before round 1)."""
+    round (correct rows of ``test_rows``), each round's leader, the rows proven by then
+    (:func:`rows_proven`; 0 before round 1), the rows adopted by then (:func:`rows_adopted`),
+    and how many rounds kept the global model."""
 
     system: str
     setting: Setting
@@ -283,6 +291,8 @@ class Run:
     leaders: list[int | None]
     test_rows: int
     proven: list[int]
+    adopted: list[int]
+    kept: int
 
     @property
     def byzantine_leads(self) -> int:
@@ -300,19 +310,39 @@ def rows_proven(w: World, subs: Sequence[Submission]) -> int:
     return sum(int(np.sum(w.slots[i].y < k)) for i, sub in enumerate(subs) if sub.true)
 
 
+def rows_adopted(system: str, w: World, global_layers: list[Layer],
+                 subs: Sequence[Submission], leader: int | None, kept: bool) -> int:  # fmt: skip
+    """The registered rows behind the round's next global model: the winner's for the
+    leader rules, every included contribution's for ``zkpot-avg``, every participant's
+    for ``fedavg``; 0 for a round that kept the global model."""
+    k = w.spec.n_classes
+    if kept:
+        return 0
+    behind = (range(len(subs)) if system == "fedavg"
+              else included(w, global_layers, subs) if system == "zkpot-avg"
+              else [] if leader is None else [leader])  # fmt: skip
+    return sum(int(np.sum(w.slots[i].y < k)) for i in behind)
+
+
 def run(setting: Setting, systems: Sequence[str] = SYSTEMS) -> list[Run]:
     """Run every system on the setting; one :class:`Run` each."""
     w = world(setting)
     runs = []
     for system in systems:
-        layers, accuracy, leaders, proven = w.first, [_accuracy(w.first, w)], [], [0]
+        layers, accuracy, leaders, kept = w.first, [_accuracy(w.first, w)], [], 0
+        proven, adopted = [0], [0]
         for r in range(1, setting.rounds + 1):
             subs = submissions(w, layers, r)
-            layers, leader = step(system, w, layers, subs)
+            after, leader = step(system, w, layers, subs)
+            kept += after is layers
+            proven.append(proven[-1] + rows_proven(w, subs))
+            adopted.append(adopted[-1] + rows_adopted(system, w, layers, subs, leader,
+                                                      after is layers))  # fmt: skip
+            layers = after
             accuracy.append(_accuracy(layers, w))
             leaders.append(leader)
-            proven.append(proven[-1] + rows_proven(w, subs))
-        runs.append(Run(system, setting, accuracy, leaders, w.spec.test_rows, proven))
+        runs.append(Run(system, setting, accuracy, leaders, w.spec.test_rows, proven, adopted,
+                        kept))  # fmt: skip
     return runs
 
 
@@ -361,11 +391,14 @@ def experiment(
                     setting = Setting(dataset=dataset, attack=attack, fraction=fraction,
                                       seed=seed, rounds=rounds)  # fmt: skip
                     for r in run(setting):
-                        out["runs"].append({"dataset": dataset, "attack": attack,
-                                            "fraction": fraction, "seed": seed,
-                                            "system": r.system, "test_rows": r.test_rows,
-                                            "accuracy": r.accuracy, "rows_proven": r.proven,
-                                            "byzantine_leads": r.byzantine_leads})  # fmt: skip
+                        row = {"dataset": dataset, "attack": attack, "fraction": fraction,
+                               "seed": seed, "system": r.system, "test_rows": r.test_rows,
+                               "accuracy": r.accuracy, "rounds_kept": r.kept,
+                               "byzantine_leads": r.byzantine_leads}  # fmt: skip
+                        if r.system.startswith("zkpot"):  # per round, not cumulative
+                            row["rows_proven"] = list(np.diff(r.proven).tolist())
+                            row["rows_adopted"] = list(np.diff(r.adopted).tolist())
+                        out["runs"].append(row)
                 say(f"{dataset}, {attack}, {fraction:.0%} Byzantine: done")
     out["summary"] = summary(out["runs"])
     return out
@@ -441,7 +474,9 @@ __all__ = [
     "central_model",
     "experiment",
     "float_ceiling",
+    "included",
     "plot",
+    "rows_adopted",
     "rows_proven",
     "run",
     "split",
