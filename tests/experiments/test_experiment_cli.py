@@ -22,9 +22,16 @@ def test_the_byzantine_experiment_writes_its_numbers_and_figures(tmp_path, capsy
         (final,) = [r["accuracy"][-1] / r["test_rows"] for r in results["runs"]
                     if all(r[k] == row[k] for k in keys)]  # fmt: skip
         assert row["mean"] == pytest.approx(final) and row["std"] == 0.0
-    for dataset in DATASETS:
-        assert (tmp_path / f"byzantine-{dataset}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "final accuracy, 50 % Byzantine" in capsys.readouterr().out
+    for name in [f"byzantine-{dataset}" for dataset in DATASETS] + ["byzantine-averaging"]:
+        assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    goals = (tmp_path / "byzantine-goals.txt").read_text()
+    assert goals.count("not measured") == 2 * len(DATASETS)  # speed and ceiling need rounds
+    assert len(results["goals"]) == len(DATASETS) * (2 + 2 * len(ATTACKS))
+    final = (tmp_path / "byzantine-final.txt").read_text().splitlines()
+    assert final[0] == "| data | attack | " + " | ".join(SYSTEMS) + " |"
+    assert len(final) == 2 + len(DATASETS) * len(ATTACKS)
+    out = capsys.readouterr().out
+    assert "final accuracy, 50 % Byzantine" in out and "the goals of private averaging" in out
 
 
 def test_the_output_must_be_a_directory(tmp_path, capsys) -> None:

@@ -72,13 +72,14 @@ def test_the_reconstruction_experiment_recovers_every_single_row_and_fewer_in_ba
     assert rows[1]["recovered"] < 0.5 < rows[1]["median_error"] * 2
 
 
-def test_membership_sees_every_local_model_in_learning_and_one_winner_in_zkpot() -> None:
+def test_membership_sees_every_local_model_in_learning_one_winner_and_one_average() -> None:
     from zkpot.experiments.privacy import membership_by_system
 
     found = membership_by_system(rounds=2)
     assert found["zkpot_models_seen"] == 2  # one winner a round
     assert found["learning_models_seen"] > 2 * found["zkpot_models_seen"]
-    assert 0.0 <= found["learning"] <= 1.0 and 0.0 <= found["zkpot"] <= 1.0
+    assert 1 <= found["zkpot-avg_models_seen"] <= 2  # at most one average a round
+    assert all(0.0 <= found[s] <= 1.0 for s in ("learning", "zkpot", "zkpot-avg"))
 
 
 def test_the_privacy_experiment_writes_its_numbers_and_figure(tmp_path, capsys) -> None:
@@ -89,5 +90,40 @@ def test_the_privacy_experiment_writes_its_numbers_and_figure(tmp_path, capsys) 
     assert main(["experiment", "privacy", "--quick", "--out", str(tmp_path)]) == 0
     found = json.loads((tmp_path / "privacy.json").read_text())
     assert [r["batch"] for r in found["reconstruction"]] == [1, 2, 4, 8, 16]
+    assert set(found["reconstruction_by_rule"]) == {"zkpot", "zkpot-avg", "union"}
     assert (tmp_path / "privacy-reconstruction.png").read_bytes()[:4] == b"\x89PNG"
-    assert "membership AUC" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "membership AUC" in out and "private averaging" in out
+
+
+def test_what_each_rule_publishes_and_the_rows_behind_it() -> None:
+    from zkpot.experiments.privacy import published
+    from zkpot.experiments.robustness import Setting, step, submissions, world
+    from zkpot.ml.aggregation import average_models
+    from zkpot.ml.statement import count_correct
+
+    w = world(Setting(fraction=0.0, participants=4, seed=1))
+    filled = [int(np.sum(s.y < w.spec.n_classes)) for s in w.slots]
+    averages = published(w, "zkpot-avg", 2)
+    assert averages  # at least one round averaged
+    for before, after, rows in averages:
+        subs = submissions(w, before, 0)
+        bar = count_correct(before, w.test, w.spec)
+        included = [i for i, sub in enumerate(subs) if sub.true and sub.claim >= bar]
+        want = average_models([subs[i].model for i in included])
+        assert [layer.weight.tolist() for layer in after] == [m.weight.tolist() for m in want]
+        assert len(rows.y) == sum(filled[i] for i in included)  # all their rows, together
+    for before, _, rows in published(w, "zkpot", 2):
+        _, leader = step("zkpot", w, before, submissions(w, before, 0))
+        assert len(rows.y) == filled[leader]  # the winner's rows alone
+
+
+def test_reconstruction_from_the_average_is_no_better_than_from_one_step_over_its_rows() -> None:
+    from zkpot.experiments.privacy import reconstruction_by_rule
+
+    found = reconstruction_by_rule(rounds=3)
+    winner, average, union = found["zkpot"], found["zkpot-avg"], found["union"]
+    assert winner["models"] == 3 and average["models"] == union["models"] >= 1
+    assert average["rows"] == union["rows"] > 2 * winner["rows"] / winner["models"]
+    assert average["recovered"] <= union["recovered"]
+    assert average["median_error"] >= 0.9 * union["median_error"] > 0.1

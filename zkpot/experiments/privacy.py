@@ -17,6 +17,11 @@ estimate of each true row is.
 In learning-based consensus every validator receives every local model, so it can run
 this attack on every participant. In ZKPoT it sees commitments, proofs and accuracies,
 and only the winner's revealed model: the attack still applies to the winner's update.
+Under private averaging (``zkpot-avg``, :mod:`zkpot.ml.aggregation`) it sees each
+included participant's model masked — uniformly random to anyone without the seeds, so
+modelled here as revealing nothing — and the average of the included models:
+:func:`reconstruction_by_rule` runs the attack on each rule's published model, beside
+one step over all the included rows together, the bound the average should not beat.
 
 **Membership inference by loss** (Yeom et al., "Privacy risk in machine learning", 2018):
 a model fits its training rows better than unseen rows, so a low loss suggests a member.
@@ -33,6 +38,7 @@ array([ 1. , -2. ,  0.5])
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -144,21 +150,96 @@ def reconstruction_by_batch(
     return out
 
 
+def published(w: Any, rule: str, rounds: int) -> list[tuple[Any, Any, Any]]:
+    """What a rule publishes round by round, from its own run of the federation ``w``:
+    (global model before, published model, the rows behind it) for each round that
+    published a new model. ``zkpot``: the winner's revealed model and the winner's rows;
+    ``zkpot-avg``: the average and the rows of every included participant (a round that
+    keeps its global model publishes nothing new)."""
+    from zkpot.experiments.robustness import included, step, submissions
+    from zkpot.ml.statement import Rows
+
+    layers, out = w.first, []
+    for r in range(1, rounds + 1):
+        subs = submissions(w, layers, r)
+        after, leader = step(rule, w, layers, subs)
+        if rule == "zkpot":
+            behind = [] if leader is None else [leader]
+        else:
+            behind = included(w, layers, subs)
+        if after is not layers and behind:
+            rows = [_filled(w.slots[i], w.spec.n_classes) for i in behind]
+            out.append((layers, after, Rows(np.concatenate([r.x for r in rows]),
+                                            np.concatenate([r.y for r in rows]))))  # fmt: skip
+        layers = after
+    return out
+
+
+def one_step(before: Sequence[Layer], rows: Any, spec: Any) -> list[Layer]:
+    """One step of ``spec``'s training from ``before`` over all ``rows`` as one batch (the
+    next power of two, the rest of its slots empty)."""
+    from zkpot.ml.statement import Rows, train_round
+
+    spec = dataclasses.replace(spec, steps=1, log2_batch=(len(rows.y) - 1).bit_length())
+    empty = spec.batch - len(rows.y)
+    slots = Rows(np.vstack([rows.x, np.zeros((empty, spec.n_features), np.int64)]),
+                 np.concatenate([rows.y, np.full(empty, spec.n_classes)]))  # fmt: skip
+    return train_round(before, slots, spec)[0]
+
+
+def reconstruction_by_rule(rounds: int = 10, seeds: int = 1) -> dict[str, dict[str, Any]]:
+    """The dense-layer attack on what each rule publishes, on the Iris federation of
+    :mod:`zkpot.experiments.robustness` (8 participants, none Byzantine), round by round,
+    for seeds 0 … ``seeds`` − 1:
+
+    - ``zkpot``: the winner's model against the winner's rows;
+    - ``zkpot-avg``: the average against every included participant's rows;
+    - ``union``: the bound — from the same global models, one step of the statement's
+      training over all those included rows as one batch (the next power of two).
+
+    For each, the models attacked, the rows behind them, the median relative error of
+    each row's best estimate, and the shares recovered to 1 % and to 10 %.
+    """
+    from zkpot.experiments.robustness import Setting, world
+
+    found: dict[str, list[float]] = {"zkpot": [], "zkpot-avg": [], "union": []}
+    models = {"zkpot": 0, "zkpot-avg": 0, "union": 0}
+    for seed in range(seeds):
+        w = world(Setting(fraction=0.0, rounds=rounds, seed=seed))
+        for rule in ("zkpot", "zkpot-avg"):
+            for before, after, rows in published(w, rule, rounds):
+                real = w.spec.fmt.dequantize_array(rows.x)
+                found[rule].extend(reconstruction_error(invert_dense_update(before[0], after[0]),
+                                                        real))  # fmt: skip
+                models[rule] += 1
+                if rule == "zkpot-avg":
+                    union = one_step(before, rows, w.spec)
+                    found["union"].extend(reconstruction_error(
+                        invert_dense_update(before[0], union[0]), real))  # fmt: skip
+                    models["union"] += 1
+    return {rule: {"models": models[rule], "rows": len(errors),
+                   "median_error": float(np.median(errors)) if errors else None,
+                   "recovered": float(np.mean(np.array(errors) < 0.01)) if errors else 0.0,
+                   "within_10": float(np.mean(np.array(errors) < 0.1)) if errors else 0.0}
+            for rule, errors in found.items()}  # fmt: skip
+
+
 def membership_by_system(rounds: int = 5, seed: int = 0) -> dict[str, float]:
     """Loss-threshold membership inference on what each system publishes, on the Iris
     federation of :mod:`zkpot.experiments.robustness` (no Byzantine participants):
 
     - ``learning``: every participant's local model, each against its own rows (members)
       and the held-out test rows (non-members);
-    - ``zkpot``: only the winner's revealed model, against the winner's rows.
+    - ``zkpot``: only the winner's revealed model, against the winner's rows;
+    - ``zkpot-avg``: only the average of the included models, against all their rows.
 
-    Returns the mean AUC of each over the rounds.
+    Returns the mean AUC of each over the rounds, and how many models each attacked.
     """
     from zkpot.experiments.robustness import Setting, step, submissions, world
 
     w = world(Setting(fraction=0.0, rounds=rounds, seed=seed))
     spec, layers = w.spec, w.first
-    learning, zkpot = [], []
+    learning = []
     for r in range(1, rounds + 1):
         subs = submissions(w, layers, r)
         for i, sub in enumerate(subs):
@@ -166,13 +247,15 @@ def membership_by_system(rounds: int = 5, seed: int = 0) -> dict[str, float]:
             if len(members.y):
                 learning.append(membership_auc(row_losses(sub.model, members, spec),
                                                row_losses(sub.model, w.test, spec)))  # fmt: skip
-        layers, leader = step("zkpot", w, layers, subs)
-        if leader is not None:
-            members = _filled(w.slots[leader], spec.n_classes)
-            zkpot.append(membership_auc(row_losses(layers, members, spec),
-                                        row_losses(layers, w.test, spec)))  # fmt: skip
-    return {"learning": float(np.mean(learning)), "zkpot": float(np.mean(zkpot)),
-            "learning_models_seen": len(learning), "zkpot_models_seen": len(zkpot)}  # fmt: skip
+        layers, _ = step("learning", w, layers, subs)
+    out: dict[str, Any] = {"learning": float(np.mean(learning)),
+                           "learning_models_seen": len(learning)}  # fmt: skip
+    for rule in ("zkpot", "zkpot-avg"):
+        aucs = [membership_auc(row_losses(after, rows, spec), row_losses(after, w.test, spec))
+                for _, after, rows in published(w, rule, rounds)]  # fmt: skip
+        out[rule] = float(np.mean(aucs)) if aucs else None
+        out[f"{rule}_models_seen"] = len(aucs)
+    return out
 
 
 def _filled(slots: Any, n_classes: int) -> Any:
@@ -184,15 +267,19 @@ def _filled(slots: Any, n_classes: int) -> Any:
 
 
 def experiment(*, quick: bool = False) -> dict[str, Any]:
-    """Both attacks: reconstruction by batch size and membership inference by system."""
+    """Both attacks: reconstruction by batch size and by rule, membership inference by
+    system."""
     trials = 5 if quick else 50
     return {"reconstruction": reconstruction_by_batch(trials=trials),
+            "reconstruction_by_rule": reconstruction_by_rule(rounds=3 if quick else 20,
+                                                             seeds=1 if quick else 5),
             "membership": membership_by_system(rounds=3 if quick else 10)}  # fmt: skip
 
 
 def plot(results: dict[str, Any], directory: Any) -> list[Any]:
     """``privacy-reconstruction.png``: the share of rows one published step gives away, by
-    batch size.
+    batch size; and, where ``reconstruction_by_rule`` is in the results, what each rule's
+    published models give away, at the mean number of rows behind one of them.
 
     Raises:
         ModuleNotFoundError: if matplotlib is not installed (``pip install zkpot[plots]``).
@@ -204,9 +291,19 @@ def plot(results: dict[str, Any], directory: Any) -> list[Any]:
     plt = pyplot()
     rows = results["reconstruction"]
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot([r["batch"] for r in rows], [r["recovered"] for r in rows], marker="o")
+    ax.plot([r["batch"] for r in rows], [r["recovered"] for r in rows], marker="o",
+            label="one step of a batch")  # fmt: skip
+    labels = {"zkpot": ("s", "the winner's model (zkpot)"),
+              "zkpot-avg": ("D", "the average (zkpot-avg)"),
+              "union": ("x", "one step over all included rows")}  # fmt: skip
+    for rule, found in results.get("reconstruction_by_rule", {}).items():
+        if found["models"]:
+            marker, label = labels[rule]
+            ax.plot([found["rows"] / found["models"]], [found["recovered"]], marker=marker,
+                    linestyle="none", markersize=8, label=label)  # fmt: skip
+    ax.legend(fontsize=7)
     ax.set_xscale("log", base=2)
-    ax.set_xlabel("rows in the published step (batch)")
+    ax.set_xlabel("rows behind the published update")
     ax.set_ylabel("rows recovered to 1 %")
     ax.set_ylim(0, 1.05)
     ax.set_title("Reconstruction from a dense layer's update (Iris, 4-8-3)")
@@ -218,5 +315,16 @@ def plot(results: dict[str, Any], directory: Any) -> list[Any]:
     return [path]
 
 
-__all__ = ["experiment", "invert_dense_update", "membership_auc", "membership_by_system", "plot",
-           "reconstruction_by_batch", "reconstruction_error", "row_losses"]  # fmt: skip
+__all__ = [
+    "experiment",
+    "invert_dense_update",
+    "membership_auc",
+    "membership_by_system",
+    "one_step",
+    "plot",
+    "published",
+    "reconstruction_by_batch",
+    "reconstruction_by_rule",
+    "reconstruction_error",
+    "row_losses",
+]  # fmt: skip

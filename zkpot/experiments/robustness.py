@@ -1,9 +1,11 @@
 """Byzantine robustness: ZKPoT against the consensus rules the paper compares it with.
 
 Every system runs the same federation: the same data split, the same fixed-point twin,
-the same seeds. Each round, every participant trains ``steps`` SGD steps from the global
-model on its registered rows and submits a model and a claimed accuracy; the systems
-differ in what they check and what becomes the next global model:
+the same seeds. Each round, every participant trains from the global model on its
+registered rows exactly as the default statement proves it (:data:`STATEMENT`, that is
+``TrainingSpec()``: its steps, batch and learning rate, for every system) and submits a
+model and a claimed accuracy; the systems differ in what they check and what becomes the
+next global model:
 
 - ``fedavg`` — federated averaging, no verification: the mean of all submitted models;
 - ``claims`` — the leader is the highest *claimed* accuracy, unchecked; its model wins;
@@ -11,7 +13,14 @@ differ in what they check and what becomes the next global model:
   correct test rows themselves; the best one wins (robust, but every model is seen);
 - ``zkpot`` — a contribution counts only if its statement is true (the model is the
   training of the global model on the registered rows, and the claimed accuracy is the
-  model's count); the best valid claim leads, and its reveal must open its commitment.
+  model's count); the best valid claim leads, and its reveal must open its commitment;
+- ``zkpot-avg`` — private federated averaging (issue 28): the same valid contributions;
+  those whose proven accuracy passes the quality rule
+  (:func:`zkpot.ml.aggregation.passes_quality`: at least the global model's) are
+  averaged (:func:`zkpot.ml.aggregation.average_models`), if there are at least
+  :data:`zkpot.ml.aggregation.MIN_INCLUDED` of them; else the round keeps its global
+  model. The validators compute the average from the masked models, so the leader (the
+  best valid claim, still reported) reveals nothing and chooses nothing.
 
 **ZKPoT's verification is modelled, not run.** Proving every contribution of every round
 of every seed would take hours; instead a contribution is valid exactly when its statement
@@ -29,7 +38,8 @@ Byzantine participants (the last ``round(fraction · N)``) follow one ``attack``
   claiming its accuracy;
 - ``inflate`` — trains honestly and claims every test row correct;
 - ``swap`` — trains honestly; as leader it swaps the global model for noise (in
-  ``fedavg``, where there is no leader, it submits the noise).
+  ``fedavg``, where there is no leader, it submits the noise; in ``zkpot-avg`` nobody
+  reveals, so the swap has nothing to act on).
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from zkpot.errors import InvalidInput
+from zkpot.ml.aggregation import MIN_INCLUDED, average_models, passes_quality
 from zkpot.ml.datasets import Dataset, iris_split, split_dirichlet, standardize, train_test_split
 from zkpot.ml.datasets import wine as wine_data
 from zkpot.ml.fixedpoint import FixedPointOverflow
@@ -57,7 +68,7 @@ from zkpot.ml.statement import (
 )
 from zkpot.ml.task import first_model
 
-SYSTEMS = ("fedavg", "claims", "learning", "zkpot")
+SYSTEMS = ("fedavg", "claims", "learning", "zkpot", "zkpot-avg")
 ATTACKS = ("label-flip", "random", "scaled", "inflate", "swap")
 DATASETS = ("iris", "wine")
 
@@ -73,9 +84,6 @@ class Setting:
     rounds: int = 10
     seed: int = 0
     hidden: int = 8
-    log2_batch: int = 3
-    steps: int = 2
-    log2_lr: int = 3
     alpha: float = 1.0
 
     def __post_init__(self) -> None:
@@ -122,13 +130,23 @@ def central_model(rows: Dataset, sizes: Sequence[int], *, log2_lr: int, seed: in
     return model
 
 
+STATEMENT = TrainingSpec()
+"""The default statement: every system's local training takes its steps, batch and
+learning rate, so that each round is what one contribution can prove."""
+
+
+def statement_spec(features: int, hidden: int, classes: int, test_rows: int) -> TrainingSpec:
+    """The default statement's schedule (:data:`STATEMENT`: steps, batch, learning rate,
+    bounds) for a network of these widths and a test set of ``test_rows`` rows."""
+    return dataclasses.replace(STATEMENT, sizes=(features, hidden, classes),
+                               test_rows=test_rows, log2_weight_bound=None)  # fmt: skip
+
+
 def world(setting: Setting) -> World:
     """Split the dataset (80/20 stratified, standardized; Dirichlet among participants) and
     register each participant's rows — flipped, for a label-flipping Byzantine one."""
     train, test = split(setting.dataset, setting.seed)
-    spec = TrainingSpec(sizes=(train.n_features, setting.hidden, train.n_classes),
-                        log2_batch=setting.log2_batch, steps=setting.steps,
-                        test_rows=len(test), log2_lr=setting.log2_lr)  # fmt: skip
+    spec = statement_spec(train.n_features, setting.hidden, train.n_classes, len(test))
     parts = split_dirichlet(train, setting.participants, setting.alpha, seed=setting.seed)
     slots = []
     for i, part in enumerate(parts):
@@ -223,6 +241,14 @@ def _best(candidates: list[tuple[int, int]]) -> list[int]:
     return [i for _, i in sorted(candidates, key=lambda c: (-c[0], c[1]))]
 
 
+def included(w: World, global_layers: list[Layer], subs: Sequence[Submission]) -> list[int]:
+    """The contributions ``zkpot-avg`` averages: true statements whose proven accuracy
+    passes the quality rule against the global model's count (public: every validator
+    recomputes it on the public test rows)."""
+    bar = _accuracy(global_layers, w)
+    return [i for i, sub in enumerate(subs) if sub.true and passes_quality(sub.claim, bar)]
+
+
 def step(
     system: str, w: World, global_layers: list[Layer], subs: list[Submission]
 ) -> tuple[list[Layer], int | None]:
@@ -242,19 +268,31 @@ def step(
             if subs[leader].reveal is subs[leader].model:  # the reveal opens the commitment
                 return subs[leader].model, leader
         return global_layers, None  # nobody valid: the round keeps the global model
+    if system == "zkpot-avg":
+        valid = [i for i, sub in enumerate(subs) if sub.true]
+        leader = _best([(subs[i].claim, i) for i in valid])[0] if valid else None
+        chosen = included(w, global_layers, subs)
+        if len(chosen) < MIN_INCLUDED:
+            return global_layers, leader  # too few to average without publishing one
+        return average_models([subs[i].model for i in chosen]), leader  # no reveal
     raise InvalidInput(f"system {system!r}: one of {', '.join(SYSTEMS)}")
 
 
 @dataclass(frozen=True)
 class Run:
     """One system's run: the global model's test accuracy before round 1 and after each
-    round (correct rows of ``test_rows``), and each round's leader."""
+    round (correct rows of ``test_rows``), each round's leader, the rows proven by then
+    (:func:`rows_proven`; 0 before round 1), the rows adopted by then (:func:`rows_adopted`),
+    and how many rounds kept the global model."""
 
     system: str
     setting: Setting
     accuracy: list[int]
     leaders: list[int | None]
     test_rows: int
+    proven: list[int]
+    adopted: list[int]
+    kept: int
 
     @property
     def byzantine_leads(self) -> int:
@@ -263,17 +301,48 @@ class Run:
         return sum(1 for leader in self.leaders if leader is not None and leader >= first)
 
 
+def rows_proven(w: World, subs: Sequence[Submission]) -> int:
+    """The registered rows that a round's true statements prove training on: each valid
+    contribution's filled slots (at most the statement's steps × batch), summed. Every
+    participant proves every round, so the winner rule and the average prove the same
+    rows; they differ in how many of them reach the next global model."""
+    k = w.spec.n_classes
+    return sum(int(np.sum(w.slots[i].y < k)) for i, sub in enumerate(subs) if sub.true)
+
+
+def rows_adopted(system: str, w: World, global_layers: list[Layer],
+                 subs: Sequence[Submission], leader: int | None, kept: bool) -> int:  # fmt: skip
+    """The registered rows behind the round's next global model: the winner's for the
+    leader rules, every included contribution's for ``zkpot-avg``, every participant's
+    for ``fedavg``; 0 for a round that kept the global model."""
+    k = w.spec.n_classes
+    if kept:
+        return 0
+    behind = (range(len(subs)) if system == "fedavg"
+              else included(w, global_layers, subs) if system == "zkpot-avg"
+              else [] if leader is None else [leader])  # fmt: skip
+    return sum(int(np.sum(w.slots[i].y < k)) for i in behind)
+
+
 def run(setting: Setting, systems: Sequence[str] = SYSTEMS) -> list[Run]:
     """Run every system on the setting; one :class:`Run` each."""
     w = world(setting)
     runs = []
     for system in systems:
-        layers, accuracy, leaders = w.first, [_accuracy(w.first, w)], []
+        layers, accuracy, leaders, kept = w.first, [_accuracy(w.first, w)], [], 0
+        proven, adopted = [0], [0]
         for r in range(1, setting.rounds + 1):
-            layers, leader = step(system, w, layers, submissions(w, layers, r))
+            subs = submissions(w, layers, r)
+            after, leader = step(system, w, layers, subs)
+            kept += after is layers
+            proven.append(proven[-1] + rows_proven(w, subs))
+            adopted.append(adopted[-1] + rows_adopted(system, w, layers, subs, leader,
+                                                      after is layers))  # fmt: skip
+            layers = after
             accuracy.append(_accuracy(layers, w))
             leaders.append(leader)
-        runs.append(Run(system, setting, accuracy, leaders, w.spec.test_rows))
+        runs.append(Run(system, setting, accuracy, leaders, w.spec.test_rows, proven, adopted,
+                        kept))  # fmt: skip
     return runs
 
 
@@ -283,7 +352,8 @@ FRACTIONS = (0.0, 0.25, 0.5)
 
 STYLE = {"fedavg": {"linestyle": "-"}, "claims": {"linestyle": "--"},
          "learning": {"linestyle": "-."}, "zkpot": {"linestyle": "-", "linewidth": 2.5,
-                                                    "alpha": 0.6}}  # fmt: skip
+                                                    "alpha": 0.6},
+         "zkpot-avg": {"linestyle": ":", "linewidth": 2.5, "color": "black"}}  # fmt: skip
 """Line styles that keep overlapping curves visible (with no attacker, three coincide)."""
 
 
@@ -292,7 +362,7 @@ def float_ceiling(setting: Setting) -> int:
     participants' rows (what pooling the data would reach): the figures' ceiling."""
     rows, test = split(setting.dataset, setting.seed)
     sizes = (rows.n_features, setting.hidden, rows.n_classes)
-    model = central_model(rows, sizes, log2_lr=setting.log2_lr, seed=setting.seed)
+    model = central_model(rows, sizes, log2_lr=STATEMENT.log2_lr, seed=setting.seed)
     return model.correct(test.x, test.y)
 
 
@@ -303,12 +373,15 @@ def experiment(
     global model's accuracy per round, and the final accuracies' mean and spread.
 
     ``quick``: 1 seed and 6 rounds of Iris and Wine (seconds) instead of 5 seeds and 20.
+    The training is the default statement's (:data:`STATEMENT`), recorded under ``spec``.
     """
     say = say or (lambda _: None)
     seeds = seeds or (1 if quick else 5)
     rounds = rounds or (6 if quick else 20)
     out: dict[str, Any] = {"seeds": seeds, "rounds": rounds, "participants": 8,
-                           "systems": list(SYSTEMS), "runs": [], "ceiling": {}}  # fmt: skip
+                           "systems": list(SYSTEMS), "runs": [], "ceiling": {},
+                           "spec": {"steps": STATEMENT.steps, "batch": STATEMENT.batch,
+                                    "log2_lr": STATEMENT.log2_lr}}  # fmt: skip
     for dataset in DATASETS:
         out["ceiling"][dataset] = [float_ceiling(Setting(dataset=dataset, seed=s))
                                    for s in range(seeds)]  # fmt: skip
@@ -318,11 +391,14 @@ def experiment(
                     setting = Setting(dataset=dataset, attack=attack, fraction=fraction,
                                       seed=seed, rounds=rounds)  # fmt: skip
                     for r in run(setting):
-                        out["runs"].append({"dataset": dataset, "attack": attack,
-                                            "fraction": fraction, "seed": seed,
-                                            "system": r.system, "test_rows": r.test_rows,
-                                            "accuracy": r.accuracy,
-                                            "byzantine_leads": r.byzantine_leads})  # fmt: skip
+                        row = {"dataset": dataset, "attack": attack, "fraction": fraction,
+                               "seed": seed, "system": r.system, "test_rows": r.test_rows,
+                               "accuracy": r.accuracy, "rounds_kept": r.kept,
+                               "byzantine_leads": r.byzantine_leads}  # fmt: skip
+                        if r.system.startswith("zkpot"):  # per round, not cumulative
+                            row["rows_proven"] = list(np.diff(r.proven).tolist())
+                            row["rows_adopted"] = list(np.diff(r.adopted).tolist())
+                        out["runs"].append(row)
                 say(f"{dataset}, {attack}, {fraction:.0%} Byzantine: done")
     out["summary"] = summary(out["runs"])
     return out
@@ -389,6 +465,7 @@ __all__ = [
     "ATTACKS",
     "DATASETS",
     "FRACTIONS",
+    "STATEMENT",
     "SYSTEMS",
     "Run",
     "Setting",
@@ -397,9 +474,13 @@ __all__ = [
     "central_model",
     "experiment",
     "float_ceiling",
+    "included",
     "plot",
+    "rows_adopted",
+    "rows_proven",
     "run",
     "split",
+    "statement_spec",
     "step",
     "submissions",
     "summary",
