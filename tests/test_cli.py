@@ -75,8 +75,9 @@ def test_the_tour_goes_through_every_layer(capsys) -> None:
 
 
 def test_the_demo_runs_a_round_of_the_chain(capsys, monkeypatch) -> None:
-    """`make demo`: the ceremony, four proofs, the Byzantine one refused, a leader, a block
-    — and it proves no round it does not show."""
+    """`make demo`: the ceremony, four proofs, the Byzantine one refused, the others
+    averaged from their masked models, a leader, a block — and it proves no round it does
+    not show."""
     proven, prove_all = [], fed.ParallelProver._prove_all
 
     def counted(self, round, key, layers):
@@ -89,9 +90,10 @@ def test_the_demo_runs_a_round_of_the_chain(capsys, monkeypatch) -> None:
     out, err = capsys.readouterr()
     assert "\r" not in out + err  # captured, not a terminal: no bar was drawn
     assert out.count("contributed and was verified") == 4
-    assert "Round 1: block " in out and out.count("<- leader") == 1
+    assert "Round 1: block " in out and out.count(", leads") == 1
     assert re.search(r"p4 · [0-9a-f]{8} \(Byzantine\) +claims \d/4  rejected:\n +\S", out)
-    assert len(re.findall(r"p[123] · [0-9a-f]{8} +claims \d/4  accepted", out)) == 3
+    assert len(re.findall(r"p[123] · [0-9a-f]{8} +claims \d/4  verified  <- averaged", out)) == 3
+    assert "the new global model averages p1, p2, p3: nobody saw their models" in out
     assert "Byzantine contributions accepted: 0 of 1." in out
     assert not [line for line in out.splitlines() if len(line) > 80]
 

@@ -2,8 +2,11 @@
 
 The demo (:func:`chain_demo`) is the mission: four participants on Iris, one of them
 Byzantine, the powers-of-tau ceremony at genesis, three rounds in which everyone proves
-its training and accuracy, the validators check every proof, the best verified
-contribution leads and its model becomes the global model.
+its training and accuracy and publishes its model masked, the validators check every
+proof, and the verified contributions that pass the quality rule are averaged from their
+masked models into the next global model — no participant's model is ever published
+(:mod:`zkpot.chain.unmasking`). The best verified contribution leads: it proposes the
+block.
 
 The tour tours the field, curve and commitment layers, PLONK, fixed-point machine
 learning and the proof of training (train, prove, verify, reject two cheats).
@@ -329,7 +332,7 @@ def chain_demo(
     from zkpot.ml.datasets import iris_split
     from zkpot.ml.statement import count_correct, encode_test_set
 
-    spec, behaviour = fed.DEMO_SPEC, "replay+inflate+wrong-model"
+    spec, behaviour = fed.averaging(fed.DEMO_SPEC, 4), "replay+inflate+wrong-model"
     start = time.perf_counter()
     say("zkpot demo — a ZKPoT chain, whose consensus is proof of training\n")
     say(f"Four participants share Iris (a Dirichlet split, seed {seed}); each is also a")
@@ -338,7 +341,9 @@ def chain_demo(
     say("(round 2), and trains from the first model instead of the current one (round 3).")
     layers = "-".join(map(str, spec.sizes))
     say(f"The task: a {layers} MLP, one SGD step on {spec.batch} committed rows a round, its")
-    say(f"accuracy counted on {spec.test_rows} public test rows; the best proven accuracy leads.\n")
+    say(f"accuracy counted on {spec.test_rows} public test rows. Each publishes its new model")
+    say("masked (its proof shows the masks are right); the verified ones that pass the quality")
+    say("rule are averaged from the masked models, and no single model is ever published.\n")
 
     say("1. Genesis: a powers-of-tau ceremony among the four, then the keys")
     progress = Bars(lambda line: say("   " + _brief(line)), enabled=bars, indent="   ")
@@ -366,21 +371,30 @@ def chain_demo(
         for index, why in r.sat_out:  # (each participant by its name and key: p2 · 2f56fe87)
             say(f"   {federation.label(index)} sat the round out:")
             say(f"      {why[:73]}")
+        left_out = dict(r.left_out)
         for v in r.contributions:
             who = federation.label(v.participant) + (" (Byzantine)" if v.byzantine else "")
-            verdict = "accepted" if v.verified else "rejected:"
-            lead = "  <- leader" if v.verified and v.participant == r.leader else ""
-            say(f"   {who:<25} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}{lead}")
+            verdict = "verified" if v.verified else "rejected:"
+            role = "averaged" if v.participant in (r.averaged or ()) else ""
+            role += ", leads" if v.verified and v.participant == r.leader else ""
+            role = f"  <- {role.lstrip(', ')}" if role else ""
+            say(f"   {who:<25} claims {v.claimed_accuracy}/{spec.test_rows}  {verdict}{role}")
             if v.reason:
                 say(f"      {v.reason[:73]}")
+            if v.participant in left_out:
+                say(f"      left out: {left_out[v.participant][:63]}")
+        if r.averaged:
+            names = ", ".join(federation.name(i) for i in r.averaged)
+            say(f"   the new global model averages {names}: nobody saw their models")
         held = count_correct(r.layers, full, spec)
         rows = len(held_out)
         say(f"   global model now: {r.global_accuracy}/{spec.test_rows} public test rows, "
             f"{held}/{rows} held out (float ceiling {float_held}/{rows})\n")  # fmt: skip
 
     say(f"3. {rounds} round(s): every participant trains and proves (in parallel), every")
-    say("   validator checks every proof, the best verified accuracy proposes the block")
-    say("   and reveals its model, which becomes the next round's global model\n")
+    say("   validator checks every proof; the included participants reveal the seeds that")
+    say("   open the masked sum, the best verified accuracy proposes the block with the")
+    say("   average, and every validator recomputes it: the next round's global model\n")
     prover = fed.ParallelProver(federation, workers=workers, progress=progress)
     try:
         with progress:

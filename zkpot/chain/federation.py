@@ -32,6 +32,7 @@ from zkpot.chain.byzantine import ByzantineNode, parse_behaviour, replay_source
 from zkpot.chain.genesis import Genesis, Registration, TestSet
 from zkpot.chain.messages import Contribution
 from zkpot.chain.node import Node, ParticipantRole, Prover, Timing
+from zkpot.chain.rules import NO_REVEAL
 from zkpot.chain.simulator import Simulation
 from zkpot.chain.store import ChainStore
 from zkpot.curve import bls, bls12_381
@@ -152,6 +153,12 @@ def run_ceremony(size: int, names: Sequence[str], progress: ProgressLike = None)
         state = ceremony.verify_contribution(state, contribution, progress=report)
         report.say(f"ceremony: {name} contributed and was verified")
     return CeremonyOutput(previous, contribution, state.digest)
+
+
+def averaging(spec: TrainingSpec, n: int, reach: int = 1) -> TrainingSpec:
+    """``spec`` for private averaging among ``n`` members, each with 2·reach partners (fewer
+    if there are too few members: :func:`zkpot.ml.aggregation.largest_reach`)."""
+    return dataclasses.replace(spec, participants=n, reach=agg.largest_reach(n, reach))
 
 
 def build(
@@ -383,14 +390,21 @@ class RoundReport:
     contributions: tuple[Verdict, ...]
     layers: tuple[Layer, ...] = dataclasses.field(repr=False, compare=False, default=())
     sat_out: tuple[tuple[int, str], ...] = ()
+    averaged: tuple[int, ...] | None = None
+    left_out: tuple[tuple[int, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The report's JSON: ``zkpot simulate --report``'s format."""
-        return {"round": self.round, "leader": self.leader,
-                "leader_accuracy": self.leader_accuracy,
-                "global_accuracy": self.global_accuracy, "block": self.block,
-                "contributions": [dataclasses.asdict(v) for v in self.contributions],
-                "sat_out": [{"participant": i, "reason": r} for i, r in self.sat_out]}  # fmt: skip
+        """The report's JSON: ``zkpot simulate --report``'s format; for an averaging chain
+        also who was averaged and who of the verified was left out, and why."""
+        out = {"round": self.round, "leader": self.leader,
+               "leader_accuracy": self.leader_accuracy,
+               "global_accuracy": self.global_accuracy, "block": self.block,
+               "contributions": [dataclasses.asdict(v) for v in self.contributions],
+               "sat_out": [{"participant": i, "reason": r} for i, r in self.sat_out]}  # fmt: skip
+        if self.averaged is not None:
+            out["averaged"] = list(self.averaged)
+            out["left_out"] = [{"participant": i, "reason": r} for i, r in self.left_out]
+        return out
 
 
 def simulate(
@@ -471,9 +485,41 @@ def report(
                                 reason is None, reason))  # fmt: skip
     leader = federation.member(block.proposer)
     verdicts.sort(key=lambda v: (v.participant, not v.verified))
+    averaged, left_out = _averaged(node, block, verdicts) if spec.averaged else (None, ())
     return RoundReport(height, leader.index if leader else 0, leader_accuracy,
                        count_correct(model, federation.genesis.test, spec),
-                       block.hash.hex(), tuple(verdicts), model, sat_out)  # fmt: skip
+                       block.hash.hex(), tuple(verdicts), model, sat_out, averaged,
+                       left_out)  # fmt: skip
+
+
+Reasons = tuple[tuple[int, str], ...]
+"""(member index, why) pairs."""
+
+
+def _averaged(
+    node: Node, block: Any, verdicts: Sequence[Verdict]
+) -> tuple[tuple[int, ...], Reasons]:
+    """Who an averaging round's block averages (member indices) and, of the other verified
+    contributions, why each was left out: below the quality rule, or its own seed not
+    revealed (withheld, or it had no included partner)."""
+    from zkpot.chain.messages import Aggregate
+
+    aggregate = node.store.reveal(block.reveal) if block.reveal != NO_REVEAL else None
+    averaged = tuple(i + 1 for i in aggregate.included) if isinstance(aggregate, Aggregate) else ()
+    bar = count_correct(node.global_model_after(block.height - 1), node.genesis.test,
+                        node.genesis.spec)  # fmt: skip
+    left_out = []
+    for v in verdicts:
+        if not v.verified or v.participant in averaged:
+            continue
+        if not agg.passes_quality(v.claimed_accuracy, bar):
+            why = f"below the quality rule: {v.claimed_accuracy} < the global model's {bar}"
+        elif not averaged:
+            why = "fewer than two could be averaged: the global model stays"
+        else:
+            why = "its own seed was not revealed (withheld, or no partner to average with)"
+        left_out.append((v.participant, why))
+    return averaged, tuple(left_out)
 
 
 def run(
@@ -511,5 +557,5 @@ def run(
 
 
 __all__ = ["DEMO_SPEC", "PARTICIPANT_BEHAVIOURS", "CeremonyOutput", "Federation", "Member",
-           "ParallelProver", "RoundReport", "Verdict", "build", "member_key", "report", "run",
-           "run_ceremony", "simulate", "test_set"]  # fmt: skip
+           "ParallelProver", "RoundReport", "Verdict", "averaging", "build", "member_key",
+           "report", "run", "run_ceremony", "simulate", "test_set"]  # fmt: skip

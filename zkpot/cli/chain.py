@@ -63,6 +63,10 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
                           help="seeds the data split, the keys and the network (0)")  # fmt: skip
     simulate.add_argument("--loss", type=_probability, default=0.0, metavar="P",
                           help="the probability that a message copy is lost (0)")  # fmt: skip
+    simulate.add_argument("--rule", choices=("average", "winner"), default="winner",
+                          help="average: the verified contributions are averaged from masked "
+                          "models (private aggregation); winner: the best one's model is "
+                          "revealed and becomes the global model")  # fmt: skip
     add_workers_option(simulate)
     simulate.add_argument("--report", metavar="FILE", help="write the rounds as JSON here")
     node = commands.add_parser(
@@ -209,6 +213,8 @@ def simulate(args: argparse.Namespace) -> int:
     if args.byzantine > args.participants:
         args.parser.error(f"argument --byzantine: {args.byzantine} of {args.participants}")
     spec = spec_of(args)
+    if args.rule == "average":
+        spec = fed.averaging(spec, args.participants)
     report = Path(args.report) if args.report else None
     if report is not None and not report.parent.is_dir():
         args.parser.error(f"argument --report: no directory {report.parent}")
@@ -237,6 +243,11 @@ def simulate(args: argparse.Namespace) -> int:
         for who, v in rows:
             print(*verdict_lines(who, width, v.claimed_accuracy, spec.test_rows, v.reason),
                   sep="\n")  # fmt: skip
+        if r.averaged is not None:
+            names = ", ".join(federation.name(i) for i in r.averaged) or "nobody"
+            print(f"  averaged: {names}")
+            for index, why in r.left_out:
+                print(f"  {federation.name(index)} left out: {why[:64]}")
         sys.stdout.flush()
 
     prover = fed.ParallelProver(federation, workers=args.workers or None, progress=bars)

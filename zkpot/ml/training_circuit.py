@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from zkpot.errors import InvalidInput
+from zkpot.hash.poseidon import COMMIT_TAG
 from zkpot.ml import aggregation_circuit
 from zkpot.ml.aggregation import Seeds
 from zkpot.ml.circuit import CircuitArithmetic
@@ -51,7 +52,6 @@ from zkpot.ml.statement import FIELDS, MODEL_SALT, PACK_BITS, TEST_SET_SALT, Row
 from zkpot.plonk import lookup_gadgets, poseidon_circuit
 from zkpot.plonk.circuit import Circuit, ConstraintSystem, Variable, signed
 from zkpot.plonk.gadgets import is_equal
-from zkpot.hash.poseidon import COMMIT_TAG
 from zkpot.plonk.poseidon_circuit import Form
 
 Params = list[tuple[list[list[Variable]], list[Variable]]]
@@ -385,4 +385,5 @@ def values(params: Params, witness: Sequence[int]) -> list[int]:
 
 
 __all__ = ["ACCURACY_FIELDS", "COST_PARTS", "Params", "TrainingCircuit", "accuracy_inputs", "build",
-           "build_accuracy_only", "cost_parts", "inputs", "masking_rows", "public_fields", "values"]  # fmt: skip
+           "build_accuracy_only", "cost_parts", "inputs", "masking_rows", "public_fields",
+           "values"]  # fmt: skip
