@@ -1,7 +1,8 @@
-"""An averaging round end to end on the simulator (issue 28): five members, one of them
-withholding its own seed. The final block's aggregate averages the four others' proven
-models; the withholder's partners revealed the seeds they share with it, its model stays
-masked, and no message or stored row carries any participant's model."""
+"""An averaging round end to end on the simulator (issue 28): five members; p4 reveals an
+own seed that does not open its commitment, p5 withholds its own. Every node refuses the
+wrong seed, so both are left out: the final block's aggregate averages p1, p2 and p3,
+whose partners revealed the seeds they share with p4 and p5, and no message or stored
+row carries any participant's model or data."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from zkpot.ml.statement import flatten, model_hash
 
 @pytest.fixture(scope="module")
 def outcome(averaged_keys):
-    federation = fed.build(5, seed=3, spec=AVG, byzantine=["withhold-seed"], keys=averaged_keys)
+    federation = fed.build(5, seed=3, spec=AVG, byzantine=["wrong-seed", "withhold-seed"],
+                           keys=averaged_keys)  # fmt: skip
     prover = fed.ParallelProver(federation, workers=1)
     sim = fed.simulate(federation, seed=3, prover=prover, last_round=1)
     honest = [sim.nodes[m.name] for m in federation.members if m.behaviour is None]
@@ -35,9 +37,11 @@ def test_the_final_block_averages_the_members_that_revealed_their_seeds(outcome)
     node, block, prover = outcome["node"], outcome["block"], outcome["prover"]
     a = node.store.reveal(block.reveal)
     assert isinstance(a, Aggregate)
-    assert a.included == (0, 1, 2, 3)  # p5 withheld its own seed
-    # its partners p1 (which subtracts p5's mask) and p4 (which adds it) revealed their seeds
-    assert [(i, j) for i, j, _ in a.pairs] == [(0, 4), (3, 4)]
+    assert a.included == (0, 1, 2)  # p4's own seed was wrong, p5 withheld its own
+    # p1 revealed the seed it shares with p5, p3 the one it shares with p4
+    assert [(i, j) for i, j, _ in a.pairs] == [(0, 4), (2, 3)]
+    refused = [why for n in outcome["sim"].nodes.values() for _, why in n.rejected]
+    assert any("own seed does not open" in why for why in refused)
     key = outcome["federation"].genesis.model_hash
     models = [prover.done[1, key, i + 1][1].model for i in a.included]
     assert flatten(a.model) == flatten(agg.average_models(models))
