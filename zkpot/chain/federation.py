@@ -508,12 +508,15 @@ def _averaged(
     averaged = tuple(i + 1 for i in aggregate.included) if isinstance(aggregate, Aggregate) else ()
     bar = count_correct(node.global_model_after(block.height - 1), node.genesis.test,
                         node.genesis.spec)  # fmt: skip
+    verified = [v for v in verdicts if v.verified]
+    chosen = {verified[k].participant
+              for k in agg.select([v.claimed_accuracy for v in verified], bar)}  # fmt: skip
     left_out = []
-    for v in verdicts:
-        if not v.verified or v.participant in averaged:
+    for v in verified:
+        if v.participant in averaged:
             continue
-        if not agg.passes_quality(v.claimed_accuracy, bar):
-            why = f"below the quality rule: {v.claimed_accuracy} < the global model's {bar}"
+        if v.participant not in chosen:
+            why = f"the quality rule: {v.claimed_accuracy} correct, the global model {bar}"
         elif not averaged:
             why = "fewer than two could be averaged: the global model stays"
         else:

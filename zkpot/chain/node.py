@@ -288,7 +288,8 @@ class Node:
         spec = self.genesis.spec
         current = model_hash(self.global_layers, spec)
         bar = count_correct(self.global_layers, self.genesis.test, spec) if spec.averaged else 0
-        self.ctx = RoundContext(self.genesis, self.keys, self.round, current, parent, bar)
+        self.ctx = RoundContext(self.genesis, self.keys, self.round, current, parent, bar,
+                                tuple(self.global_layers))  # fmt: skip
         self.unmasking = Unmasking(self.ctx) if spec.averaged else None
         self.revealed_own = False  # this participant revealed its own seed this round
         self.contributions: dict[bytes, Contribution] = {}
@@ -611,15 +612,15 @@ class Node:
         return u
 
     def _eligible(self) -> dict[int, Contribution]:
-        """This round's valid contributions that came on time and pass the quality rule, by
-        participant index."""
-        out = {}
-        for h in self.on_time & self.valid:
-            c = self.contributions[h]
-            i = self.genesis.index(c.participant)
-            if i is not None and eligible(c, self.ctx):
-                out[i] = c
-        return out
+        """This round's valid contributions that the rule may average, by participant index
+        (:func:`~zkpot.chain.rules.eligible`, among every valid one this node has: the
+        set its block would carry)."""
+        valid = {}
+        for h in self.valid:
+            i = self.genesis.index(self.contributions[h].participant)
+            if i is not None:
+                valid[i] = self.contributions[h]
+        return {i: valid[i] for i in eligible(valid, self.ctx)}
 
     def _on_unmask(self, body: object, raw: bytes) -> list[bytes]:
         """A participant's revealed seeds: admitted if signed by a registered participant of

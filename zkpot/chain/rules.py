@@ -58,13 +58,15 @@ from zkpot.errors import InvalidInput
 from zkpot.hash.keccak import keccak256
 from zkpot.ml import aggregation as agg
 from zkpot.ml.contribution import ContributionKeys, contribution_error, contribution_errors
+from zkpot.ml.model import Layer
 from zkpot.ml.statement import flatten, model_commitment, model_hash
 
 
 @dataclass(frozen=True, eq=False)
 class RoundContext:
     """What a validator knows when it judges round ``round``: for an averaging chain also
-    the global model's accuracy on the test rows (the quality rule's bar)."""
+    the global model's accuracy on the test rows (the quality rule's bar) and the global
+    model itself (the next one is a step from it)."""
 
     genesis: Genesis
     keys: ContributionKeys
@@ -72,6 +74,7 @@ class RoundContext:
     global_model: int
     parent: bytes
     global_accuracy: int = 0
+    global_layers: tuple[Layer, ...] = ()
 
 
 def check_contribution(
@@ -143,10 +146,12 @@ def check_contributions(
 # -- private averaging -------------------------------------------------------------------
 
 
-def eligible(c: Contribution, ctx: RoundContext) -> bool:
-    """Whether a *valid* contribution may be averaged: its proven accuracy passes the quality
-    rule (:func:`zkpot.ml.aggregation.passes_quality`)."""
-    return agg.passes_quality(c.accuracy, ctx.global_accuracy)
+def eligible(contributions: Mapping[int, Contribution], ctx: RoundContext) -> set[int]:
+    """Which of a round's *valid* contributions (by participant index) the rule may average:
+    :func:`zkpot.ml.aggregation.select` on their proven accuracies and the global model's."""
+    order = sorted(contributions)
+    chosen = agg.select([contributions[i].accuracy for i in order], ctx.global_accuracy)
+    return {order[k] for k in chosen}
 
 
 def check_unmask(u: Unmask, ctx: RoundContext, own_commitment: int | None) -> str | None:
@@ -186,7 +191,8 @@ def aggregate(
     """The aggregate of the included participants (the keys of ``contributions``, by index)
     with their revealed own seeds and the needed pair seeds: the masked sum opened and
     averaged (:func:`zkpot.ml.aggregation.unmask`, ``unpack_sum``, ``average_models``'s
-    rounding).
+    rounding), and the next global model a step from the current one to that average
+    (:func:`zkpot.ml.aggregation.server_step`).
 
     Raises:
         InvalidInput: a seed is missing, or the sum does not open (a wrong seed).
@@ -201,7 +207,8 @@ def aggregate(
                        {ij: pairs[ij] for ij in needed}, genesis.partners)  # fmt: skip
     sums = agg.unpack_sum(total, len(included), spec.n_params, spec.bound_bits,
                           spec.participants)  # fmt: skip
-    model = unflatten(agg.average(sums, len(included)), spec)
+    average = unflatten(agg.average(sums, len(included)), spec)
+    model = tuple(agg.server_step(ctx.global_layers, average, spec))
     return Aggregate(ctx.round, tuple(included), tuple(own[i] for i in included),
                      tuple((i, j, pairs[i, j]) for i, j in needed), model)  # fmt: skip
 
@@ -212,11 +219,13 @@ def check_aggregate(a: Aggregate, ctx: RoundContext,
 
     ``contributions`` are the valid contributions the block includes, by participant
     index. The included set must be at least :data:`~zkpot.ml.aggregation.MIN_INCLUDED`
-    of them, each passing the quality rule and (with pair masks) with an included
-    partner — else its revealed pair seeds would unmask it; each own seed must open its
-    contribution's commitment, the pair seeds must be exactly the needed ones
+    of them, each chosen by the rule among them (:func:`eligible`) and (with pair masks)
+    with an included partner — else its revealed pair seeds would unmask it; each own
+    seed must open its contribution's commitment, the pair seeds must be exactly the
+    needed ones
     (:func:`needed_pairs`), each opening the registered commitment; and the model must be
-    the average they open.
+    the step from the global model to the average they open
+    (:func:`zkpot.ml.aggregation.server_step`).
     """
     genesis = ctx.genesis
     if a.round != ctx.round:
@@ -225,13 +234,14 @@ def check_aggregate(a: Aggregate, ctx: RoundContext,
         return f"an average of {len(a.included)}: at least {agg.MIN_INCLUDED} are averaged"
     if len(a.own) != len(a.included):
         return "not one own seed per included participant"
+    chosen = eligible(contributions, ctx)
     for i, seed in zip(a.included, a.own, strict=True):
         c = contributions.get(i)
         if c is None:
             return f"p{i + 1} is included without a valid contribution in the block"
-        if not eligible(c, ctx):
-            return f"p{i + 1} is included below the quality rule ({c.accuracy} < " \
-                   f"{ctx.global_accuracy})"  # fmt: skip
+        if i not in chosen:
+            return f"p{i + 1} is included, and the quality rule leaves it out ({c.accuracy} " \
+                   f"correct, the global model {ctx.global_accuracy})"  # fmt: skip
         if agg.seed_commitment(seed) != c.own_commitment:
             return f"p{i + 1}'s own seed does not open its commitment"
         if genesis.partners[i].all and not set(genesis.partners[i].all) & set(a.included):

@@ -66,7 +66,7 @@ from zkpot.hash.keccak import keccak256
 from zkpot.hash.poseidon import commit as poseidon_commit
 from zkpot.hash.poseidon import permute
 from zkpot.ml.model import Layer
-from zkpot.ml.statement import PACK_BITS, pack
+from zkpot.ml.statement import PACK_BITS, TrainingSpec, pack
 
 SEED_TAG = int.from_bytes(b"zkpot.aggregation.seed", "big") % R
 """The domain tag of a seed's commitment, :func:`seed_commitment`."""
@@ -142,6 +142,30 @@ def passes_quality(accuracy: int, global_accuracy: int) -> bool:
     """The quality rule: a verified contribution is averaged only if its proven accuracy
     is at least the current global model's (counted on the same public test rows)."""
     return accuracy >= global_accuracy
+
+
+def select(accuracies: Sequence[int], global_accuracy: int) -> list[int]:
+    """The rule's choice among a round's verified contributions: the indices (into
+    ``accuracies``, ascending) of those averaged, by their proven accuracies and the global
+    model's; none if fewer than :data:`MIN_INCLUDED` pass (:func:`passes_quality`)."""
+    chosen = [i for i, a in enumerate(accuracies) if passes_quality(a, global_accuracy)]
+    return chosen if len(chosen) >= MIN_INCLUDED else []
+
+
+def server_step(global_layers: Sequence[Layer], average: Sequence[Layer],
+                spec: TrainingSpec) -> list[Layer]:  # fmt: skip
+    """The next global model from the current one and the included models' average: the
+    average itself, every value in [−W, W]."""
+    bound = spec.weight_bound
+    return [Layer(np.clip(a.weight, -bound, bound), np.clip(a.bias, -bound, bound))
+            for a in average]  # fmt: skip
+
+
+def next_global(global_layers: Sequence[Layer], models: Sequence[Sequence[Layer]],
+                spec: TrainingSpec) -> list[Layer]:  # fmt: skip
+    """The next global model from the selected models: :func:`server_step` of their
+    average (:func:`average_models`), so that it needs the average only."""
+    return server_step(global_layers, average_models(models), spec)
 
 
 def average_models(models: Sequence[Sequence[Layer]]) -> list[Layer]:
@@ -351,5 +375,6 @@ def unmask(masked: Mapping[int, Sequence[int]], round: int, own_seeds: Mapping[i
 
 __all__ = ["MASKING_SALT", "MASK_TAG", "MIN_INCLUDED", "SEED_TAG", "Partners", "Seeds", "average",
            "average_models", "largest_reach", "mask", "masked_model", "masking_hash",
-           "pack_for_sum", "pairwise_seed", "partners", "passes_quality", "seed_commitment",
-           "self_seed", "slot_bits", "unmask", "unpack_sum"]  # fmt: skip
+           "next_global", "pack_for_sum", "pairwise_seed", "partners", "passes_quality",
+           "seed_commitment", "select", "self_seed", "server_step", "slot_bits", "unmask",
+           "unpack_sum"]  # fmt: skip
