@@ -342,8 +342,8 @@ def chain_demo(
     layers = "-".join(map(str, spec.sizes))
     say(f"The task: a {layers} MLP, one SGD step on {spec.batch} committed rows a round, its")
     say(f"accuracy counted on {spec.test_rows} public test rows. Each publishes its new model")
-    say("masked (its proof shows the masks are right); the verified ones that pass the quality")
-    say("rule are averaged from the masked models, and no single model is ever published.\n")
+    say("masked (its proof shows the masks are right); the verified ones that pass the")
+    say("quality rule are averaged from the masked models; no model is ever published.\n")
 
     say("1. Genesis: a powers-of-tau ceremony among the four, then the keys")
     progress = Bars(lambda line: say("   " + _brief(line)), enabled=bars, indent="   ")
