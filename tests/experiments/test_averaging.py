@@ -1,7 +1,8 @@
 """Private averaging in the experiments (issue 28): ``zkpot-avg`` averages exactly the true
-statements that pass the quality rule, keeps its global model with fewer than two, cannot
-be swapped, and every system trains as the default statement proves; the goals are read
-from the runs, and the committed results carry the new system."""
+statements that the averaging rule selects and steps from their average, keeps its global
+model only with fewer than two true statements (so it never stalls), cannot be swapped,
+and every system trains as the default statement proves; the goals are read from the runs,
+and the committed results carry the new system."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from zkpot.experiments.robustness import (
     submissions,
     world,
 )
-from zkpot.ml.aggregation import average_models
+from zkpot.ml.aggregation import average_models, next_global
 from zkpot.ml.model import Layer
 from zkpot.ml.statement import TrainingSpec, train_round
 
@@ -31,6 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def shifted(layers: list[Layer], by: int) -> list[Layer]:
     return [Layer(layer.weight + by, layer.bias + by) for layer in layers]
+
+
+def same(got: list[Layer], want: list[Layer]) -> None:
+    for g, e in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g.weight, e.weight)
+        np.testing.assert_array_equal(g.bias, e.bias)
 
 
 def test_the_average_takes_exactly_the_true_statements_that_pass_the_quality_rule() -> None:
@@ -42,23 +49,56 @@ def test_the_average_takes_exactly_the_true_statements_that_pass_the_quality_rul
              (bar + 3, False)]  # fmt: skip
     subs = [Submission(m, claim, true, m) for m, (claim, true) in zip(models, kinds, strict=True)]
     layers, leader = step("zkpot-avg", w, w.first, subs)
-    expected = average_models([models[0], models[1], models[4]])
-    for got, want in zip(layers, expected, strict=True):
-        np.testing.assert_array_equal(got.weight, want.weight)
-        np.testing.assert_array_equal(got.bias, want.bias)
+    assert included(w, w.first, subs) == [0, 1, 4]
+    same(layers, next_global(w.first, [models[0], models[1], models[4]], w.spec))
     assert leader == 0  # the best true claim, reported; the false bar + 9 does not lead
 
 
-def test_with_fewer_than_two_included_the_round_keeps_its_global_model() -> None:
+def test_with_fewer_than_two_passing_the_better_half_is_averaged() -> None:
     w = world(Setting(participants=4, rounds=1))
     bar = _accuracy(w.first, w)
     models = [shifted(w.first, 64 * (i + 1)) for i in range(4)]
     kinds = [(bar + 1, True), (bar - 1, True), (bar + 5, False), (bar - 2, True)]
     subs = [Submission(m, claim, true, m) for m, (claim, true) in zip(models, kinds, strict=True)]
     layers, leader = step("zkpot-avg", w, w.first, subs)
-    assert layers is w.first and leader == 0
+    assert included(w, w.first, subs) == [0, 1] and leader == 0  # the better two of three
+    same(layers, next_global(w.first, models[:2], w.spec))
+    alone = [sub if i == 0 else dataclasses.replace(sub, true=False) for i, sub in enumerate(subs)]
+    assert step("zkpot-avg", w, w.first, alone) == (w.first, 0)  # one cannot be averaged
     nobody = [dataclasses.replace(sub, true=False) for sub in subs]
     assert step("zkpot-avg", w, w.first, nobody) == (w.first, None)
+
+
+def test_the_average_never_stalls_where_the_quality_rule_alone_kept_its_model() -> None:
+    """Iris, seed 3: from round 4 no contribution reaches the global model's accuracy, and
+    training is deterministic, so the quality rule alone kept that model for ever."""
+    setting = Setting(fraction=0.0, rounds=12, seed=3)
+    w = world(setting)
+    (r,) = run(setting, systems=("zkpot-avg",))
+    assert r.kept == 0 and r.accuracy[-1] > r.accuracy[0]
+    layers = w.first
+    for round_ in range(1, setting.rounds + 1):
+        subs = submissions(w, layers, round_)
+        bar = _accuracy(layers, w)
+        passing = [sub.model for sub in subs if sub.true and sub.claim >= bar]
+        if len(passing) < 2:
+            break
+        layers = average_models(passing)
+    else:
+        raise AssertionError("the quality rule alone never stalled")
+    again = submissions(w, layers, round_ + 1)  # the same global model: the same round
+    assert [sub.claim for sub in again] == [sub.claim for sub in subs]
+    for new, old in zip(again, subs, strict=True):
+        same(new.model, old.model)
+
+
+def test_fedavg_rounds_its_mean_to_nearest() -> None:
+    w = world(Setting(fraction=0.0, participants=3, rounds=1))
+    models = [shifted(w.first, by) for by in (0, 1, 1)]  # a mean of x + 2/3
+    subs = [Submission(m, 0, True, m) for m in models]
+    layers, _ = step("fedavg", w, w.first, subs)
+    same(layers, shifted(w.first, 1))
+    same(layers, average_models(models))
 
 
 def test_a_swapping_leader_changes_nothing_under_the_average() -> None:

@@ -3,12 +3,16 @@
 The sum and the average are checked against plain integer arithmetic on random models
 (hypothesis), with participants left out at random; the Diffie–Hellman seed against
 py_ecc's BLS12-381; and what a wrong reveal or a left-out model's revealed seeds give.
+The averaging rule: :func:`select` never keeps the global model with two contributions or
+more, and still leaves out the worse ones; :func:`next_global` is plain integer arithmetic
+on the average and the global model alone, within [−W, W].
 """
 
 from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +21,8 @@ from zkpot.curve import bls
 from zkpot.errors import InvalidInput
 from zkpot.field.bn254 import R
 from zkpot.ml import aggregation as agg
+from zkpot.ml.model import Layer
+from zkpot.ml.statement import TrainingSpec
 
 BITS = 24
 HALF = 1 << (BITS - 1)
@@ -160,14 +166,16 @@ def test_a_left_out_model_stays_masked_when_all_its_pair_seeds_are_revealed() ->
         agg.unpack_sum(unmasked, 1, 10, BITS, n)
 
 
+def model(values):
+    """A 2-2 layer from six values: four weights, two biases."""
+    return [Layer(np.array(values[:4]).reshape(2, 2), np.array(values[4:6]))]
+
+
+def flat(layers) -> list[int]:
+    return [int(v) for layer in layers for part in (layer.weight, layer.bias) for v in part.ravel()]
+
+
 def test_the_rules_average_two_or_more_models_equally_within_the_bound() -> None:
-    import numpy as np
-
-    from zkpot.ml.model import Layer
-
-    def model(values):
-        return [Layer(np.array(values[:4]).reshape(2, 2), np.array(values[4:6]))]
-
     a, b, c = model([1, 2, 3, 4, 5, -5]), model([2, 2, 3, -4, 6, -6]), model([0, 1, 3, 0, 5, -6])
     got = agg.average_models([a, b, c])
     assert got[0].weight.tolist() == [[1, 2], [3, 0]] and got[0].bias.tolist() == [5, -6]
@@ -182,6 +190,108 @@ def test_the_rules_average_two_or_more_models_equally_within_the_bound() -> None
         agg.average_models([a])
     with pytest.raises(InvalidInput, match="shapes"):
         agg.average_models([a, [Layer(np.zeros((1, 2), dtype=np.int64), np.zeros(1))]])
+
+
+# -- the averaging rule -------------------------------------------------------------------
+
+accuracy_lists = st.lists(st.integers(0, 40), min_size=0, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(accuracy_lists, st.integers(0, 40))
+def test_select_never_stalls_and_keeps_the_better_ones(accuracies, bar) -> None:
+    chosen = agg.select(accuracies, bar)
+    n = len(accuracies)
+    if n < agg.MIN_INCLUDED:
+        assert chosen == []  # one model cannot be averaged without publishing it
+        return
+    assert len(chosen) >= agg.MIN_INCLUDED  # never keeps the global model: no stall
+    assert chosen == sorted(set(chosen)) and all(0 <= i < n for i in chosen)
+    worst = min(accuracies[i] for i in chosen)
+    # closed upwards: nobody left out is at least as accurate as someone chosen
+    assert all(a < worst for i, a in enumerate(accuracies) if i not in chosen)
+    passing = [i for i, a in enumerate(accuracies) if a >= bar]
+    if len(passing) >= agg.MIN_INCLUDED:
+        assert chosen == passing  # the quality rule, whenever two pass it
+    else:  # the better half: at least max(2, ⌈n/2⌉), more only for ties at the boundary
+        m = max(agg.MIN_INCLUDED, -(-n // 2))
+        assert len(chosen) >= m
+        assert len([i for i in chosen if accuracies[i] > worst]) < m
+
+
+@settings(max_examples=100, deadline=None)
+@given(accuracy_lists, st.integers(0, 40), st.randoms(use_true_random=False))
+def test_select_depends_on_the_accuracies_not_their_order(accuracies, bar, rng) -> None:
+    order = list(range(len(accuracies)))
+    rng.shuffle(order)
+    shuffled = [accuracies[i] for i in order]
+    assert sorted(order[j] for j in agg.select(shuffled, bar)) == agg.select(accuracies, bar)
+
+
+def test_select_on_the_rounds_that_used_to_stall() -> None:
+    # nobody reaches the global model: the old rule kept it, for ever
+    assert agg.select([15, 19, 14, 16, 17, 19, 16, 17], 20) == [1, 4, 5, 7]
+    assert agg.select([3, 9, 1], 10) == [0, 1]  # three: the better two
+    assert agg.select([5, 5, 5, 5], 6) == [0, 1, 2, 3]  # all tie: all in
+    # label flipping: the two poisoned models fall below the global model's 25
+    assert agg.select([25, 26, 25, 27, 26, 25, 21, 22], 25) == [0, 1, 2, 3, 4, 5]
+    assert agg.select([26, 24], 25) == [0, 1] and agg.select([26], 25) == []
+    for bad in ([1, -1], [1, 2.0], [True, 2]):
+        with pytest.raises(InvalidInput):
+            agg.select(bad, 0)
+    with pytest.raises(InvalidInput):
+        agg.select([1, 2], -1)
+
+
+SPEC = TrainingSpec(sizes=(2, 2))
+W = SPEC.weight_bound
+weights = st.integers(-W, W)
+
+
+def expected_next(global_values, models) -> list[int]:
+    """The rule in plain integers: the average to nearest, half up; four times its
+    update from the global model; clamped to ±W."""
+    n, step = len(models), 1 << agg.LOG2_SERVER_STEP
+    out = []
+    for k, g in enumerate(global_values):
+        mean = (sum(m[k] for m in models) + n // 2) // n
+        out.append(max(-W, min(W, g + step * (mean - g))))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(weights, min_size=6, max_size=6),
+       st.lists(st.lists(weights, min_size=6, max_size=6), min_size=2, max_size=8))  # fmt: skip
+def test_next_global_is_exact_integer_arithmetic_within_the_bound(global_values, models) -> None:
+    got = flat(agg.next_global(model(global_values), [model(m) for m in models], SPEC))
+    assert got == expected_next(global_values, models)
+    assert all(-W <= v <= W for v in got)
+
+
+def test_next_global_steps_four_times_and_clamps_to_w() -> None:
+    assert agg.LOG2_SERVER_STEP == 2
+    g = model([0, 0, 0, 0, W, -W])
+    a, b = model([10, -10, 3, W, W, -W]), model([11, -11, 4, W - 1, W - 3, -W])
+    # averages 10.5 → 11, −10.5 → −10, 3.5 → 4, W − 0.5 → W, W − 1.5 → W − 1, −W
+    got = flat(agg.next_global(g, [a, b], SPEC))
+    assert got == [44, -40, 16, W, W - 4, -W]  # 0 + 4·W is clamped to W
+    far = model([-W, W, -W, W, -W, W])  # 4 and 8 times W away from the average: clamped
+    assert flat(agg.next_global(far, [g, g], SPEC)) == [W, -W, W, -W, W, -W]
+
+
+def test_next_global_depends_on_the_average_only() -> None:
+    g = model([100, -200, 300, 0, 5, -5])
+    one = [model([1, 2, 3, 4, 5, 6]), model([7, 8, 9, 10, 11, 12])]
+    other = [model([4, 5, 6, 7, 8, 9]), model([4, 5, 6, 7, 8, 9])]  # the same average
+    three = [model([3, 4, 5, 6, 7, 8]), model([4, 5, 6, 7, 8, 9]), model([5, 6, 7, 8, 9, 10])]
+    want = flat(agg.next_global(g, one, SPEC))
+    assert want == flat(agg.next_global(g, other, SPEC)) == flat(agg.next_global(g, three, SPEC))
+    average = agg.average_models(one)
+    assert want == flat(agg.next_global(g, [average, average], SPEC))
+    with pytest.raises(InvalidInput, match="at least 2"):
+        agg.next_global(g, one[:1], SPEC)
+    with pytest.raises(InvalidInput, match="shape"):
+        agg.next_global(model([0] * 6) * 2, one, SPEC)
 
 
 @pytest.mark.parametrize(

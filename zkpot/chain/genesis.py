@@ -14,6 +14,9 @@ A task publisher writes it once:
 - the registered participants: each one's BLS public key and data commitment, in an
   order that names them: the N-th is ``pN`` (:attr:`Genesis.participant_names`), on the
   terminal and on a node's watch page alike;
+- for an averaging spec (``spec.participants``), each participant's commitments to the
+  seeds it shares with its partners on the circle of the participants' order
+  (:mod:`zkpot.ml.aggregation`); two partners' commitments to one seed must be equal;
 - for every key, its **proof of possession** (:func:`zkpot.curve.bls.pop_prove`: a
   signature of the key by itself). Without it a validator could register
   pk = a·G − (the sum of the other validators' keys), and then sign alone for all of

@@ -1,10 +1,10 @@
 """Private averaging against the winner rule: the goals of issue 28, measured.
 
 :mod:`zkpot.experiments.robustness` runs ``zkpot`` (the best proven accuracy's model
-becomes the next global model) and ``zkpot-avg`` (the average of the verified
-contributions that pass the quality rule) on the same federations. This module reads
-those runs and checks the goals set for the average, on the mean over seeds of the global
-model's test accuracy (a fraction of the test rows):
+becomes the next global model) and ``zkpot-avg`` (a step from the average of the
+verified contributions that the averaging rule selects) on the same federations. This
+module reads those runs and checks the goals set for the average, on the mean over seeds
+of the global model's test accuracy (a fraction of the test rows):
 
 1. **speed** — with no Byzantine participant, the first round by which ``zkpot-avg``
    reaches ``zkpot``'s accuracy after round :data:`REFERENCE_ROUND`, at most

@@ -19,7 +19,8 @@ this attack on every participant. In ZKPoT it sees commitments, proofs and accur
 and only the winner's revealed model: the attack still applies to the winner's update.
 Under private averaging (``zkpot-avg``, :mod:`zkpot.ml.aggregation`) it sees each
 included participant's model masked — uniformly random to anyone without the seeds, so
-modelled here as revealing nothing — and the average of the included models:
+modelled here as revealing nothing — and the next global model, a step from the
+average of the included models (:func:`zkpot.ml.aggregation.next_global`):
 :func:`reconstruction_by_rule` runs the attack on each rule's published model, beside
 one step over all the included rows together, the bound the average should not beat.
 
@@ -154,8 +155,9 @@ def published(w: Any, rule: str, rounds: int) -> list[tuple[Any, Any, Any]]:
     """What a rule publishes round by round, from its own run of the federation ``w``:
     (global model before, published model, the rows behind it) for each round that
     published a new model. ``zkpot``: the winner's revealed model and the winner's rows;
-    ``zkpot-avg``: the average and the rows of every included participant (a round that
-    keeps its global model publishes nothing new)."""
+    ``zkpot-avg``: the next global model, a step from the average, and the rows of
+    every included participant (a round that keeps its global model publishes nothing
+    new)."""
     from zkpot.experiments.robustness import included, step, submissions
     from zkpot.ml.statement import Rows
 
@@ -231,7 +233,8 @@ def membership_by_system(rounds: int = 5, seed: int = 0) -> dict[str, float]:
     - ``learning``: every participant's local model, each against its own rows (members)
       and the held-out test rows (non-members);
     - ``zkpot``: only the winner's revealed model, against the winner's rows;
-    - ``zkpot-avg``: only the average of the included models, against all their rows.
+    - ``zkpot-avg``: only the next global model, a step from the average of the included
+      models, against all their rows.
 
     Returns the mean AUC of each over the rounds, and how many models each attacked.
     """

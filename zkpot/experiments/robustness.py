@@ -14,13 +14,14 @@ next global model:
 - ``zkpot`` — a contribution counts only if its statement is true (the model is the
   training of the global model on the registered rows, and the claimed accuracy is the
   model's count); the best valid claim leads, and its reveal must open its commitment;
-- ``zkpot-avg`` — private federated averaging (issue 28): the same valid contributions;
-  those whose proven accuracy passes the quality rule
-  (:func:`zkpot.ml.aggregation.passes_quality`: at least the global model's) are
-  averaged (:func:`zkpot.ml.aggregation.average_models`), if there are at least
-  :data:`zkpot.ml.aggregation.MIN_INCLUDED` of them; else the round keeps its global
-  model. The validators compute the average from the masked models, so the leader (the
-  best valid claim, still reported) reveals nothing and chooses nothing.
+- ``zkpot-avg`` — private federated averaging (issue 28): of the same valid
+  contributions, the averaging rule selects those at least as accurate as the global
+  model, or the better half when fewer than two are (:func:`zkpot.ml.aggregation.select`),
+  and the next global model steps four times their average's update from the current one,
+  within [−W, W] (:func:`zkpot.ml.aggregation.next_global`); only with fewer than two
+  valid contributions does the round keep its global model. The validators compute the
+  average from the masked models, so the leader (the best valid claim, still reported)
+  reveals nothing and chooses nothing.
 
 **ZKPoT's verification is modelled, not run.** Proving every contribution of every round
 of every seed would take hours; instead a contribution is valid exactly when its statement
@@ -53,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from zkpot.errors import InvalidInput
-from zkpot.ml.aggregation import MIN_INCLUDED, average_models, passes_quality
+from zkpot.ml.aggregation import average_models, next_global, select
 from zkpot.ml.datasets import Dataset, iris_split, split_dirichlet, standardize, train_test_split
 from zkpot.ml.datasets import wine as wine_data
 from zkpot.ml.fixedpoint import FixedPointOverflow
@@ -231,9 +232,9 @@ def _boost(before: Layer, after: Layer, largest: int, factor: int = 10) -> Layer
 
 
 def _mean(models: Sequence[list[Layer]]) -> list[Layer]:
-    return [Layer(np.floor_divide(sum(m[j].weight for m in models), len(models)),
-                  np.floor_divide(sum(m[j].bias for m in models), len(models)))
-            for j in range(len(models[0]))]  # fmt: skip
+    """The mean of the models, rounded to nearest as the averaging rule's
+    (:func:`zkpot.ml.aggregation.average_models`)."""
+    return list(models[0]) if len(models) == 1 else average_models(models)
 
 
 def _best(candidates: list[tuple[int, int]]) -> list[int]:
@@ -242,11 +243,11 @@ def _best(candidates: list[tuple[int, int]]) -> list[int]:
 
 
 def included(w: World, global_layers: list[Layer], subs: Sequence[Submission]) -> list[int]:
-    """The contributions ``zkpot-avg`` averages: true statements whose proven accuracy
-    passes the quality rule against the global model's count (public: every validator
-    recomputes it on the public test rows)."""
-    bar = _accuracy(global_layers, w)
-    return [i for i, sub in enumerate(subs) if sub.true and passes_quality(sub.claim, bar)]
+    """The contributions ``zkpot-avg`` averages: of the true statements, those that
+    :func:`zkpot.ml.aggregation.select` picks by their proven accuracies and the global
+    model's count (public: every validator recomputes it on the public test rows)."""
+    valid = [i for i, sub in enumerate(subs) if sub.true]
+    return [valid[j] for j in select([subs[i].claim for i in valid], _accuracy(global_layers, w))]
 
 
 def step(
@@ -272,9 +273,9 @@ def step(
         valid = [i for i, sub in enumerate(subs) if sub.true]
         leader = _best([(subs[i].claim, i) for i in valid])[0] if valid else None
         chosen = included(w, global_layers, subs)
-        if len(chosen) < MIN_INCLUDED:
+        if not chosen:
             return global_layers, leader  # too few to average without publishing one
-        return average_models([subs[i].model for i in chosen]), leader  # no reveal
+        return next_global(global_layers, [subs[i].model for i in chosen], w.spec), leader
     raise InvalidInput(f"system {system!r}: one of {', '.join(SYSTEMS)}")
 
 
