@@ -29,7 +29,7 @@ from zkpot.chain.rules import (
 from zkpot.curve import bls
 from zkpot.ml import aggregation as agg
 from zkpot.ml.contribution import PROOF_FAILS
-from zkpot.ml.statement import count_correct, data_commitment, flatten, model_hash
+from zkpot.ml.statement import data_commitment, flatten, model_hash
 from zkpot.ml.task import demo_data_salt, iris_task
 
 SECRETS = [2000 + i for i in range(5)]
@@ -210,15 +210,18 @@ def opened_alone(world) -> Aggregate:
     return dataclasses.replace(a, included=(0,), own=a.own[:1])
 
 
-def test_a_contribution_below_the_quality_rule_is_not_averaged(world) -> None:
+def test_a_contribution_the_rule_does_not_select_is_not_averaged(world) -> None:
+    """Proven accuracies 2, 2 and 0 against a global model's 1: the rule selects the first
+    two (:func:`zkpot.ml.aggregation.select`), and an aggregate with the third is refused.
+    (The accuracies are set on the messages: check_aggregate is given valid ones.)"""
     a = opened(world, [0, 1, 2])
-    contributions = {i: world["made"][i][0] for i in range(3)}
-    worst = min(contributions[i].accuracy for i in (0, 1, 2))
-    strict = dataclasses.replace(world["ctx"], global_accuracy=worst + 1)
-    assert "the quality rule leaves it out" in check_aggregate(a, strict, contributions)
-    task = world["task"]
-    bar = count_correct(task.global_layers, task.test, AVG)
-    assert agg.passes_quality(bar, bar)
+    made = {i: world["made"][i][0] for i in range(3)}
+    contributions = {i: dataclasses.replace(c, accuracy=(2, 2, 0)[i]) for i, c in made.items()}
+    ctx = dataclasses.replace(world["ctx"], global_accuracy=1)
+    assert agg.select([2, 2, 0], 1) == [0, 1]
+    assert "p3 is included, and the quality rule leaves it out" in check_aggregate(
+        a, ctx, contributions)  # fmt: skip
+    assert check_aggregate(a, dataclasses.replace(ctx, global_accuracy=0), contributions) is None
 
 
 def test_a_block_carries_the_aggregate_and_never_a_reveal(world) -> None:
