@@ -45,7 +45,9 @@ def test_the_final_block_averages_the_members_that_revealed_their_seeds(outcome)
     key = outcome["federation"].genesis.model_hash
     models = [prover.done[1, key, i + 1][1].model for i in a.included]
     first = outcome["federation"].genesis.global_model
-    assert flatten(a.model) == flatten(agg.next_global(first, models, AVG))
+    assert flatten(a.model) == flatten(
+        agg.next_global(first, models, AVG, outcome["federation"].genesis.test)
+    )
     assert block.global_model == model_hash(a.model, AVG)
     assert node.global_layers is not None and flatten(node.global_layers) == flatten(a.model)
 

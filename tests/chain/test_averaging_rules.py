@@ -169,7 +169,9 @@ def test_the_aggregate_is_the_average_of_the_included_models(world) -> None:
     a = opened(world, [0, 1, 2])
     assert [(i, j) for i, j, _ in a.pairs] == [(0, 4), (2, 3)]
     models = [world["made"][i][1].model for i in (0, 1, 2)]
-    assert flatten(a.model) == flatten(agg.next_global(world["task"].global_layers, models, AVG))
+    assert flatten(a.model) == flatten(
+        agg.next_global(world["task"].global_layers, models, AVG, world["genesis"].test)
+    )
     contributions = {i: world["made"][i][0] for i in range(3)}
     assert check_aggregate(a, world["ctx"], contributions) is None
     assert Aggregate.from_json(a.to_json(), AVG, 5).hash == a.hash

@@ -50,7 +50,7 @@ def test_the_average_takes_exactly_the_true_statements_that_pass_the_quality_rul
     subs = [Submission(m, claim, true, m) for m, (claim, true) in zip(models, kinds, strict=True)]
     layers, leader = step("zkpot-avg", w, w.first, subs)
     assert included(w, w.first, subs) == [0, 1, 4]
-    same(layers, next_global(w.first, [models[0], models[1], models[4]], w.spec))
+    same(layers, next_global(w.first, [models[0], models[1], models[4]], w.spec, w.test))
     assert leader == 0  # the best true claim, reported; the false bar + 9 does not lead
 
 
@@ -62,7 +62,7 @@ def test_with_fewer_than_two_passing_the_better_half_is_averaged() -> None:
     subs = [Submission(m, claim, true, m) for m, (claim, true) in zip(models, kinds, strict=True)]
     layers, leader = step("zkpot-avg", w, w.first, subs)
     assert included(w, w.first, subs) == [0, 1] and leader == 0  # the better two of three
-    same(layers, next_global(w.first, models[:2], w.spec))
+    same(layers, next_global(w.first, models[:2], w.spec, w.test))
     alone = [sub if i == 0 else dataclasses.replace(sub, true=False) for i, sub in enumerate(subs)]
     assert step("zkpot-avg", w, w.first, alone) == (w.first, 0)  # one cannot be averaged
     nobody = [dataclasses.replace(sub, true=False) for sub in subs]

@@ -111,7 +111,7 @@ def test_what_each_rule_publishes_and_the_rows_behind_it() -> None:
         bar = count_correct(before, w.test, w.spec)
         valid = [i for i, sub in enumerate(subs) if sub.true]
         included = [valid[j] for j in select([subs[i].claim for i in valid], bar)]
-        want = next_global(before, [subs[i].model for i in included], w.spec)
+        want = next_global(before, [subs[i].model for i in included], w.spec, w.test)
         assert [layer.weight.tolist() for layer in after] == [m.weight.tolist() for m in want]
         assert len(rows.y) == sum(filled[i] for i in included)  # all their rows, together
     for before, _, rows in published(w, "zkpot", 2):

@@ -314,3 +314,29 @@ def test_next_global_depends_on_the_average_only() -> None:
 def test_bad_input_is_refused(call, message) -> None:
     with pytest.raises(InvalidInput, match=message):
         call()
+
+
+def test_the_server_step_is_chosen_on_the_public_test_rows(monkeypatch) -> None:
+    """With the test rows, the step is the one of 4, 2 and 1 times whose model classifies
+    the most of them, a tie to the larger; the search is exercised (some cases choose a
+    smaller step than 4)."""
+    import numpy as np
+
+    from zkpot.ml.statement import Rows, count_correct
+
+    rng = np.random.default_rng(7)
+    smaller = 0
+    for _ in range(40):
+        g = model(list(rng.integers(-W // 4, W // 4, 6)))
+        average = model(list(rng.integers(-W // 4, W // 4, 6)))
+        test = Rows(rng.integers(-(1 << 17), 1 << 17, (6, 2)), rng.integers(0, 2, 6))
+        candidates = []
+        for k in (2, 1, 0):
+            monkeypatch.setattr(agg, "LOG2_SERVER_STEP", k)
+            candidates.append(flat(agg.server_step(g, average, SPEC)))
+        monkeypatch.setattr(agg, "LOG2_SERVER_STEP", 2)
+        got = flat(agg.server_step(g, average, SPEC, test))
+        scores = [count_correct(model(c), test, SPEC) for c in candidates]
+        assert got == candidates[scores.index(max(scores))]
+        smaller += got != candidates[0]
+    assert smaller > 0

@@ -192,7 +192,7 @@ def aggregate(
     with their revealed own seeds and the needed pair seeds: the masked sum opened and
     averaged (:func:`zkpot.ml.aggregation.unmask`, ``unpack_sum``, ``average_models``'s
     rounding), and the next global model a step from the current one to that average
-    (:func:`zkpot.ml.aggregation.server_step`).
+    (:func:`zkpot.ml.aggregation.server_step`, chosen on the genesis's test rows).
 
     Raises:
         InvalidInput: a seed is missing, or the sum does not open (a wrong seed).
@@ -208,7 +208,7 @@ def aggregate(
     sums = agg.unpack_sum(total, len(included), spec.n_params, spec.bound_bits,
                           spec.participants)  # fmt: skip
     average = unflatten(agg.average(sums, len(included)), spec)
-    model = tuple(agg.server_step(ctx.global_layers, average, spec))
+    model = tuple(agg.server_step(ctx.global_layers, average, spec, genesis.test))
     return Aggregate(ctx.round, tuple(included), tuple(own[i] for i in included),
                      tuple((i, j, pairs[i, j]) for i, j in needed), model)  # fmt: skip
 

@@ -17,8 +17,9 @@ next global model:
 - ``zkpot-avg`` — private federated averaging (issue 28): of the same valid
   contributions, the averaging rule selects those at least as accurate as the global
   model, or the better half when fewer than two are (:func:`zkpot.ml.aggregation.select`),
-  and the next global model steps four times their average's update from the current one,
-  within [−W, W] (:func:`zkpot.ml.aggregation.next_global`); only with fewer than two
+  and the next global model steps one, two or four times their average's update from the
+  current one, whichever classifies the most public test rows, within [−W, W]
+  (:func:`zkpot.ml.aggregation.next_global`); only with fewer than two
   valid contributions does the round keep its global model. The validators compute the
   average from the masked models, so the leader (the best valid claim, still reported)
   reveals nothing and chooses nothing.
@@ -275,7 +276,7 @@ def step(
         chosen = included(w, global_layers, subs)
         if not chosen:
             return global_layers, leader  # too few to average without publishing one
-        return next_global(global_layers, [subs[i].model for i in chosen], w.spec), leader
+        return next_global(global_layers, [subs[i].model for i in chosen], w.spec, w.test), leader
     raise InvalidInput(f"system {system!r}: one of {', '.join(SYSTEMS)}")
 
 

@@ -35,8 +35,8 @@ model's (:func:`passes_quality`, counted on the same public test rows), if at le
 :data:`MIN_INCLUDED` are; else the better half, the ⌈n/2⌉ best (at least two, ties at the
 boundary all in). :func:`next_global`: the equal-weight average of the selected models,
 rounded to nearest (:func:`average_models`), then a server step: the global model moves
-2^k times the averaged update (k = :data:`LOG2_SERVER_STEP` = 2, four times), each value
-clamped to [−W, W].
+2^k times the averaged update, each value clamped to [−W, W], with k the one of 2, 1, 0
+(up to :data:`LOG2_SERVER_STEP`) whose model classifies the most public test rows.
 
 Why. Training is deterministic (the statement proves training on a participant's first
 ``capacity`` rows), so any round that keeps its global model would keep it for ever: the
@@ -49,10 +49,13 @@ worse than the honest ones, the better half is the honest half. Each included mo
 update is one proven SGD step (clipped error, bounded data and weights), so even one that
 slips through moves the global model by at most 2^k/2 = 2 of its own steps. One averaged step
 per round is slow next to the winner rule's best of n; the server step (FedOpt's server
-learning rate, Reddi et al., "Adaptive Federated Optimization", ICLR 2021) makes it four
-steps, and the clamp keeps every global model in [−W, W], the bound an honest round needs
-(:mod:`zkpot.ml.headroom`). Both functions depend only on public integers — the proven
-accuracies, the global model and the *average* — so every validator recomputes them.
+learning rate, Reddi et al., "Adaptive Federated Optimization", ICLR 2021) makes it up to
+four steps, and the clamp keeps every global model in [−W, W], the bound an honest round
+needs (:mod:`zkpot.ml.headroom`). A fixed four overshoots in early rounds, where the
+winner rule's best-of-n does not; choosing the step on the public test rows, as the
+winner rule chooses its model on them, keeps the average at least as accurate. Both
+functions depend only on public integers — the proven accuracies, the global model, the
+*average* and the test rows — so every validator recomputes them.
 
 >>> select([20, 19, 22, 18], 20)  # two reach the global model's 20
 [0, 2]
@@ -93,7 +96,7 @@ from zkpot.hash.keccak import keccak256
 from zkpot.hash.poseidon import commit as poseidon_commit
 from zkpot.hash.poseidon import permute
 from zkpot.ml.model import Layer
-from zkpot.ml.statement import PACK_BITS, TrainingSpec, pack
+from zkpot.ml.statement import PACK_BITS, Rows, TrainingSpec, count_correct, pack
 
 SEED_TAG = int.from_bytes(b"zkpot.aggregation.seed", "big") % R
 """The domain tag of a seed's commitment, :func:`seed_commitment`."""
@@ -166,7 +169,8 @@ published. With fewer included, the round keeps its global model."""
 
 
 LOG2_SERVER_STEP = 2
-"""k: the next global model moves 2^k = 4 times the averaged update (:func:`next_global`).
+"""The largest k: the next global model moves up to 2^k = 4 times the averaged update
+(:func:`server_step` chooses k on the public test rows).
 Measured in :mod:`zkpot.experiments.averaging`: 1 (2 times) is too slow for the speed goal,
 3 (8 times) overshoots and oscillates at 50 % Byzantine label flipping."""
 
@@ -206,30 +210,34 @@ def select(accuracies: Sequence[int], global_accuracy: int) -> list[int]:
 
 
 def next_global(global_layers: Sequence[Layer], models: Sequence[Sequence[Layer]],
-                spec: TrainingSpec) -> list[Layer]:  # fmt: skip
+                spec: TrainingSpec, test: Rows | None = None) -> list[Layer]:  # fmt: skip
     """The next global model from the current one g and the selected models: their
     rounded average a (:func:`average_models`), then the server step
-    (:func:`server_step`). It needs only g and a, what every validator knows (never one
-    participant's model).
+    (:func:`server_step`, on the public ``test`` rows). It needs only g, a and the test
+    rows, what every validator knows (never one participant's model).
 
     Raises:
         InvalidInput: fewer than :data:`MIN_INCLUDED` models, or models of a shape other
             than the global model's.
     """
-    return server_step(global_layers, average_models(models), spec)
+    return server_step(global_layers, average_models(models), spec, test)
 
 
-def server_step(global_layers: Sequence[Layer], average: Sequence[Layer],
-                spec: TrainingSpec) -> list[Layer]:  # fmt: skip
+def server_step(global_layers: Sequence[Layer], average: Sequence[Layer], spec: TrainingSpec,
+                test: Rows | None = None) -> list[Layer]:  # fmt: skip
     """The server step from the global model g to the average a, value by value,
 
-        g' = clamp(g + 2^k·(a − g), −W, W),  k = :data:`LOG2_SERVER_STEP`,
+        g' = clamp(g + 2^k·(a − g), −W, W),
 
-    W = ``spec.weight_bound`` (W·2^f as an integer). Exact integers: the only rounding
-    is the average's, to nearest (a half up), and it is multiplied by 2^k. It keeps every
-    value in [−W, W], the bound an honest round starts from (:mod:`zkpot.ml.headroom`).
-    The chain computes it from the average the masked sum opens to
-    (:func:`zkpot.chain.rules.aggregate`).
+    W = ``spec.weight_bound`` (W·2^f as an integer). With the public ``test`` rows, k is
+    the one of :data:`LOG2_SERVER_STEP`, …, 1, 0 whose g' classifies the most of them
+    (a tie to the larger step): the step is chosen on the rows the accuracies are counted
+    on, as the winner rule chooses its model. Without them, k = :data:`LOG2_SERVER_STEP`.
+
+    Exact integers: the only rounding is the average's, to nearest (a half up), and it is
+    multiplied by 2^k. It keeps every value in [−W, W], the bound an honest round starts
+    from (:mod:`zkpot.ml.headroom`). The chain computes it from the average the masked
+    sum opens to (:func:`zkpot.chain.rules.aggregate`).
 
     Raises:
         InvalidInput: an average of a shape other than the global model's.
@@ -237,14 +245,21 @@ def server_step(global_layers: Sequence[Layer], average: Sequence[Layer],
     if [(layer.weight.shape, layer.bias.shape) for layer in global_layers] != [
             (layer.weight.shape, layer.bias.shape) for layer in average]:  # fmt: skip
         raise InvalidInput("the models' shape is not the global model's")
-    bound, factor = spec.weight_bound, 1 << LOG2_SERVER_STEP
+    bound = spec.weight_bound
 
-    def stepped(g: np.ndarray, a: np.ndarray) -> np.ndarray:
-        g, a = np.asarray(g).astype(object), np.asarray(a).astype(object)
-        return np.clip(g + factor * (a - g), -bound, bound).astype(np.int64)
+    def stepped(k: int) -> list[Layer]:
+        def one(g: np.ndarray, a: np.ndarray) -> np.ndarray:
+            g, a = np.asarray(g).astype(object), np.asarray(a).astype(object)
+            return np.clip(g + (1 << k) * (a - g), -bound, bound).astype(np.int64)
 
-    return [Layer(stepped(g.weight, a.weight), stepped(g.bias, a.bias))
-            for g, a in zip(global_layers, average, strict=True)]  # fmt: skip
+        return [Layer(one(g.weight, a.weight), one(g.bias, a.bias))
+                for g, a in zip(global_layers, average, strict=True)]  # fmt: skip
+
+    if test is None:
+        return stepped(LOG2_SERVER_STEP)
+    candidates = [stepped(k) for k in range(LOG2_SERVER_STEP, -1, -1)]
+    scores = [count_correct(c, test, spec) for c in candidates]
+    return candidates[scores.index(max(scores))]
 
 
 def average_models(models: Sequence[Sequence[Layer]]) -> list[Layer]:
