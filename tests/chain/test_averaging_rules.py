@@ -246,3 +246,24 @@ def test_a_block_carries_the_aggregate_and_never_a_reveal(world) -> None:
     reveal = part.reveal(world["made"][leader_index][1], leader.participant)
     block = dataclasses.replace(block, reveal=reveal.hash)
     assert "published" in check_block(block, reveal, ctx, known, set(known))
+
+
+def test_a_node_admits_a_bounded_number_of_unmasks_per_participant(world, monkeypatch) -> None:
+    """Each distinct unmask a participant signs is relayed once; past the bound, more of
+    them are dropped (not relayed, not learnt), and a wrong seed is refused with a reason."""
+    from zkpot.chain import node as node_module
+    from zkpot.chain.node import Node, envelope
+    from zkpot.chain.store import ChainStore
+
+    monkeypatch.setattr(node_module, "MAX_UNMASKS_PER_PARTICIPANT", 2)
+    n = Node(world["genesis"], world["keys"], ChainStore(":memory:"))
+    genesis = world["genesis"]
+    sent = [part.unmask(SECRETS[0], 1, genesis, own=False, partners=p) for p in ([1], [4], [1, 4])]
+    relayed = [n.receive(0.0, envelope("unmask", u.to_json())) for u in sent]
+    assert [len(r) for r in relayed] == [1, 1, 0]
+    assert n.unmasks == {0: 2} and n.unmasking.pair_seed(0, 1) is not None
+    honest = part.unmask(SECRETS[1], 1, genesis, own=False, partners=[2])
+    wrong = dataclasses.replace(honest, pairs=((2, honest.pairs[0][1] + 1),))
+    wrong = dataclasses.replace(wrong, signature=bls.sign(SECRETS[1], wrong.signing_bytes()))
+    assert n.receive(0.0, envelope("unmask", wrong.to_json())) == []
+    assert "does not open the registered commitment" in n.rejected[-1][1]

@@ -174,6 +174,9 @@ MAX_EARLY = 4096
 """Proposals and votes kept per round before the cut-off."""
 MAX_VOTES_PER_VALIDATOR = 256
 """Votes kept per validator and round (an honest one casts two per view)."""
+MAX_UNMASKS_PER_PARTICIPANT = 4
+"""Unmask messages admitted per participant and round: an honest one sends two (its own
+seed, then pair seeds); more are dropped, not relayed."""
 MAX_STORED_PER_PARTICIPANT = 2
 """Contributions stored per participant and round: its contribution, and one more as the
 evidence that it sent two."""
@@ -292,6 +295,7 @@ class Node:
                                 tuple(self.global_layers))  # fmt: skip
         self.unmasking = Unmasking(self.ctx) if spec.averaged else None
         self.revealed_own = False  # this participant revealed its own seed this round
+        self.unmasks: dict[int, int] = {}  # participant index → its unmask messages admitted
         self.contributions: dict[bytes, Contribution] = {}
         self.valid: set[bytes] = set()  # valid contributions of this round
         self.on_time: set[bytes] = set()  # … that arrived before the cut-off
@@ -631,6 +635,8 @@ class Node:
         i = self.genesis.index(u.participant)
         if self.unmasking is None or i is None:
             raise Inadmissible("an unmask from a key that is not an averaging participant")
+        if self.unmasks.get(i, 0) >= MAX_UNMASKS_PER_PARTICIPANT:
+            return []  # an honest participant sends two a round: this one floods
         if not bls.verify(u.participant, u.signing_bytes(), u.signature):
             raise Inadmissible("an unmask whose signature does not verify")
         mine = self.accepted.get(u.participant)
@@ -640,6 +646,7 @@ class Node:
         reason = check_unmask(u, self.ctx, None if mine is None else mine.own_commitment)
         if reason is not None:
             raise Inadmissible(f"an unmask of {self.genesis.label(u.participant)}: {reason}")
+        self.unmasks[i] = self.unmasks.get(i, 0) + 1
         self.unmasking.learn(i, u)
         return [raw, *self._recheck()]
 
@@ -931,6 +938,7 @@ def _fingerprint(data: bytes) -> bytes:
 
 
 __all__ = ["MAX_BLOCKS", "MAX_EARLY", "MAX_FUTURE", "MAX_FUTURE_BYTES", "MAX_FUTURE_BYTES_PER_PEER",
-           "MAX_SEEN", "MAX_STORED_PER_PARTICIPANT", "MAX_VOTES_PER_VALIDATOR", "STRIKES",
+           "MAX_SEEN", "MAX_STORED_PER_PARTICIPANT", "MAX_UNMASKS_PER_PARTICIPANT",
+           "MAX_VOTES_PER_VALIDATOR", "STRIKES",
            "SYNC_INTERVAL", "Inadmissible", "Node", "ParticipantRole", "Peer", "ProofOutcome",
            "Prover", "Timing", "envelope"]  # fmt: skip
