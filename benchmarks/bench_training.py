@@ -45,7 +45,7 @@ def specs(quick: bool) -> list[tuple[str, dict]]:
         ("2 steps", {"steps": 2}),
         ("4 steps", {"steps": 4}),
         ("hidden 16 (4-16-3)", {"sizes": (4, 16, 3)}),
-        ("default, averaged (8 participants, 2 partners)", {"participants": 8, "reach": 1}),
+        ("default, averaged (8 participants, 6 partners)", {"participants": 8, "reach": 3}),
     ]
 
 
@@ -109,16 +109,20 @@ def rows_table(fields: dict) -> str:
 
 def averaging_rows() -> str:
     """The rows private averaging adds to the default statement, per partner and in total,
-    for 4, 8 and 16 participants with 2 partners each (as ``zkpot cost`` prints them)."""
+    for 4, 8 and 16 participants with the default graph's partners (as ``zkpot cost``
+    prints them)."""
+    from zkpot.ml.aggregation import largest_reach
     from zkpot.ml.statement import TrainingSpec
     from zkpot.ml.training_circuit import masking_rows
 
     spec, rows = TrainingSpec(), []
     for n in (4, 8, 16):
-        own, total = masking_rows(spec, n, 0), masking_rows(spec, n, 1)
-        rows.append([str(n), f"{own:,}", f"{(total - own) // 2:,}", f"{total:,}"])
-    return markdown_table(["participants", "own mask and hash", "per partner (2)", "total"],
-                          rows)  # fmt: skip
+        reach = largest_reach(n, n)
+        own, total = masking_rows(spec, n, 0), masking_rows(spec, n, reach)
+        rows.append([str(n), str(2 * reach), f"{own:,}", f"{(total - own) // (2 * reach):,}",
+                     f"{total:,}"])  # fmt: skip
+    header = ["participants", "partners", "own mask and hash", "per partner", "total"]
+    return markdown_table(header, rows)
 
 
 def main() -> None:

@@ -99,7 +99,7 @@ def test_the_privacy_experiment_writes_its_numbers_and_figure(tmp_path, capsys) 
 def test_what_each_rule_publishes_and_the_rows_behind_it() -> None:
     from zkpot.experiments.privacy import published
     from zkpot.experiments.robustness import Setting, step, submissions, world
-    from zkpot.ml.aggregation import next_global, select
+    from zkpot.ml.aggregation import averaged, next_global
     from zkpot.ml.statement import count_correct
 
     w = world(Setting(fraction=0.0, participants=4, seed=1))
@@ -110,7 +110,7 @@ def test_what_each_rule_publishes_and_the_rows_behind_it() -> None:
         subs = submissions(w, before, 0)
         bar = count_correct(before, w.test, w.spec)
         valid = [i for i, sub in enumerate(subs) if sub.true]
-        included = [valid[j] for j in select([subs[i].claim for i in valid], bar)]
+        included = averaged({i: subs[i].claim for i in valid}, bar, w.graph)
         want = next_global(before, [subs[i].model for i in included], w.spec, w.test)
         assert [layer.weight.tolist() for layer in after] == [m.weight.tolist() for m in want]
         assert len(rows.y) == sum(filled[i] for i in included)  # all their rows, together

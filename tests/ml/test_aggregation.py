@@ -340,3 +340,27 @@ def test_the_server_step_is_chosen_on_the_public_test_rows(monkeypatch) -> None:
         assert got == candidates[scores.index(max(scores))]
         smaller += got != candidates[0]
     assert smaller > 0
+
+
+def test_with_partners_leaves_out_a_participant_whose_partners_are_all_left_out() -> None:
+    """On a circle of 4 with 2 partners each, 0 and 2 are not partners: averaged alone,
+    each one's pair seeds would all be revealed. 0 and 1 are partners."""
+    graph = agg.partners(4, 1)
+    assert agg.with_partners([0, 2], graph) == []
+    assert agg.with_partners([0, 1, 2], graph) == [0, 1, 2]
+    assert agg.with_partners([0, 1, 3], graph) == [0, 1, 3]
+    six = agg.partners(6, 1)  # 0–1 partners, 3 alone among its partners 2 and 4
+    assert agg.with_partners([0, 1, 3], six) == [0, 1]
+    assert agg.with_partners([0, 1], agg.partners(2, 0)) == [0, 1]  # no pair masks at all
+
+
+def test_averaged_adds_the_next_best_when_the_chosen_are_not_partners() -> None:
+    """On a circle of 8 with 6 partners each, 0 and 4 are the only pair that is not: the
+    rule chooses them (the only ones at least as accurate as the global model), so the
+    next best joins — the lower index of the two tied — and all three are averaged."""
+    graph = agg.partners(8, 3)
+    accuracies = {0: 20, 1: 15, 2: 17, 3: 17, 4: 21, 5: 10, 6: 12, 7: 9}
+    assert agg.select(list(accuracies.values()), 20) == [0, 4]
+    assert agg.averaged(accuracies, 20, graph) == [0, 2, 4]
+    assert agg.averaged(accuracies, 17, graph) == [0, 2, 3, 4]  # partners already
+    assert agg.averaged({0: 20, 4: 21}, 20, graph) == []  # nobody to add: the model stays

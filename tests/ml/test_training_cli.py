@@ -460,8 +460,9 @@ def test_cost_counts_the_rows_private_averaging_adds() -> None:
     with contextlib.redirect_stdout(out):
         assert main(["cost", *TINY, "--json"]) == 0
     rows = json.loads(out.getvalue())["averaging"]
-    assert [r["participants"] for r in rows] == [4, 8, 16]
+    assert [(r["participants"], r["partners"]) for r in rows] == [(4, 2), (8, 6), (16, 14)]
     for r in rows:
-        averaged = dataclasses.replace(TINY_SPEC, participants=r["participants"], reach=1)
+        averaged = dataclasses.replace(TINY_SPEC, participants=r["participants"],
+                                       reach=r["partners"] // 2)  # fmt: skip
         assert r["total"] == cost_parts(averaged)[0]["masking"]
-        assert r["total"] == r["own"] + 2 * r["per_partner"] and r["per_partner"] > 0
+        assert r["total"] == r["own"] + r["partners"] * r["per_partner"] and r["per_partner"] > 0

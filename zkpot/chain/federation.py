@@ -155,9 +155,12 @@ def run_ceremony(size: int, names: Sequence[str], progress: ProgressLike = None)
     return CeremonyOutput(previous, contribution, state.digest)
 
 
-def averaging(spec: TrainingSpec, n: int, reach: int = 1) -> TrainingSpec:
-    """``spec`` for private averaging among ``n`` members, each with 2·reach partners (fewer
-    if there are too few members: :func:`zkpot.ml.aggregation.largest_reach`)."""
+def averaging(spec: TrainingSpec, n: int, reach: int | None = None) -> TrainingSpec:
+    """``spec`` for private averaging among ``n`` members, each with 2·reach partners: by
+    default as many as the circle allows, ⌊(n − 1)/2⌋ each way (every other member for an
+    odd n), so that two selected members are rarely without a selected partner; fewer
+    if there are too few members (:func:`zkpot.ml.aggregation.largest_reach`)."""
+    reach = n if reach is None else reach
     return dataclasses.replace(spec, participants=n, reach=agg.largest_reach(n, reach))
 
 
@@ -509,18 +512,16 @@ def _averaged(
     bar = count_correct(node.global_model_after(block.height - 1), node.genesis.test,
                         node.genesis.spec)  # fmt: skip
     verified = [v for v in verdicts if v.verified]
-    chosen = {verified[k].participant
-              for k in agg.select([v.claimed_accuracy for v in verified], bar)}  # fmt: skip
+    accuracies = {v.participant - 1: v.claimed_accuracy for v in verified}
+    chosen = {i + 1 for i in agg.averaged(accuracies, bar, node.genesis.partners)}
     left_out = []
     for v in verified:
         if v.participant in averaged:
             continue
         if v.participant not in chosen:
             why = f"the quality rule: {v.claimed_accuracy} correct, the global model {bar}"
-        elif not averaged:
-            why = "fewer than two could be averaged: the global model stays"
         else:
-            why = "its own seed was not revealed (withheld, or no partner to average with)"
+            why = "its own seed was not revealed (withheld, or refused)"
         left_out.append((v.participant, why))
     return averaged, tuple(left_out)
 

@@ -148,10 +148,10 @@ def check_contributions(
 
 def eligible(contributions: Mapping[int, Contribution], ctx: RoundContext) -> set[int]:
     """Which of a round's *valid* contributions (by participant index) the rule may average:
-    :func:`zkpot.ml.aggregation.select` on their proven accuracies and the global model's."""
-    order = sorted(contributions)
-    chosen = agg.select([contributions[i].accuracy for i in order], ctx.global_accuracy)
-    return {order[k] for k in chosen}
+    :func:`zkpot.ml.aggregation.averaged` on their proven accuracies, the global model's
+    and the partner graph."""
+    accuracies = {i: c.accuracy for i, c in contributions.items()}
+    return set(agg.averaged(accuracies, ctx.global_accuracy, ctx.genesis.partners))
 
 
 def check_unmask(u: Unmask, ctx: RoundContext, own_commitment: int | None) -> str | None:

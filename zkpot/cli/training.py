@@ -411,20 +411,23 @@ def cost(args: argparse.Namespace) -> int:
         print(f"{row['participants']:<14}{row['partners']:>10}{row['own']:>10,}"
               f"{row['per_partner']:>13,}{row['total']:>10,}")  # fmt: skip
     print("own mask: the own seed's mask and commitment, and the masked model's hash;")
-    print("per partner: a pair seed's mask and commitment (reach 1: 2 partners).")
+    print("per partner: a pair seed's mask and commitment; partners: the default graph's.")
     return 0
 
 
 def _averaging_rows(spec: Any) -> list[dict[str, int]]:
-    """The rows the masked model adds for 4, 8 and 16 participants with 2 partners each:
-    the participant's own part, each partner's, and the total."""
+    """The rows the masked model adds for 4, 8 and 16 participants, each with the partners
+    an averaging chain gives it by default (every other participant the circle allows,
+    :func:`zkpot.chain.federation.averaging`): its own part, each partner's, the total."""
+    from zkpot.ml.aggregation import largest_reach
     from zkpot.ml.training_circuit import masking_rows
 
     out = []
     for n in (4, 8, 16):
-        own, total = masking_rows(spec, n, 0), masking_rows(spec, n, 1)
-        out.append({"participants": n, "partners": 2, "own": own,
-                    "per_partner": (total - own) // 2, "total": total})  # fmt: skip
+        reach = largest_reach(n, n)
+        own, total = masking_rows(spec, n, 0), masking_rows(spec, n, reach)
+        out.append({"participants": n, "partners": 2 * reach, "own": own,
+                    "per_partner": (total - own) // (2 * reach), "total": total})  # fmt: skip
     return out
 
 

@@ -55,7 +55,14 @@ from typing import Any
 import numpy as np
 
 from zkpot.errors import InvalidInput
-from zkpot.ml.aggregation import average_models, next_global, select
+from zkpot.ml.aggregation import (
+    Partners,
+    average_models,
+    averaged,
+    largest_reach,
+    next_global,
+    partners,
+)
 from zkpot.ml.datasets import Dataset, iris_split, split_dirichlet, standardize, train_test_split
 from zkpot.ml.datasets import wine as wine_data
 from zkpot.ml.fixedpoint import FixedPointOverflow
@@ -111,6 +118,13 @@ class World:
     slots: list[Rows]
     test: Rows
     first: list[Layer]
+
+    @property
+    def graph(self) -> dict[int, Partners]:
+        """The partner graph an averaging chain of these participants has by default
+        (:func:`zkpot.chain.federation.averaging`: the largest reach)."""
+        n = self.setting.participants
+        return partners(n, largest_reach(n, n))
 
 
 def split(dataset: str, seed: int) -> tuple[Dataset, Dataset]:
@@ -246,9 +260,12 @@ def _best(candidates: list[tuple[int, int]]) -> list[int]:
 def included(w: World, global_layers: list[Layer], subs: Sequence[Submission]) -> list[int]:
     """The contributions ``zkpot-avg`` averages: of the true statements, those that
     :func:`zkpot.ml.aggregation.select` picks by their proven accuracies and the global
-    model's count (public: every validator recomputes it on the public test rows)."""
-    valid = [i for i, sub in enumerate(subs) if sub.true]
-    return [valid[j] for j in select([subs[i].claim for i in valid], _accuracy(global_layers, w))]
+    model's count (public: every validator recomputes it on the public test rows), with
+    the next best joining while two picked are not partners
+    (:func:`zkpot.ml.aggregation.averaged`, on the chain's partner graph for the
+    federation, :data:`World.graph`)."""
+    valid = {i: sub.claim for i, sub in enumerate(subs) if sub.true}
+    return averaged(valid, _accuracy(global_layers, w), w.graph)
 
 
 def step(

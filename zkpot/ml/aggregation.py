@@ -209,6 +209,39 @@ def select(accuracies: Sequence[int], global_accuracy: int) -> list[int]:
     return [i for i, a in enumerate(accuracies) if a >= bar]
 
 
+def averaged(accuracies: Mapping[int, int], global_accuracy: int,
+             graph: Mapping[int, Partners]) -> list[int]:  # fmt: skip
+    """The participants a round averages: ``accuracies`` maps each verified contribution's
+    participant (its index in the partner ``graph``) to its proven accuracy.
+
+    :func:`select` chooses; then, while :func:`with_partners` leaves fewer than
+    :data:`MIN_INCLUDED` of them (two chosen that are not partners: averaged alone among
+    their partners, each would be unmasked), the next best verified contribution
+    (accuracy down, then index up) joins, so that a round with enough verified
+    contributions never keeps its model for want of a partner. Ascending; ``[]`` only
+    when no choice can be averaged."""
+    ids = sorted(accuracies)
+    chosen = [ids[k] for k in select([accuracies[i] for i in ids], global_accuracy)]
+    rest = sorted((i for i in ids if i not in chosen), key=lambda i: (-accuracies[i], i))
+    while chosen and not with_partners(chosen, graph) and rest:
+        chosen.append(rest.pop(0))
+    return with_partners(chosen, graph)
+
+
+def with_partners(chosen: Sequence[int], graph: Mapping[int, Partners]) -> list[int]:
+    """Of the ``chosen`` participants, those that can be averaged without unmasking
+    anyone: until nothing changes, each one with partners but none of them chosen is
+    left out (averaged alone among its partners, every one of its pair seeds would be
+    revealed, and its model with them). ``[]`` if fewer than :data:`MIN_INCLUDED` remain.
+    The chain's proposer applies the same condition (:mod:`zkpot.chain.unmasking`)."""
+    kept = set(chosen)
+    while True:
+        keep = {i for i in kept if not graph[i].all or set(graph[i].all) & kept}
+        if keep == kept:
+            return sorted(kept) if len(kept) >= MIN_INCLUDED else []
+        kept = keep
+
+
 def next_global(global_layers: Sequence[Layer], models: Sequence[Sequence[Layer]],
                 spec: TrainingSpec, test: Rows | None = None) -> list[Layer]:  # fmt: skip
     """The next global model from the current one g and the selected models: their
@@ -468,8 +501,7 @@ def unmask(masked: Mapping[int, Sequence[int]], round: int, own_seeds: Mapping[i
 
 
 __all__ = ["LOG2_SERVER_STEP", "MASKING_SALT", "MASK_TAG", "MIN_INCLUDED", "SEED_TAG", "Partners",
-           "Seeds", "average", "average_models", "largest_reach", "mask", "masked_model",
-           "masking_hash", "next_global", "pack_for_sum", "pairwise_seed", "partners",
-           "passes_quality", "seed_commitment", "select", "self_seed", "server_step",
-           "slot_bits", "unmask",
-           "unpack_sum"]  # fmt: skip
+           "Seeds", "average", "average_models", "averaged", "largest_reach", "mask",
+           "masked_model", "masking_hash", "next_global", "pack_for_sum", "pairwise_seed",
+           "partners", "passes_quality", "seed_commitment", "select", "self_seed",
+           "server_step", "slot_bits", "unmask", "unpack_sum", "with_partners"]  # fmt: skip
