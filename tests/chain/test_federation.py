@@ -149,8 +149,9 @@ def test_simulate_checks_its_options_before_any_work(capsys, args, message) -> N
 
 
 def test_simulate_averages_with_rule_average(capsys, monkeypatch) -> None:
-    """`--rule average` builds the federation on the averaging spec (its chain is tested in
-    tests/chain/test_averaging_round.py); the default is the winner rule."""
+    """`--rule average` builds the federation on the averaging spec, with every other
+    member as a partner for 5 (its chain is tested in tests/chain/test_averaging_round.py);
+    the default is the winner rule."""
     specs = []
 
     def build(n, **options):
@@ -162,7 +163,7 @@ def test_simulate_averages_with_rule_average(capsys, monkeypatch) -> None:
         with pytest.raises(SystemExit):
             main(["simulate", "--participants", "5", *rule])
     assert specs[0] == fed.averaging(fed.DEMO_SPEC, 5) and (specs[0].participants,
-                                                            specs[0].reach) == (5, 1)  # fmt: skip
+                                                            specs[0].reach) == (5, 2)  # fmt: skip
     assert specs[1] == fed.DEMO_SPEC and not specs[1].averaged
     assert "stop here" in capsys.readouterr().err
 
