@@ -70,8 +70,29 @@ def _key(value: object, what: str = "public key") -> bytes:
     return read_hex(value, what, length=PUBLIC_KEY_BYTES)
 
 
+class _Signed:
+    """A participant's signed message: ``TAG`` and :meth:`unsigned` make what it signs."""
+
+    TAG: bytes
+    signature: bytes
+
+    def unsigned(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def signing_bytes(self) -> bytes:
+        """What the participant signs: the tag and the canonical unsigned fields."""
+        return self.TAG + canonical(self.unsigned())
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.unsigned(), "signature": self.signature.hex()}
+
+    @cached_property
+    def hash(self) -> bytes:
+        return digest(self.to_json())
+
+
 @dataclass(frozen=True)
-class Contribution:
+class Contribution(_Signed):
     """One participant's signed contribution to one round."""
 
     round: int
@@ -106,17 +127,6 @@ class Contribution:
             out["masked"] = [str(v) for v in self.masked]
             out["own_commitment"] = str(self.own_commitment)
         return out
-
-    def signing_bytes(self) -> bytes:
-        """What the participant signs: the tag and the canonical unsigned fields."""
-        return self.TAG + canonical(self.unsigned())
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.unsigned(), "signature": self.signature.hex()}
-
-    @cached_property
-    def hash(self) -> bytes:
-        return digest(self.to_json())
 
     @classmethod
     def from_json(cls, data: object) -> Contribution:
@@ -195,7 +205,7 @@ class Reveal:
 
 
 @dataclass(frozen=True)
-class Unmask:
+class Unmask(_Signed):
     """A participant's seeds of one round, revealed so that the masked sum can be opened:
     its own seed (``own``, when it is to be included) and the seeds it shares with
     partners left out (``pairs``: partner index → seed). Every seed opens a public
@@ -214,16 +224,6 @@ class Unmask:
         return {"round": self.round, "participant": self.participant.hex(),
                 "own": None if self.own is None else str(self.own),
                 "pairs": [[j, str(seed)] for j, seed in self.pairs]}  # fmt: skip
-
-    def signing_bytes(self) -> bytes:
-        return self.TAG + canonical(self.unsigned())
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.unsigned(), "signature": self.signature.hex()}
-
-    @cached_property
-    def hash(self) -> bytes:
-        return digest(self.to_json())
 
     @classmethod
     def from_json(cls, data: object, participants: int = MAX_CONTRIBUTIONS) -> Unmask:

@@ -14,3 +14,20 @@
 This package sits above :mod:`zkpot.chain`: it runs the chain and its baselines, and
 attacks what they publish.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def save_figure(fig: Any, directory: str | Path, name: str) -> Path:
+    """Write a matplotlib figure as ``directory/name`` (the directory made if need be) at
+    the experiments' resolution, close it, and return its path."""
+    import matplotlib.pyplot as plt
+
+    path = Path(directory) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from zkpot.experiments import save_figure
 from zkpot.experiments.robustness import ATTACKS, DATASETS
 
 REFERENCE_ROUND = 20
@@ -206,11 +207,7 @@ def plot(results: dict[str, Any], directory: str | Path) -> list[Path]:
     axes[0][0].legend(fontsize=8)
     fig.suptitle(f"The winner rule and the average (mean of {results['seeds']} seeds)")
     fig.tight_layout()
-    path = Path(directory) / "byzantine-averaging.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save_figure(fig, directory, "byzantine-averaging.png")]
 
 
 __all__ = ["CEILING_GAP", "CEILING_ROUND", "FAST_ROUND", "REFERENCE_ROUND", "ceiling", "curve",

@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from zkpot.errors import InvalidInput
+from zkpot.experiments import save_figure
 from zkpot.ml.model import Layer
 
 
@@ -287,7 +288,6 @@ def plot(results: dict[str, Any], directory: Any) -> list[Any]:
     Raises:
         ModuleNotFoundError: if matplotlib is not installed (``pip install zkpot[plots]``).
     """
-    from pathlib import Path
 
     from zkpot.ml.report import pyplot
 
@@ -311,11 +311,7 @@ def plot(results: dict[str, Any], directory: Any) -> list[Any]:
     ax.set_ylim(0, 1.05)
     ax.set_title("Reconstruction from a dense layer's update (Iris, 4-8-3)")
     fig.tight_layout()
-    path = Path(directory) / "privacy-reconstruction.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save_figure(fig, directory, "privacy-reconstruction.png")]
 
 
 __all__ = [
