@@ -170,6 +170,20 @@ def test_read_key_and_write_key(srs, fresh, tmp_path) -> None:
         read_key(tmp_path / "k", fresh["plain"][0], srs)
 
 
+def test_a_key_as_bytes_is_the_file_and_carries_its_checks(srs, fresh, tmp_path) -> None:
+    """What a cluster's worker receives (:func:`keystore.key_bytes`) is the file's bytes,
+    read back with the same checks: the checksum, and the circuit it is for."""
+    c, _, pk0, _ = fresh["rich"]
+    data = keystore.key_bytes(pk0)
+    write_key(tmp_path / "k", pk0)
+    assert data == (tmp_path / "k").read_bytes()
+    assert_same_key(keystore.key_from_bytes(data, c, srs), pk0)
+    with pytest.raises(KeyFileError, match="checksum"):
+        keystore.key_from_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:], c, srs)
+    with pytest.raises(KeyFileError, match="another circuit"):
+        keystore.key_from_bytes(data, fresh["plain"][0], srs)
+
+
 # ------------------------------------------------------------------ misses
 
 

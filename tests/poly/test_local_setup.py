@@ -120,6 +120,25 @@ def test_an_honest_file_is_read_back(tmp_path) -> None:
     assert ls.check(srs, random.Random(1)) is None
 
 
+def test_encoded_bytes_are_the_file_and_decode_with_its_checks(tmp_path) -> None:
+    srs = SRS.from_tau(5, 18)
+    data = ls.encode(srs)
+    assert data == saved(tmp_path).read_bytes()
+    for check_powers in (True, False):
+        back = ls.decode(data, check_powers=check_powers)
+        assert back.g1 == srs.g1 and back.g2 == srs.g2
+    g1 = list(srs.g1)
+    g1[7] = g1[7] * 2
+    wrong = ls.encode(SRS(bn254, tuple(g1), srs.g2))
+    with pytest.raises(LocalSetupError, match="not successive powers"):
+        ls.decode(wrong)
+    assert ls.decode(wrong, check_powers=False).g1[7] == g1[7]  # the key's digest binds it
+    for bad, why in [(data[:-1], "is not"), (b"ZKPOTSRX" + data[8:], "no magic"),
+                     (data[:16], "shorter")]:  # fmt: skip
+        with pytest.raises(LocalSetupError, match=why):
+            ls.decode(bad)
+
+
 def test_a_power_that_is_not_the_next_is_caught(tmp_path) -> None:
     g1 = list(SRS.from_tau(5, 18).g1)
     g1[7] = g1[7] * 2  # a valid point, on the curve, but not [τ⁷]₁

@@ -237,6 +237,26 @@ def write_key(path: str | Path, pk: ProvingKey) -> None:
     _write(Path(path), pk, digest(pk.cs, pk.srs))
 
 
+def key_bytes(pk: ProvingKey) -> bytes:
+    """``pk`` in the file format of the module docstring, as bytes (what
+    :func:`write_key` writes): to send a key to another process or machine, which reads it
+    with :func:`key_from_bytes`."""
+    columns = _columns(pk)
+    body = b"".join(_chunks(_header(pk, digest(pk.cs, pk.srs), columns), columns))
+    return body + hashlib.sha256(body).digest()
+
+
+def key_from_bytes(data: bytes, circuit: Any, srs: SRS) -> ProvingKey:
+    """The proving key that :func:`key_bytes` gave, for this circuit and SRS, with every
+    check of :func:`read_key`.
+
+    Raises:
+        KeyFileError: as :func:`read_key`.
+    """
+    cs = _constraint_system(circuit)
+    return _parse(data, cs, srs, digest(cs, srs))
+
+
 def read_key(path: str | Path, circuit: Any, srs: SRS) -> ProvingKey:
     """The proving key in ``path``, for this circuit and SRS, rebuilt without an MSM.
 
@@ -254,13 +274,7 @@ def read_key(path: str | Path, circuit: Any, srs: SRS) -> ProvingKey:
 
 def _write(path: Path, pk: ProvingKey, key_digest: str) -> None:
     columns = _columns(pk)
-    header = {
-        "format": FORMAT,
-        "digest": key_digest,
-        "vk": _vk_json(pk.vk),
-        "columns": [[name, len(values)] for name, values in columns],
-    }
-    head = json.dumps(header).encode()
+    head = _header(pk, key_digest, columns)
     fd, temp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -275,6 +289,16 @@ def _write(path: Path, pk: ProvingKey, key_digest: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _header(pk: ProvingKey, key_digest: str, columns: list[tuple[str, list[int]]]) -> bytes:
+    header = {
+        "format": FORMAT,
+        "digest": key_digest,
+        "vk": _vk_json(pk.vk),
+        "columns": [[name, len(values)] for name, values in columns],
+    }
+    return json.dumps(header).encode()
 
 
 def _chunks(head: bytes, columns: list[tuple[str, list[int]]]) -> Iterable[bytes]:
@@ -311,7 +335,10 @@ def _vk_json(vk: VerificationKey) -> dict[str, Any]:
 
 
 def _read(path: Path, cs: ConstraintSystem, srs: SRS, key_digest: str) -> ProvingKey:
-    data = path.read_bytes()
+    return _parse(path.read_bytes(), cs, srs, key_digest)
+
+
+def _parse(data: bytes, cs: ConstraintSystem, srs: SRS, key_digest: str) -> ProvingKey:
     start = len(MAGIC) + 8
     if len(data) < start + _CHECKSUM or not data.startswith(MAGIC):
         raise KeyFileError("not a zkpot key file (too short, or no magic)")
@@ -405,6 +432,8 @@ __all__ = [
     "FORMAT",
     "KeyFileError",
     "digest",
+    "key_bytes",
+    "key_from_bytes",
     "preprocess_cached",
     "read_key",
     "write_key",

@@ -186,8 +186,7 @@ def save(srs: SRS, directory: str | Path, *, progress: ProgressLike = None) -> b
     directory = Path(directory)
     n = len(srs.g1)
     path = directory / f"local-srs-{n}.bin"
-    data = b"".join([HEADER.pack(MAGIC, VERSION, n), srs.g2[0].to_bytes(), srs.g2[1].to_bytes(),
-                     *(P.to_bytes() for P in srs.g1)])  # fmt: skip
+    data = encode(srs)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=".local-srs-", suffix=".tmp", dir=directory)
@@ -206,6 +205,51 @@ def save(srs: SRS, directory: str | Path, *, progress: ProgressLike = None) -> b
         raise LocalSetupError(f"cannot write the local SRS in {directory}: {error}") from None
     say(f"local setup: wrote {path} ({len(data) / 1e6:.1f} MB)")
     return True
+
+
+def encode(srs: SRS) -> bytes:
+    """``srs`` in this module's file format (:func:`save` writes it, :func:`decode` reads it)."""
+    n = len(srs.g1)
+    return b"".join([HEADER.pack(MAGIC, VERSION, n), srs.g2[0].to_bytes(), srs.g2[1].to_bytes(),
+                     *(P.to_bytes() for P in srs.g1)])  # fmt: skip
+
+
+def decode(data: bytes, *, check_powers: bool = True) -> SRS:
+    """The SRS of :func:`encode`'s bytes: every point decoded onto its curve, and with
+    ``check_powers`` every check of :func:`read`. Without it, only the points' encoding is
+    checked: for an SRS whose powers were checked where the bytes came from, and which a
+    key's digest binds (:mod:`zkpot.plonk.keystore`).
+
+    Raises:
+        LocalSetupError: for bytes that are not such an SRS or fail a check.
+    """
+    head = HEADER.size + 2 * G2_BYTES
+    if len(data) < head:
+        raise LocalSetupError("not a local SRS: shorter than its header")
+    magic, version, n = HEADER.unpack_from(data)
+    if magic != MAGIC or version != VERSION or not 2 <= n <= MAX_POWERS:
+        raise LocalSetupError("not a local SRS: no magic, another version, or a bad size")
+    if len(data) != head + G1_BYTES * n:
+        raise LocalSetupError(f"a local SRS of {n} powers is not {len(data):,} bytes")
+    try:
+        srs = _points(data[HEADER.size : head], data[head:], n)
+    except InvalidInput as error:
+        raise LocalSetupError(f"a point does not decode ({error})") from None
+    why = check(srs) if check_powers else None
+    if why:
+        raise LocalSetupError(why)
+    return srs
+
+
+def _points(g2: bytes, g1: bytes, size: int) -> SRS:
+    """The SRS of [1]₂ ‖ [τ]₂ and the first ``size`` G1 powers, each decoded onto its curve.
+
+    Raises:
+        InvalidInput: a point does not decode."""
+    return SRS(bn254, tuple(bn254.G1.from_bytes(g1[k * G1_BYTES : (k + 1) * G1_BYTES])
+                            for k in range(size)),
+               tuple(bn254.G2.from_bytes(g2[k * G2_BYTES : (k + 1) * G2_BYTES])
+                     for k in range(2)))  # fmt: skip
 
 
 def read(path: str | Path, size: int | None = None, *, progress: ProgressLike = None) -> SRS:
@@ -246,13 +290,9 @@ def read(path: str | Path, size: int | None = None, *, progress: ProgressLike = 
         raise LocalSetupError(f"cannot read the local SRS {path}: {error}") from None
     report.say(f"local setup: checking {size:,} powers of {path}")
     try:
-        g2 = tuple(bn254.G2.from_bytes(head[HEADER.size + k * G2_BYTES :][:G2_BYTES])
-                   for k in range(2))  # fmt: skip
-        g1 = tuple(bn254.G1.from_bytes(body[k * G1_BYTES : (k + 1) * G1_BYTES])
-                   for k in range(size))  # fmt: skip
+        srs = _points(head[HEADER.size :], body, size)
     except InvalidInput as error:
         raise fail(f"a point does not decode ({error})") from None
-    srs = SRS(bn254, g1, g2)
     why = check(srs, progress=report)
     if why:
         raise fail(why)
@@ -289,5 +329,5 @@ def check(srs: SRS, rng: object = None, *, progress: ProgressLike = None) -> str
     return None
 
 
-__all__ = ["EXTRA_POWERS", "MAX_POWERS", "LocalSetupError", "cached", "check", "local_srs",
-           "make", "read", "rounded_size", "save"]  # fmt: skip
+__all__ = ["EXTRA_POWERS", "MAX_POWERS", "LocalSetupError", "cached", "check", "decode",
+           "encode", "local_srs", "make", "read", "rounded_size", "save"]  # fmt: skip
