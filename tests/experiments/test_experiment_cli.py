@@ -7,7 +7,9 @@ import json
 import pytest
 
 from zkpot.cli import main
-from zkpot.experiments.robustness import ATTACKS, DATASETS, FRACTIONS, SYSTEMS
+from zkpot.experiments.robustness import ATTACKS, FRACTIONS, QUICK, SYSTEMS
+
+DATASETS = QUICK.datasets  # what --quick covers
 
 
 def test_the_byzantine_experiment_writes_its_numbers_and_figures(tmp_path, capsys) -> None:
@@ -17,6 +19,8 @@ def test_the_byzantine_experiment_writes_its_numbers_and_figures(tmp_path, capsy
     combinations = len(DATASETS) * len(ATTACKS) * len(FRACTIONS) * len(SYSTEMS)
     assert len(results["runs"]) == combinations and len(results["summary"]) == combinations
     assert all(len(r["accuracy"]) == 3 for r in results["runs"])  # before round 1, then 2
+    assert results["datasets"] == list(DATASETS)
+    assert {r["test_rows"] for r in results["runs"]} == {QUICK.test_rows}
     keys = ("dataset", "attack", "fraction", "system")
     for row in results["summary"]:
         (final,) = [r["accuracy"][-1] / r["test_rows"] for r in results["runs"]

@@ -161,6 +161,20 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
                             help="rounds (20; 6 with --quick; the averaging's ceiling goal "
                             "needs 100)")  # fmt: skip
     experiment.add_argument("--out", required=True, metavar="DIR", help="where to write")
+    experiment.add_argument("--proofs", choices=("modelled", "real"), default="modelled",
+                            help="byzantine: a ZKPoT contribution counts when its statement "
+                            "is true (modelled, the default), or when the chain's validator "
+                            "accepts its real proof (real: on Dask, pip install "
+                            "'zkpot[cluster]'; resumes from --out's proofs.jsonl)")  # fmt: skip
+    experiment.add_argument("--scheduler", metavar="ADDRESS",
+                            help="with --proofs real: an existing Dask cluster's scheduler "
+                            "(tcp://host:8786); by default a local cluster")  # fmt: skip
+    experiment.add_argument("--workers", type=_positive, metavar="N",
+                            help="with --proofs real: the local cluster's worker processes "
+                            "(one per core)")  # fmt: skip
+    experiment.add_argument("--keys", metavar="DIR",
+                            help="with --proofs real: the local setup's and the keys' cache "
+                            "(zkpot's default cache)")  # fmt: skip
     return [simulate, node, devnet, chaos, experiment]
 
 
@@ -419,6 +433,15 @@ def experiment(args: argparse.Namespace) -> int:
         args.parser.error(f"argument --out: {existing} exists and is not a directory")
     if importlib.util.find_spec("matplotlib") is None:
         args.parser.error("the figures need matplotlib: pip install 'zkpot[plots]'")
+    if args.proofs == "real" and args.which != "byzantine":
+        args.parser.error(
+            "argument --proofs real: for byzantine only (privacy attacks what "
+            "is published and proves nothing; costs' proofs are real already)"
+        )
+    if args.proofs == "modelled" and (args.scheduler or args.workers or args.keys):
+        args.parser.error("--scheduler, --workers and --keys are for --proofs real")
+    if args.proofs == "real" and importlib.util.find_spec("distributed") is None:
+        args.parser.error("--proofs real runs on Dask: pip install 'zkpot[cluster]'")
     if args.which == "privacy":
         from zkpot.experiments import privacy
 
@@ -442,8 +465,11 @@ def experiment(args: argparse.Namespace) -> int:
         return _costs(args, out)
     from zkpot.experiments import averaging
 
-    results = robustness.experiment(quick=args.quick, seeds=args.seeds, rounds=args.rounds,
-                                    say=_say)  # fmt: skip
+    if args.proofs == "real":
+        results = _real_proofs(args, out)
+    else:
+        results = robustness.experiment(quick=args.quick, seeds=args.seeds, rounds=args.rounds,
+                                        say=_say)  # fmt: skip
     results["goals"] = averaging.goals(results)
     out.mkdir(parents=True, exist_ok=True)
     (out / "byzantine.json").write_text(averaging.dumps(results))
@@ -457,7 +483,63 @@ def experiment(args: argparse.Namespace) -> int:
     print(averaging.final_table(results, 0.5), end="")
     print("the goals of private averaging (issue 28):")
     print(averaging.goals_table(results), end="")
+    if args.proofs == "real":
+        from zkpot.experiments import proving
+
+        modelled = robustness.experiment(grid=_grid(args))
+        p = results["proofs"]
+        same = modelled["summary"] == results["summary"] and modelled["runs"] == results["runs"]
+        text = (proving.agreement_table(results, modelled) + "\n"
+                f"{p['judged']} contributions judged by the chain's validator; "
+                f"{p['proved']} proofs made in this run ({p['shared']} contributions shared "
+                f"a proof with another setting; {p['resumed']} verdicts resumed from "
+                f"`proofs.jsonl`); {p['cpu_hours']:.2f} CPU-hours of proving and checking "
+                f"recorded, this run {p['wall_s'] / 60:.1f} minutes on {p['workers']} "
+                f"workers. Verdicts that disagree with the modelled ones: "
+                f"{len(p['disagreements'])}. "
+                + ("Every figure equals the modelled run's.\n" if same else
+                   "The figures DIFFER from the modelled run's.\n"))  # fmt: skip
+        (out / "byzantine-real.txt").write_text(text)
+        print(f"wrote {out / 'byzantine-real.txt'}")
+        print("real proofs beside the model (final accuracy, mean over seeds):")
+        print(text, end="")
+        return 1 if p["disagreements"] or not same else 0
     return 0
+
+
+def _grid(args: argparse.Namespace) -> Any:
+    """The grid of ``--quick``, ``--seeds`` and ``--rounds``."""
+    import dataclasses
+
+    from zkpot.experiments import robustness
+
+    grid = robustness.QUICK if args.quick else robustness.FULL
+    return dataclasses.replace(grid, seeds=args.seeds or grid.seeds,
+                               rounds=args.rounds or grid.rounds)  # fmt: skip
+
+
+def _real_proofs(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    """``--proofs real``: the grid on a Dask cluster (local by default), with a bar of the
+    contributions judged and the dashboard's address."""
+    from dask.distributed import Client
+
+    from zkpot.cli.progress import Bars
+    from zkpot.cli.training import default_cache
+    from zkpot.experiments import cluster, proving
+
+    grid = _grid(args)
+    client = Client(args.scheduler) if args.scheduler else cluster.local_client(args.workers)
+    try:
+        workers = len(client.scheduler_info()["workers"])
+        _say(f"dask: {workers} workers; the dashboard is at {client.dashboard_link}")
+        with Bars() as bars:
+            return proving.run_experiment(client, out, grid=grid, say=bars.say, progress=bars,
+                                          cache_dir=args.keys or default_cache())  # fmt: skip
+    finally:
+        cluster = client.cluster
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _costs(args: argparse.Namespace, out: Path) -> int:

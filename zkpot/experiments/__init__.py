@@ -5,6 +5,9 @@
 - :mod:`zkpot.experiments.robustness` — federated averaging, claim-based leaders,
   learning-based consensus, ZKPoT's winner rule and its private averaging under
   Byzantine participants;
+- :mod:`zkpot.experiments.proving` — the ZKPoT systems' verdicts from real proofs,
+  proven and judged by the chain's code as tasks on a Dask cluster (optional: Dask is
+  the ``cluster`` extra);
 - :mod:`zkpot.experiments.averaging` — the goals of private averaging, read from those
   runs: the tables and the figure of the experiments page;
 - :mod:`zkpot.experiments.costs` — proving and verifying time and bytes per round,

@@ -47,7 +47,8 @@ Byzantine participants (the last ``round(fraction · N)``) follow one ``attack``
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,8 @@ class Setting:
     seed: int = 0
     hidden: int = 8
     alpha: float = 1.0
+    test_rows: int | None = None
+    """The first this many rows of the test split are the public test set (all by default)."""
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASETS:
@@ -102,6 +105,8 @@ class Setting:
             raise InvalidInput(f"attack {self.attack!r}: one of {', '.join(ATTACKS)}")
         if not 0 <= self.fraction <= 1 or not 1 <= self.participants <= 256:
             raise InvalidInput("a fraction in [0, 1] of 1 … 256 participants")
+        if self.test_rows is not None and self.test_rows < 1:
+            raise InvalidInput(f"test rows: one at least, not {self.test_rows}")
 
     @property
     def byzantine(self) -> int:
@@ -127,11 +132,15 @@ class World:
         return partners(n, largest_reach(n, n))
 
 
-def split(dataset: str, seed: int) -> tuple[Dataset, Dataset]:
-    """The dataset split 80/20, stratified, standardized with the training statistics."""
+def split(dataset: str, seed: int, test_rows: int | None = None) -> tuple[Dataset, Dataset]:
+    """The dataset split 80/20, stratified, standardized with the training statistics;
+    with ``test_rows``, only the first that many rows of the (shuffled) test split."""
     if dataset == "iris":
-        return iris_split(seed=seed)
-    train, test = standardize(*train_test_split(wine_data(), 0.2, seed=seed))
+        train, test = iris_split(seed=seed)
+    else:
+        train, test = standardize(*train_test_split(wine_data(), 0.2, seed=seed))
+    if test_rows is not None:
+        test = dataclasses.replace(test, x=test.x[:test_rows], y=test.y[:test_rows])
     return train, test
 
 
@@ -161,7 +170,7 @@ def statement_spec(features: int, hidden: int, classes: int, test_rows: int) -> 
 def world(setting: Setting) -> World:
     """Split the dataset (80/20 stratified, standardized; Dirichlet among participants) and
     register each participant's rows — flipped, for a label-flipping Byzantine one."""
-    train, test = split(setting.dataset, setting.seed)
+    train, test = split(setting.dataset, setting.seed, setting.test_rows)
     spec = statement_spec(train.n_features, setting.hidden, train.n_classes, len(test))
     parts = split_dirichlet(train, setting.participants, setting.alpha, seed=setting.seed)
     slots = []
@@ -343,8 +352,22 @@ def rows_adopted(system: str, w: World, global_layers: list[Layer],
     return sum(int(np.sum(w.slots[i].y < k)) for i in behind)
 
 
-def run(setting: Setting, systems: Sequence[str] = SYSTEMS) -> list[Run]:
-    """Run every system on the setting; one :class:`Run` each."""
+Verdicts = Callable[[str, World, list[Layer], int, list[Submission]], list[bool]]
+"""Which of a round's submissions a ZKPoT system counts as valid: ``(system, world,
+global model, round, submissions)`` → one verdict per submission, in order."""
+
+
+def modelled(system: str, w: World, global_layers: list[Layer], round: int,
+             subs: list[Submission]) -> list[bool]:  # fmt: skip
+    """The modelled verdicts: a contribution is valid exactly when its statement is true
+    (see the module docstring; :mod:`zkpot.experiments.proving` runs the proofs instead)."""
+    return [sub.true for sub in subs]
+
+
+def run(setting: Setting, systems: Sequence[str] = SYSTEMS, verdicts: Verdicts = modelled
+        ) -> list[Run]:  # fmt: skip
+    """Run every system on the setting; one :class:`Run` each. ``verdicts`` judges the
+    ZKPoT systems' contributions (:func:`modelled` by default)."""
     w = world(setting)
     runs = []
     for system in systems:
@@ -352,6 +375,9 @@ def run(setting: Setting, systems: Sequence[str] = SYSTEMS) -> list[Run]:
         proven, adopted = [0], [0]
         for r in range(1, setting.rounds + 1):
             subs = submissions(w, layers, r)
+            if system.startswith("zkpot"):
+                valid = verdicts(system, w, layers, r, subs)
+                subs = [dataclasses.replace(s, true=v) for s, v in zip(subs, valid, strict=True)]
             after, leader = step(system, w, layers, subs)
             kept += after is layers
             proven.append(proven[-1] + rows_proven(w, subs))
@@ -379,48 +405,107 @@ STYLE = {"fedavg": {"linestyle": "-"}, "claims": {"linestyle": "--"},
 def float_ceiling(setting: Setting) -> int:
     """Correct test rows of a float network of the same shape trained centrally on all the
     participants' rows (what pooling the data would reach): the figures' ceiling."""
-    rows, test = split(setting.dataset, setting.seed)
+    rows, test = split(setting.dataset, setting.seed, setting.test_rows)
     sizes = (rows.n_features, setting.hidden, rows.n_classes)
     model = central_model(rows, sizes, log2_lr=STATEMENT.log2_lr, seed=setting.seed)
     return model.correct(test.x, test.y)
 
 
+@dataclass(frozen=True)
+class Grid:
+    """The settings an experiment runs: every dataset × attack × fraction × seed, each for
+    ``rounds`` rounds of ``participants`` participants training a network with ``hidden``
+    hidden units, judged on the first ``test_rows`` test rows (all by default)."""
+
+    datasets: tuple[str, ...] = DATASETS
+    attacks: tuple[str, ...] = ATTACKS
+    fractions: tuple[float, ...] = FRACTIONS
+    seeds: int = 5
+    rounds: int = 20
+    participants: int = 8
+    hidden: int = 8
+    test_rows: int | None = None
+
+    def settings(self) -> list[Setting]:
+        """Every setting, dataset by dataset, then attack, fraction and seed."""
+        return [Setting(dataset=d, participants=self.participants, fraction=f, attack=a,
+                        rounds=self.rounds, seed=seed, hidden=self.hidden,
+                        test_rows=self.test_rows)
+                for d in self.datasets for a in self.attacks for f in self.fractions
+                for seed in range(self.seeds)]  # fmt: skip
+
+
+FULL = Grid()
+"""The experiments page's grid: Iris and Wine, every attack, 0/25/50 % Byzantine, 5 seeds
+of 20 rounds, 8 participants, the 4-8-3 and 13-8-3 networks on every test row."""
+
+QUICK = Grid(datasets=("iris",), seeds=1, rounds=4, participants=4, hidden=4, test_rows=12)
+"""``--quick``: Iris only, every attack and fraction, 1 seed of 4 rounds, 4 participants
+(one Byzantine at 25 %, two at 50 %), a 4-4-3 network judged on 12 test rows. Modelled,
+seconds. With real proofs (:mod:`zkpot.experiments.proving`): 480 contributions, which
+need 90 distinct proofs (settings share most: the runs with no Byzantine participant are
+the same under every attack, and every setting's round 1 starts from the same model), of
+circuits of 2¹³ rows (about 17 s a proof on one core here), so that the run ends within
+30 minutes on two cores."""
+
+
 def experiment(
-    *, quick: bool = False, seeds: int | None = None, rounds: int | None = None, say: Any = None
+    *,
+    quick: bool = False,
+    seeds: int | None = None,
+    rounds: int | None = None,
+    say: Any = None,
+    grid: Grid | None = None,
+    verdicts: Verdicts = modelled,
+    threads: int = 1,
 ) -> dict[str, Any]:
     """Every system under every attack, fraction and dataset, over several seeds: the
     global model's accuracy per round, and the final accuracies' mean and spread.
 
-    ``quick``: 1 seed and 6 rounds of Iris and Wine (seconds) instead of 5 seeds and 20.
-    The training is the default statement's (:data:`STATEMENT`), recorded under ``spec``.
+    ``grid`` is :data:`FULL` by default, :data:`QUICK` with ``quick``; ``seeds`` and
+    ``rounds`` override its own. The training is the default statement's
+    (:data:`STATEMENT`), recorded under ``spec``. ``verdicts`` judges the ZKPoT systems'
+    contributions; with ``threads`` > 1 that many settings run at once (for verdicts that
+    wait on proofs elsewhere; the modelled ones gain nothing from threads).
     """
     say = say or (lambda _: None)
-    seeds = seeds or (1 if quick else 5)
-    rounds = rounds or (6 if quick else 20)
-    out: dict[str, Any] = {"seeds": seeds, "rounds": rounds, "participants": 8,
+    grid = grid or (QUICK if quick else FULL)
+    grid = dataclasses.replace(grid, seeds=seeds or grid.seeds, rounds=rounds or grid.rounds)
+    out: dict[str, Any] = {"seeds": grid.seeds, "rounds": grid.rounds,
+                           "participants": grid.participants, "datasets": list(grid.datasets),
+                           "hidden": grid.hidden, "test_rows": grid.test_rows,
                            "systems": list(SYSTEMS), "runs": [], "ceiling": {},
                            "spec": {"steps": STATEMENT.steps, "batch": STATEMENT.batch,
                                     "log2_lr": STATEMENT.log2_lr}}  # fmt: skip
-    for dataset in DATASETS:
-        out["ceiling"][dataset] = [float_ceiling(Setting(dataset=dataset, seed=s))
-                                   for s in range(seeds)]  # fmt: skip
-        for attack in ATTACKS:
-            for fraction in FRACTIONS:
-                for seed in range(seeds):
-                    setting = Setting(dataset=dataset, attack=attack, fraction=fraction,
-                                      seed=seed, rounds=rounds)  # fmt: skip
-                    for r in run(setting):
-                        row = {"dataset": dataset, "attack": attack, "fraction": fraction,
-                               "seed": seed, "system": r.system, "test_rows": r.test_rows,
-                               "accuracy": r.accuracy, "rounds_kept": r.kept,
-                               "byzantine_leads": r.byzantine_leads}  # fmt: skip
-                        if r.system.startswith("zkpot"):  # per round, not cumulative
-                            row["rows_proven"] = list(np.diff(r.proven).tolist())
-                            row["rows_adopted"] = list(np.diff(r.adopted).tolist())
-                        out["runs"].append(row)
-                say(f"{dataset}, {attack}, {fraction:.0%} Byzantine: done")
+    for dataset in grid.datasets:
+        out["ceiling"][dataset] = [float_ceiling(Setting(dataset=dataset, seed=s,
+                                                         hidden=grid.hidden,
+                                                         test_rows=grid.test_rows))
+                                   for s in range(grid.seeds)]  # fmt: skip
+    settings = grid.settings()
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        done = pool.map(lambda setting: run(setting, verdicts=verdicts), settings)
+        for setting, runs in zip(settings, done, strict=True):
+            for r in runs:
+                row = {"dataset": setting.dataset, "attack": setting.attack,
+                       "fraction": setting.fraction, "seed": setting.seed, "system": r.system,
+                       "test_rows": r.test_rows, "accuracy": r.accuracy, "rounds_kept": r.kept,
+                       "byzantine_leads": r.byzantine_leads}  # fmt: skip
+                if r.system.startswith("zkpot"):  # per round, not cumulative
+                    row["rows_proven"] = list(np.diff(r.proven).tolist())
+                    row["rows_adopted"] = list(np.diff(r.adopted).tolist())
+                out["runs"].append(row)
+            if setting.seed == grid.seeds - 1:
+                say(f"{setting.dataset}, {setting.attack}, {setting.fraction:.0%} Byzantine: "
+                    "done")  # fmt: skip
     out["summary"] = summary(out["runs"])
     return out
+
+
+def datasets(results: dict[str, Any]) -> list[str]:
+    """The datasets a run of :func:`experiment` covers (both, for a run that predates the
+    record)."""
+    return list(results.get("datasets", DATASETS))
 
 
 def summary(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -448,12 +533,14 @@ def plot(results: dict[str, Any], directory: str | Path) -> list[Path]:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for dataset in DATASETS:
-        fig, axes = plt.subplots(len(ATTACKS), len(FRACTIONS), figsize=(10, 12), sharex=True,
+    attacks = [a for a in ATTACKS if any(r["attack"] == a for r in results["runs"])]
+    fractions = sorted({r["fraction"] for r in results["runs"]})
+    for dataset in datasets(results):
+        fig, axes = plt.subplots(len(attacks), len(fractions), figsize=(10, 12), sharex=True,
                                  sharey=True, squeeze=False)  # fmt: skip
         ceiling = float(np.mean(results["ceiling"][dataset]))
-        for i, attack in enumerate(ATTACKS):
-            for j, fraction in enumerate(FRACTIONS):
+        for i, attack in enumerate(attacks):
+            for j, fraction in enumerate(fractions):
                 ax = axes[i][j]
                 for system in SYSTEMS:
                     curves = [np.array(r["accuracy"]) / r["test_rows"] for r in results["runs"]
@@ -468,7 +555,7 @@ def plot(results: dict[str, Any], directory: str | Path) -> list[Path]:
                 ax.set_ylim(0, 1.05)
                 if j == 0:
                     ax.set_ylabel("test accuracy")
-                if i == len(ATTACKS) - 1:
+                if i == len(attacks) - 1:
                     ax.set_xlabel("round")
         axes[0][0].legend(fontsize=7)
         fig.suptitle(f"{dataset}: the global model per round (mean of {results['seeds']} seeds)")
@@ -484,16 +571,22 @@ __all__ = [
     "ATTACKS",
     "DATASETS",
     "FRACTIONS",
+    "FULL",
+    "QUICK",
     "STATEMENT",
     "SYSTEMS",
+    "Grid",
     "Run",
     "Setting",
     "Submission",
+    "Verdicts",
     "World",
     "central_model",
+    "datasets",
     "experiment",
     "float_ceiling",
     "included",
+    "modelled",
     "plot",
     "rows_adopted",
     "rows_proven",
