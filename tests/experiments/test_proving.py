@@ -140,15 +140,47 @@ def test_the_command_runs_on_a_given_scheduler_and_resumes(
 
 
 @pytest.mark.parametrize("argv, complaint", [
-    (["privacy", "--proofs", "real"], "for byzantine only"),
-    (["costs", "--proofs", "real"], "for byzantine only"),
+    (["costs", "--proofs", "real"], "proofs are real already"),
     (["byzantine", "--scheduler", "tcp://127.0.0.1:1"], "are for --proofs real"),
-    (["byzantine", "--workers", "2"], "are for --proofs real"),
+    (["privacy", "--workers", "2"], "are for --proofs real"),
 ])  # fmt: skip
 def test_options_for_real_proofs_are_checked(argv, complaint, tmp_path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["experiment", *argv, "--quick", "--out", str(tmp_path)])
     assert exit_.value.code == 2 and complaint in capsys.readouterr().err
+
+
+def test_without_dask_real_proofs_say_what_to_install(tmp_path, capsys, monkeypatch) -> None:
+    import importlib.util
+
+    find = importlib.util.find_spec
+
+    def without_dask(name, *args):
+        return None if name == "distributed" else find(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_dask)
+    with pytest.raises(SystemExit) as exit_:
+        main(["experiment", "byzantine", "--proofs", "real", "--quick", "--out", str(tmp_path)])
+    assert exit_.value.code == 2 and "pip install 'zkpot[cluster]'" in capsys.readouterr().err
+
+
+def test_the_privacy_experiment_publishes_what_the_verdicts_accept() -> None:
+    """Its rules publish only from contributions the verdicts accept (real proofs'
+    verdicts, with --proofs real): with none accepted, neither rule publishes a model."""
+    from zkpot.experiments import privacy
+    from zkpot.experiments.robustness import Setting, world
+
+    w = world(Setting(fraction=0.0, rounds=2))
+    asked = []
+
+    def refuse_all(rule, w, layers, round, subs):
+        asked.append((rule, round, len(subs)))
+        return [False] * len(subs)
+
+    for rule in ("zkpot", "zkpot-avg"):
+        assert privacy.published(w, rule, 2) != []  # modelled: every statement is true
+        assert privacy.published(w, rule, 2, refuse_all) == []
+    assert asked == [(rule, r, 8) for rule in ("zkpot", "zkpot-avg") for r in (1, 2)]
 
 
 def test_the_journal_skips_a_cut_line_and_records_each_contribution_once(tmp_path) -> None:

@@ -433,11 +433,9 @@ def experiment(args: argparse.Namespace) -> int:
         args.parser.error(f"argument --out: {existing} exists and is not a directory")
     if importlib.util.find_spec("matplotlib") is None:
         args.parser.error("the figures need matplotlib: pip install 'zkpot[plots]'")
-    if args.proofs == "real" and args.which != "byzantine":
-        args.parser.error(
-            "argument --proofs real: for byzantine only (privacy attacks what "
-            "is published and proves nothing; costs' proofs are real already)"
-        )
+    if args.proofs == "real" and args.which == "costs":
+        args.parser.error("argument --proofs real: the costs experiment's proofs are real "
+                          "already")  # fmt: skip
     if args.proofs == "modelled" and (args.scheduler or args.workers or args.keys):
         args.parser.error("--scheduler, --workers and --keys are for --proofs real")
     if args.proofs == "real" and importlib.util.find_spec("distributed") is None:
@@ -445,7 +443,13 @@ def experiment(args: argparse.Namespace) -> int:
     if args.which == "privacy":
         from zkpot.experiments import privacy
 
-        found = privacy.experiment(quick=args.quick)
+        if args.proofs == "real":
+            grid, rounds = privacy.grid(args.quick), 3 if args.quick else 10
+            total = (grid.seeds * grid.rounds + rounds) * 2 * grid.participants
+            found = _real_proofs(args, out, grid, lambda v: privacy.experiment(
+                quick=args.quick, verdicts=v), total)  # fmt: skip
+        else:
+            found = privacy.experiment(quick=args.quick)
         out.mkdir(parents=True, exist_ok=True)
         (out / "privacy.json").write_text(json.dumps(found, indent=1) + "\n")
         for path in [out / "privacy.json", *privacy.plot(found, out)]:
@@ -460,13 +464,19 @@ def experiment(args: argparse.Namespace) -> int:
               f"({m['learning_models_seen']} models seen), ZKPoT {m['zkpot']:.2f} "
               f"({m['zkpot_models_seen']} winners' models), private averaging "
               f"{m['zkpot-avg']:.2f} ({m['zkpot-avg_models_seen']} averages)")  # fmt: skip
+        if args.proofs == "real":
+            p = found["proofs"]
+            print(f"real proofs: {p['judged']} contributions judged, {p['proved']} proofs "
+                  f"made; verdicts that disagree with the modelled ones: "
+                  f"{len(p['disagreements'])}")  # fmt: skip
+            return 1 if p["disagreements"] else 0
         return 0
     if args.which == "costs":
         return _costs(args, out)
     from zkpot.experiments import averaging
 
     if args.proofs == "real":
-        results = _real_proofs(args, out)
+        results = _real_proofs(args, out, _grid(args))
     else:
         results = robustness.experiment(quick=args.quick, seeds=args.seeds, rounds=args.rounds,
                                         say=_say)  # fmt: skip
@@ -518,23 +528,29 @@ def _grid(args: argparse.Namespace) -> Any:
                                rounds=args.rounds or grid.rounds)  # fmt: skip
 
 
-def _real_proofs(args: argparse.Namespace, out: Path) -> dict[str, Any]:
-    """``--proofs real``: the grid on a Dask cluster (local by default), with a bar of the
-    contributions judged and the dashboard's address."""
+def _real_proofs(args: argparse.Namespace, out: Path, grid: Any, run: Any = None,
+                 total: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """``--proofs real``: ``run(verdicts)`` (the Byzantine experiment on ``grid`` by
+    default) with the verdicts of real proofs on a Dask cluster (local by default), keys
+    made for ``grid``, a bar of the contributions judged and the dashboard's address
+    (:func:`zkpot.experiments.proving.with_real_proofs`)."""
     from dask.distributed import Client
 
     from zkpot.cli.progress import Bars
     from zkpot.cli.training import default_cache
     from zkpot.experiments import cluster, proving
 
-    grid = _grid(args)
     client = Client(args.scheduler) if args.scheduler else cluster.local_client(args.workers)
     try:
         workers = len(client.scheduler_info()["workers"])
         _say(f"dask: {workers} workers; the dashboard is at {client.dashboard_link}")
         with Bars() as bars:
-            return proving.run_experiment(client, out, grid=grid, say=bars.say, progress=bars,
-                                          cache_dir=args.keys or default_cache())  # fmt: skip
+            cache = args.keys or default_cache()
+            if run is None:
+                return proving.run_experiment(client, out, grid=grid, cache_dir=cache,
+                                              progress=bars, say=bars.say)  # fmt: skip
+            return proving.with_real_proofs(client, out, grid, run, cache_dir=cache,
+                                            progress=bars, total=total)  # fmt: skip
     finally:
         cluster = client.cluster
         client.close()

@@ -152,19 +152,22 @@ def reconstruction_by_batch(
     return out
 
 
-def published(w: Any, rule: str, rounds: int) -> list[tuple[Any, Any, Any]]:
+def published(w: Any, rule: str, rounds: int, verdicts: Any = None) -> list[tuple[Any, Any, Any]]:
     """What a rule publishes round by round, from its own run of the federation ``w``:
     (global model before, published model, the rows behind it) for each round that
     published a new model. ``zkpot``: the winner's revealed model and the winner's rows;
     ``zkpot-avg``: the next global model, a step from the average, and the rows of
     every included participant (a round that keeps its global model publishes nothing
-    new)."""
-    from zkpot.experiments.robustness import included, step, submissions
+    new). ``verdicts`` judges the contributions (:data:`~zkpot.experiments.robustness.Verdicts`:
+    modelled by default, real proofs with :class:`zkpot.experiments.proving.RealProofs`)."""
+    from zkpot.experiments.robustness import included, modelled, step, submissions
     from zkpot.ml.statement import Rows
 
     layers, out = w.first, []
     for r in range(1, rounds + 1):
         subs = submissions(w, layers, r)
+        valid = (verdicts or modelled)(rule, w, layers, r, subs)
+        subs = [dataclasses.replace(s, true=v) for s, v in zip(subs, valid, strict=True)]
         after, leader = step(rule, w, layers, subs)
         if rule == "zkpot":
             behind = [] if leader is None else [leader]
@@ -190,7 +193,8 @@ def one_step(before: Sequence[Layer], rows: Any, spec: Any) -> list[Layer]:
     return train_round(before, slots, spec)[0]
 
 
-def reconstruction_by_rule(rounds: int = 10, seeds: int = 1) -> dict[str, dict[str, Any]]:
+def reconstruction_by_rule(rounds: int = 10, seeds: int = 1, verdicts: Any = None
+                           ) -> dict[str, dict[str, Any]]:  # fmt: skip
     """The dense-layer attack on what each rule publishes, on the Iris federation of
     :mod:`zkpot.experiments.robustness` (8 participants, none Byzantine), round by round,
     for seeds 0 … ``seeds`` − 1:
@@ -201,7 +205,8 @@ def reconstruction_by_rule(rounds: int = 10, seeds: int = 1) -> dict[str, dict[s
       training over all those included rows as one batch (the next power of two).
 
     For each, the models attacked, the rows behind them, the median relative error of
-    each row's best estimate, and the shares recovered to 1 % and to 10 %.
+    each row's best estimate, and the shares recovered to 1 % and to 10 %. ``verdicts``
+    as :func:`published`'s.
     """
     from zkpot.experiments.robustness import Setting, world
 
@@ -210,7 +215,7 @@ def reconstruction_by_rule(rounds: int = 10, seeds: int = 1) -> dict[str, dict[s
     for seed in range(seeds):
         w = world(Setting(fraction=0.0, rounds=rounds, seed=seed))
         for rule in ("zkpot", "zkpot-avg"):
-            for before, after, rows in published(w, rule, rounds):
+            for before, after, rows in published(w, rule, rounds, verdicts):
                 real = w.spec.fmt.dequantize_array(rows.x)
                 found[rule].extend(reconstruction_error(invert_dense_update(before[0], after[0]),
                                                         real))  # fmt: skip
@@ -227,7 +232,8 @@ def reconstruction_by_rule(rounds: int = 10, seeds: int = 1) -> dict[str, dict[s
             for rule, errors in found.items()}  # fmt: skip
 
 
-def membership_by_system(rounds: int = 5, seed: int = 0) -> dict[str, float]:
+def membership_by_system(rounds: int = 5, seed: int = 0, verdicts: Any = None
+                         ) -> dict[str, float]:  # fmt: skip
     """Loss-threshold membership inference on what each system publishes, on the Iris
     federation of :mod:`zkpot.experiments.robustness` (no Byzantine participants):
 
@@ -238,6 +244,7 @@ def membership_by_system(rounds: int = 5, seed: int = 0) -> dict[str, float]:
       models, against all their rows.
 
     Returns the mean AUC of each over the rounds, and how many models each attacked.
+    ``verdicts`` as :func:`published`'s.
     """
     from zkpot.experiments.robustness import Setting, step, submissions, world
 
@@ -256,7 +263,7 @@ def membership_by_system(rounds: int = 5, seed: int = 0) -> dict[str, float]:
                            "learning_models_seen": len(learning)}  # fmt: skip
     for rule in ("zkpot", "zkpot-avg"):
         aucs = [membership_auc(row_losses(after, rows, spec), row_losses(after, w.test, spec))
-                for _, after, rows in published(w, rule, rounds)]  # fmt: skip
+                for _, after, rows in published(w, rule, rounds, verdicts)]  # fmt: skip
         out[rule] = float(np.mean(aucs)) if aucs else None
         out[f"{rule}_models_seen"] = len(aucs)
     return out
@@ -270,14 +277,25 @@ def _filled(slots: Any, n_classes: int) -> Any:
     return Rows(slots.x[keep], slots.y[keep])
 
 
-def experiment(*, quick: bool = False) -> dict[str, Any]:
+def grid(quick: bool = False) -> Any:
+    """The federations the rule-by-rule attacks run (Iris, 8 participants, none
+    Byzantine), as a :class:`~zkpot.experiments.robustness.Grid`: what a run with real
+    proofs prepares keys for."""
+    from zkpot.experiments.robustness import Grid
+
+    return Grid(datasets=("iris",), attacks=("inflate",), fractions=(0.0,),
+                seeds=1 if quick else 5, rounds=3 if quick else 20)  # fmt: skip
+
+
+def experiment(*, quick: bool = False, verdicts: Any = None) -> dict[str, Any]:
     """Both attacks: reconstruction by batch size and by rule, membership inference by
-    system."""
-    trials = 5 if quick else 50
+    system. ``verdicts`` judges the ZKPoT rules' contributions (modelled by default)."""
+    trials, g = 5 if quick else 50, grid(quick)
     return {"reconstruction": reconstruction_by_batch(trials=trials),
-            "reconstruction_by_rule": reconstruction_by_rule(rounds=3 if quick else 20,
-                                                             seeds=1 if quick else 5),
-            "membership": membership_by_system(rounds=3 if quick else 10)}  # fmt: skip
+            "reconstruction_by_rule": reconstruction_by_rule(rounds=g.rounds, seeds=g.seeds,
+                                                             verdicts=verdicts),
+            "membership": membership_by_system(rounds=3 if quick else 10,
+                                               verdicts=verdicts)}  # fmt: skip
 
 
 def plot(results: dict[str, Any], directory: Any) -> list[Any]:
@@ -316,6 +334,7 @@ def plot(results: dict[str, Any], directory: Any) -> list[Any]:
 
 __all__ = [
     "experiment",
+    "grid",
     "invert_dense_update",
     "membership_auc",
     "membership_by_system",

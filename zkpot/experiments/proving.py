@@ -50,7 +50,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -401,10 +401,10 @@ class RealProofs:
         self.groups: dict[str, Counter[str]] = {}  # "dataset attack fraction system" → counts
         self.started = time.perf_counter()
 
-    def prepare(self, grid: Grid) -> None:
+    def prepare(self, grid: Grid, total: int | None = None) -> None:
         """Make every spec's keys (a local setup and the key cache: once per spec, ever)
         and send them to every worker; then start the ``"proofs"`` step, one unit per
-        ZKPoT contribution of the grid."""
+        ZKPoT contribution of the grid (or ``total``, for a caller that judges others)."""
         from zkpot.experiments import cluster
 
         for spec in specs(grid):
@@ -422,7 +422,8 @@ class RealProofs:
             self.progress.say(f"keys: sending {len(shipment.key) / 1e6:.0f} MB to each worker")
             cluster.send_keys(self.client, shipment)
             self.shipments.add(spec)
-        total = len(grid.settings()) * 2 * grid.rounds * grid.participants
+        if total is None:
+            total = len(grid.settings()) * 2 * grid.rounds * grid.participants
         self.progress.start("proofs", total, "proofs")
 
     def _genesis(self, w: World, spec: TrainingSpec) -> Genesis:
@@ -577,23 +578,35 @@ def round_s(seconds: float) -> float:
     return round(seconds, 3)
 
 
-def run_experiment(client: Any, directory: str | Path, *, grid: Grid, cache_dir: str | Path,
-                   progress: ProgressLike = None, say: Any = None,
-                   threads: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """:func:`zkpot.experiments.robustness.experiment` on ``grid`` with real proofs: the
-    results, and under ``"proofs"`` :meth:`RealProofs.report`. ``threads`` settings run at
-    once (by default every setting: each waits on its round's proofs)."""
-    from zkpot.experiments import robustness
-
+def with_real_proofs(client: Any, directory: str | Path, grid: Grid,
+                     run: Callable[[RealProofs], dict[str, Any]], *, cache_dir: str | Path,
+                     progress: ProgressLike = None, total: int | None = None
+                     ) -> dict[str, Any]:  # fmt: skip
+    """``run(verdicts)`` with the verdicts of real proofs on ``client``'s cluster, the keys
+    made for ``grid`` (:meth:`RealProofs.prepare`, with ``total`` contributions to judge):
+    its results, with :meth:`RealProofs.report` under ``"proofs"``."""
     proofs = RealProofs(client, directory, cache_dir=cache_dir, progress=progress)
     try:
-        proofs.prepare(grid)
-        results = robustness.experiment(grid=grid, say=say, verdicts=proofs,
-                                        threads=threads or len(grid.settings()))  # fmt: skip
+        proofs.prepare(grid, total)
+        results = run(proofs)
         results["proofs"] = proofs.report()
     finally:
         proofs.close()
     return results
+
+
+def run_experiment(client: Any, directory: str | Path, *, grid: Grid, cache_dir: str | Path,
+                   progress: ProgressLike = None, say: Any = None) -> dict[str, Any]:  # fmt: skip
+    """:func:`zkpot.experiments.robustness.experiment` on ``grid`` with real proofs
+    (:func:`with_real_proofs`), every setting at once (each waits on its round's proofs)."""
+    from zkpot.experiments import robustness
+
+    def run(verdicts: RealProofs) -> dict[str, Any]:
+        return robustness.experiment(grid=grid, say=say, verdicts=verdicts,
+                                     threads=len(grid.settings()))  # fmt: skip
+
+    return with_real_proofs(client, directory, grid, run, cache_dir=cache_dir,
+                            progress=progress)  # fmt: skip
 
 
 __all__ = [
@@ -618,5 +631,6 @@ __all__ = [
     "spec_of",
     "specs",
     "test_set",
+    "with_real_proofs",
     "worker_keys",
 ]
