@@ -1,8 +1,9 @@
 """What "Does ZKPoT deliver?" costs with real proofs: proofs per statement and CPU-hours.
 
-    python benchmarks/bench_experiment_proofs.py           # the page's grid (FULL)
-    python benchmarks/bench_experiment_proofs.py --quick   # the --quick grid
-    python benchmarks/bench_experiment_proofs.py --save    # benchmarks/tables/experiment_proofs.md
+    python benchmarks/bench_experiment_proofs.py              # the page's grid (FULL)
+    python benchmarks/bench_experiment_proofs.py --grid quick # zkpot experiment's --quick grid
+    python benchmarks/bench_experiment_proofs.py --quick      # a tiny grid (what the tests run)
+    python benchmarks/bench_experiment_proofs.py --save       # write tables/experiment_proofs.md
 
 For each statement the grid's ZKPoT systems prove (the winner rule's and the averaging
 one, per dataset), one contribution is trained, proven and signed on one core
@@ -27,12 +28,19 @@ from zkpot.chain import participant as part
 from zkpot.chain.rules import RoundContext, check_contribution
 from zkpot.cli.training import default_cache
 from zkpot.experiments import proving
-from zkpot.experiments.robustness import FULL, QUICK, Setting, world
+from zkpot.experiments.robustness import FULL, QUICK, Grid, Setting, world
 from zkpot.ml.contribution import setup
 from zkpot.ml.statement import model_hash
 from zkpot.ml.training_circuit import build
 from zkpot.plonk.keys import srs_size
 from zkpot.poly import local_setup
+
+TINY = Grid(datasets=("iris",), attacks=("inflate",), fractions=(0.0, 0.34), seeds=1, rounds=1,
+            participants=3, hidden=1, test_rows=2)  # fmt: skip
+"""``--quick``: 2 settings of 3 participants for 1 round, a 4-1-3 network on 2 test rows
+(circuits of 2¹² rows)."""
+
+GRIDS = {"full": FULL, "quick": QUICK, "tiny": TINY}
 
 
 def measure(dataset: str, system: str, grid, cache) -> dict:
@@ -63,10 +71,13 @@ def measure(dataset: str, system: str, grid, cache) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the --quick grid")
+    parser.add_argument("--grid", choices=sorted(GRIDS), default="full",
+                        help="full: the page's; quick: zkpot experiment's --quick")  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="a tiny grid (the tests')")
     parser.add_argument("--save", action="store_true", help="write the table for the docs")
     args = parser.parse_args()
-    grid = QUICK if args.quick else FULL
+    name = "tiny" if args.quick else args.grid
+    grid = GRIDS[name]
     cache = default_cache()
     start = time.perf_counter()
     contributions, proofs = proving.count(grid)
@@ -92,14 +103,15 @@ def main() -> None:
         ["statement", "rows", "domain", "CPU per proof", "per check", "proofs", "CPU-hours"],
         rows,
     )
-    note = (f"\n\n{settings} settings × {grid.rounds} rounds × {grid.participants} "
+    hours = f"{total_h:,.0f}" if total_h >= 10 else f"{total_h:.2f}"
+    note = (f"\n\n{settings} settings × {grid.rounds} round(s) × {grid.participants} "
             f"participants × 2 rules: {contributions:,} contributions, "
-            f"{sum(proofs.values()):,} distinct proofs; about **{total_h:,.0f} CPU-hours** "
+            f"{sum(proofs.values()):,} distinct proofs; about **{hours} CPU-hours** "
             "of proving and checking (one core per proof, pure Python, this machine).")  # fmt: skip
     print(table + note)
     if args.save:
-        name = "experiment_proofs_quick" if args.quick else "experiment_proofs"
-        print(f"wrote {save_table(name, table + note)}")
+        table_name = "experiment_proofs" + ("" if name == "full" else f"_{name}")
+        print(f"wrote {save_table(table_name, table + note)}")
 
 
 if __name__ == "__main__":
