@@ -219,25 +219,28 @@ def build(
         report.say("keys: preprocessing the proof of training's circuit for the ceremony's SRS")
         keys = setup(spec, srs, cache_dir=cache_dir, progress=report)
     test = test_set(task, seed)
+    commitments = [data_commitment(m.role.data, m.role.data_salt, spec) for m in members]
     genesis = Genesis(
         name=f"zkpot federation seed {seed}", spec=spec, test_commitment=test.commitment,
         global_model=tuple(task.global_layers), ceremony=ceremony_digest,
         validators=tuple(m.public_key for m in members),
         validator_pops=tuple(bls.pop_prove(m.secret_key) for m in members),
-        participants=_registrations(members, spec),
+        participants=registrations([m.secret_key for m in members], commitments, spec),
     )  # fmt: skip
     # registration has closed with the genesis: now the publisher opens the test set
     return Federation(genesis.opened(test), keys, members, task, output)
 
 
-def _registrations(members: Sequence[Member], spec: TrainingSpec) -> tuple[Registration, ...]:
-    """The members' registrations, in order; for an averaging spec each registers its pair
-    seeds' commitments with the partners this order gives it."""
-    graph = agg.partners(len(members), spec.reach) if spec.averaged else {}
-    keys = [m.public_key for m in members]
-    return tuple(Registration.of(m.secret_key, data_commitment(m.role.data, m.role.data_salt, spec),
-                                 [keys[j] for j in graph[i].all] if graph else ())
-                 for i, m in enumerate(members))  # fmt: skip
+def registrations(secret_keys: Sequence[int], data_commitments: Sequence[int],
+                  spec: TrainingSpec) -> tuple[Registration, ...]:  # fmt: skip
+    """The participants' registrations, in order, from their BLS secret keys and data
+    commitments; for an averaging spec each registers its pair seeds' commitments with
+    the partners this order gives it."""
+    graph = agg.partners(len(secret_keys), spec.reach) if spec.averaged else {}
+    keys = [bls.secret_to_public(k) for k in secret_keys]
+    return tuple(Registration.of(k, commitment, [keys[j] for j in graph[i].all] if graph else ())
+                 for i, (k, commitment) in enumerate(zip(secret_keys, data_commitments,
+                                                         strict=True)))  # fmt: skip
 
 
 def test_set(task: Task, seed: int) -> TestSet:
@@ -562,4 +565,5 @@ def run(
 
 __all__ = ["DEMO_SPEC", "PARTICIPANT_BEHAVIOURS", "CeremonyOutput", "Federation", "Member",
            "ParallelProver", "RoundReport", "Verdict", "averaging", "build", "member_key",
-           "report", "run", "run_ceremony", "simulate", "test_set"]  # fmt: skip
+           "registrations", "report", "run", "run_ceremony", "simulate",
+           "test_set"]  # fmt: skip

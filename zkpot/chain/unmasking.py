@@ -84,21 +84,22 @@ class Unmasking:
         return [j for j in partners if j not in self.own and self.pair_seed(i, j) is None]
 
     def included(self, eligible: Mapping[int, Contribution]) -> list[int]:
-        """The contributions an aggregate can include (see the module docstring)."""
-        chosen = {i for i in eligible if i in self.own}
-        while True:
-            keep = {i for i in chosen
-                    if (not self.partners[i].all or set(self.partners[i].all) & chosen)
-                    and all(j in chosen or self.pair_seed(i, j) is not None
-                            for j in self.partners[i].all)}  # fmt: skip
-            if keep == chosen:
-                return sorted(chosen)
-            chosen = keep
+        """The contributions an aggregate can include (see the module docstring):
+        :func:`zkpot.ml.aggregation.with_partners` of those whose own seed is revealed,
+        each also needing the revealed seed of every partner left out; ``[]`` with fewer
+        than two."""
+
+        def unmaskable(i: int, kept: set[int]) -> bool:
+            return all(j in kept or self.pair_seed(i, j) is not None
+                       for j in self.partners[i].all)  # fmt: skip
+
+        return agg.with_partners([i for i in eligible if i in self.own], self.partners,
+                                 unmaskable)  # fmt: skip
 
     def aggregate(self, eligible: Mapping[int, Contribution]) -> Aggregate | None:
         """The aggregate of :meth:`included`, or ``None`` with fewer than two."""
         included = self.included(eligible)
-        if len(included) < agg.MIN_INCLUDED:
+        if not included:
             return None
         needed = needed_pairs(included, self.ctx.genesis)
         seeds = {(i, j): self.pair_seed(i, j) for i, j in needed}

@@ -56,11 +56,10 @@ from pathlib import Path
 from typing import Any
 
 from zkpot.chain import participant as part
-from zkpot.chain.federation import averaging, member_key
-from zkpot.chain.genesis import Genesis, Registration, TestSet
+from zkpot.chain.federation import averaging, member_key, registrations
+from zkpot.chain.genesis import Genesis, TestSet
 from zkpot.chain.messages import Contribution
 from zkpot.chain.rules import RoundContext, check_contribution
-from zkpot.curve import bls
 from zkpot.errors import InvalidInput, ZkpotError
 from zkpot.experiments.robustness import ATTACKS, Grid, Submission, World, world
 from zkpot.hash.keccak import keccak256
@@ -131,23 +130,17 @@ def genesis(w: World, spec: TrainingSpec) -> Genesis:
     label-flipping one) and, for an averaging spec, its pair seeds' commitments; the
     world's first model; the public test set opened. The keys and salts derive from the
     seed, as :func:`zkpot.chain.federation.build`'s do."""
-    n = w.setting.participants
-    secrets = [_secret(w, i) for i in range(n)]
-    keys = [bls.secret_to_public(k) for k in secrets]
-    graph = agg.partners(n, spec.reach) if spec.averaged else {}
-    registrations = tuple(
-        Registration.of(secrets[i], data_commitment(w.slots[i], _salt(w, i), spec),
-                        [keys[j] for j in graph[i].all] if graph else ())
-        for i in range(n))  # fmt: skip
+    s, n = w.setting, w.setting.participants
+    registered = registrations([_secret(w, i) for i in range(n)],
+                               [data_commitment(w.slots[i], _salt(w, i), spec)
+                                for i in range(n)], spec)  # fmt: skip
     test = test_set(w)
-    s = w.setting
     flipped = s.byzantine if s.attack == "label-flip" else 0
     return Genesis(name=f"zkpot experiment: {s.dataset}, seed {s.seed}, {flipped} flipped",
-                   spec=spec,
-                   test_commitment=test.commitment, global_model=tuple(w.first),
-                   ceremony=bytes(32), validators=tuple(keys),
-                   validator_pops=tuple(r.pop for r in registrations),
-                   participants=registrations).opened(test)  # fmt: skip
+                   spec=spec, test_commitment=test.commitment, global_model=tuple(w.first),
+                   ceremony=bytes(32), validators=tuple(r.public_key for r in registered),
+                   validator_pops=tuple(r.pop for r in registered),
+                   participants=registered).opened(test)  # fmt: skip
 
 
 # -- what reaches the workers ------------------------------------------------------------
@@ -447,15 +440,15 @@ class RealProofs:
         pending: dict[int, tuple[str, Any]] = {}
         verdicts: dict[int, dict[str, Any]] = {}
         for i, sub in enumerate(subs):
-            secret = _secret(w, i)
-            seeds = part.seeds(secret, round, g)
-            job = Job(secret, round, layers, w.slots[i], _salt(w, i), w.test, seeds)
             proof_key = _proof_key(spec, w, i, round, layers)
             check_key = _digest("check", proof_key, g.hash, sub.claim, sub.model)
             entry = self.journal.get(check_key)
-            if entry is not None:
+            if entry is not None:  # judged before the run was interrupted
                 verdicts[i] = entry
                 continue
+            secret = _secret(w, i)
+            job = Job(secret, round, layers, w.slots[i], _salt(w, i), w.test,
+                      part.seeds(secret, round, g))  # fmt: skip
             with self.lock:
                 proved = self.proofs.get(proof_key)
                 if proved is None:

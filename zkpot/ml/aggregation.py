@@ -84,7 +84,7 @@ functions depend only on public integers — the proven accuracies, the global m
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -228,15 +228,18 @@ def averaged(accuracies: Mapping[int, int], global_accuracy: int,
     return with_partners(chosen, graph)
 
 
-def with_partners(chosen: Sequence[int], graph: Mapping[int, Partners]) -> list[int]:
+def with_partners(chosen: Collection[int], graph: Mapping[int, Partners],
+                  also: Callable[[int, set[int]], bool] | None = None) -> list[int]:  # fmt: skip
     """Of the ``chosen`` participants, those that can be averaged without unmasking
     anyone: until nothing changes, each one with partners but none of them chosen is
     left out (averaged alone among its partners, every one of its pair seeds would be
-    revealed, and its model with them). ``[]`` if fewer than :data:`MIN_INCLUDED` remain.
-    The chain's proposer applies the same condition (:mod:`zkpot.chain.unmasking`)."""
+    revealed, and its model with them), and each for which ``also(i, kept)`` is false.
+    ``[]`` if fewer than :data:`MIN_INCLUDED` remain. The chain's proposer adds its own
+    condition (:meth:`zkpot.chain.unmasking.Unmasking.included`)."""
     kept = set(chosen)
     while True:
-        keep = {i for i in kept if not graph[i].all or set(graph[i].all) & kept}
+        keep = {i for i in kept if (not graph[i].all or set(graph[i].all) & kept)
+                and (also is None or also(i, kept))}  # fmt: skip
         if keep == kept:
             return sorted(kept) if len(kept) >= MIN_INCLUDED else []
         kept = keep
