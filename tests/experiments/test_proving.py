@@ -183,15 +183,57 @@ def test_the_privacy_experiment_publishes_what_the_verdicts_accept() -> None:
     assert asked == [(rule, r, 8) for rule in ("zkpot", "zkpot-avg") for r in (1, 2)]
 
 
+@pytest.mark.parametrize("address, complaint", [
+    ("tcp://127.0.0.1:1", "OSError"),  # nothing listens there
+    ("nonsense", "ValueError"),
+])  # fmt: skip
+def test_a_scheduler_that_is_not_there_is_a_one_line_error(address, complaint, tmp_path, capsys,
+                                                          monkeypatch) -> None:  # fmt: skip
+    from zkpot.cli import chain
+
+    monkeypatch.setattr(chain, "SCHEDULER_TIMEOUT", 1)
+    with pytest.raises(SystemExit) as exit_:
+        main(["experiment", "byzantine", "--quick", "--proofs", "real", "--scheduler", address,
+              "--out", str(tmp_path)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "no Dask scheduler" in err and complaint in err
+    assert "Traceback" not in err
+
+
+GOOD = {"check": "k", "valid": True, "reason": None, "modelled": True, "proof_bytes": 928,
+        "prove_s": 1.5, "check_s": 0.1}  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", [
+    [1, 2],  # not an object
+    {**GOOD, "valid": "yes"},  # a verdict that is not a boolean
+    {**GOOD, "valid": 1},
+    {**GOOD, "check": ["k"]},  # a key that cannot be one
+    {**GOOD, "reason": 7},
+    {**GOOD, "proof_bytes": True},
+    {k: v for k, v in GOOD.items() if k != "prove_s"},  # a field missing
+])  # fmt: skip
+def test_a_journal_line_that_is_not_a_verdict_is_skipped_never_trusted(bad, tmp_path) -> None:
+    """What an interrupted, edited or damaged journal may hold: each such line is judged
+    again, and the good ones still count."""
+    good = {**GOOD, "check": "good"}
+    (tmp_path / proving.JOURNAL).write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n"
+                                            + "\x00\xff not json\n")  # fmt: skip
+    journal = proving.Journal(tmp_path)
+    assert journal.entries == {"good": good} and journal.skipped == 2
+    journal.close()
+
+
 def test_the_journal_skips_a_cut_line_and_records_each_contribution_once(tmp_path) -> None:
     path = tmp_path / proving.JOURNAL
-    path.write_text('{"check": "a", "valid": true}\n{"check": "b", "val')
+    a, b = {**GOOD, "check": "a"}, {**GOOD, "check": "b", "valid": False, "reason": "no"}
+    path.write_text(json.dumps(a) + "\n" + json.dumps(b)[:30])
     journal = proving.Journal(tmp_path)
-    assert journal.resumed == 1 and journal.get("a") == {"check": "a", "valid": True}
+    assert journal.resumed == 1 and journal.get("a") == a
     assert journal.get("b") is None
-    assert journal.record({"check": "b", "valid": False})
-    assert not journal.record({"check": "b", "valid": True})  # a rerun task's second result
+    assert journal.record(b)
+    assert not journal.record({**b, "valid": True})  # a rerun task's second result
     journal.close()
     again = proving.Journal(tmp_path)
-    assert again.resumed == 2 and again.get("b") == {"check": "b", "valid": False}
+    assert again.resumed == 2 and again.get("b") == b
     again.close()

@@ -531,6 +531,10 @@ def _grid(args: argparse.Namespace) -> Any:
                                rounds=args.rounds or grid.rounds)  # fmt: skip
 
 
+SCHEDULER_TIMEOUT = 10
+"""Seconds ``--scheduler`` waits for the scheduler to answer before it gives up."""
+
+
 def _real_proofs(args: argparse.Namespace, out: Path, grid: Any, run: Any = None,
                  total: int | None = None) -> dict[str, Any]:  # fmt: skip
     """``--proofs real``: ``run(verdicts)`` (the Byzantine experiment on ``grid`` by
@@ -543,7 +547,14 @@ def _real_proofs(args: argparse.Namespace, out: Path, grid: Any, run: Any = None
     from zkpot.cli.training import default_cache
     from zkpot.experiments import cluster, proving
 
-    client = Client(args.scheduler) if args.scheduler else cluster.local_client(args.workers)
+    if args.scheduler:
+        try:
+            client = Client(args.scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as error:  # unreachable, or not an address
+            args.parser.error(f"argument --scheduler: no Dask scheduler at {args.scheduler!r} "
+                              f"({type(error).__name__}: {error})")  # fmt: skip
+    else:
+        client = cluster.local_client(args.workers)
     try:
         workers = len(client.scheduler_info()["workers"])
         _say(f"dask: {workers} workers; the dashboard is at {client.dashboard_link}")

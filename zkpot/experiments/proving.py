@@ -294,27 +294,53 @@ def check(proved: Proved, sub: Submission, job: Job, genesis: Genesis,
 # -- the journal -------------------------------------------------------------------------
 
 
+_ENTRY = {"check": str, "valid": bool, "modelled": bool, "proof_bytes": int,
+          "prove_s": (int, float), "check_s": (int, float)}  # fmt: skip
+"""The fields a journal line must have, and their types (``reason`` is text or null)."""
+
+
+def _entry(line: str) -> dict[str, Any] | None:
+    """A journal line's verdict, or ``None`` for a line that is not one: cut short, not
+    JSON, or without a field of :data:`_ENTRY` (or ``reason``) of the right type."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("reason", 0), str | None):
+        return None
+    for name, kind in _ENTRY.items():
+        value = entry.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return None
+    return entry
+
+
 class Journal:
     """Every verdict of a run, one JSON line each in ``directory/proofs.jsonl``, appended as
-    it arrives; read back on a rerun, so that an interrupted run resumes. A line cut short
-    by the interruption is ignored (its contribution is judged again)."""
+    it arrives; read back on a rerun, so that an interrupted run resumes. A line that is
+    not a verdict (cut short by the interruption, say) is skipped, and its contribution
+    judged again; ``skipped`` counts them.
+
+    A rerun takes the verdicts it finds as they are: whoever can write the output
+    directory decides them, as whoever can write the key cache decides the keys. Give it
+    the trust you give the code."""
 
     def __init__(self, directory: str | Path) -> None:
         self.path = Path(directory) / JOURNAL
         self.entries: dict[str, dict[str, Any]] = {}
-        self.resumed = 0
-        if self.path.exists():
-            for line in self.path.read_text().splitlines():
-                try:
-                    entry = json.loads(line)
-                    self.entries[entry["check"]] = entry
-                except (ValueError, KeyError, TypeError):
-                    continue
-            self.resumed = len(self.entries)
+        self.resumed = self.skipped = 0
+        text = self.path.read_text(errors="replace") if self.path.exists() else ""
+        for line in text.splitlines():
+            entry = _entry(line)
+            if entry is None:
+                self.skipped += 1
+            else:
+                self.entries[entry["check"]] = entry
+        self.resumed = len(self.entries)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._file = open(self.path, "a")  # noqa: SIM115 (kept open for the run; closed by close())
-        if self.path.stat().st_size and not self.path.read_bytes().endswith(b"\n"):
+        if text and not text.endswith("\n"):
             self._file.write("\n")  # end the line an interruption cut short
 
     def get(self, key: str) -> dict[str, Any] | None:
